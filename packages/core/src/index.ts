@@ -1,0 +1,115 @@
+/**
+ * @snrlab/core — this entry point has no side effects. Import '@snrlab/core/register' to add
+ * core's experiments to the registry.
+ */
+export { PACKAGE } from './package.js';
+export * from './errors.js';
+
+// random
+export { Stream, type StreamState, type PathLabel } from './random/stream.js';
+export { philoxBlockJS, philoxFill, philoxFillJS, philoxImplementation } from './random/philox.js';
+export * as distributions from './random/distributions.js';
+export {
+  normal as sampleNormal,
+  lognormal,
+  lognormalMeanCV,
+  exponential as sampleExponential,
+  gamma as sampleGamma,
+  chiSquare,
+  studentT,
+  poisson,
+  binomial,
+  multinomial,
+  stableSymmetric,
+  rademacher,
+  bernoulli,
+  categorical,
+  sampleWithoutReplacement,
+} from './random/distributions.js';
+export * as random from './random/factory.js';
+export type { PRNGOptions, Sampler } from './random/factory.js';
+export { streamFromOptions } from './random/factory.js';
+
+// stats
+export { Moments, VectorMoments, type MomentsJSON, type VectorMomentsJSON } from './stats/moments.js';
+export { Histogram, type HistogramJSON } from './stats/histogram.js';
+export { quantile, quantiles, quantileSorted, median, iqr, sorted } from './stats/quantile.js';
+export { ksTest, ksTest2, chiSquareTest, type TestResult } from './stats/tests.js';
+export { linearFit, loglogSlope, type LinearFit, type LogLogFit } from './stats/regression.js';
+export { bootstrapCI, type BootstrapResult, type BootstrapOptions } from './stats/bootstrap.js';
+export { hillEstimator, mohammadiEstimator, type TailIndexEstimate } from './stats/tail.js';
+export {
+  normalCdf,
+  normalQuantile,
+  studentTCdf,
+  studentTQuantile,
+  poissonCdf,
+  poissonQuantile,
+  chiSquareSf,
+  gammaP,
+  kolmogorovSf,
+  zForLevel,
+} from './stats/special.js';
+
+// snr
+export {
+  estimatorScaling,
+  measureSpread,
+  fitScaling,
+  validateBudgets,
+  finitePopulationCorrection,
+  batchSE,
+  type ScalingPoint,
+  type ScalingResult,
+  type ScalingOptions,
+  type SpreadKind,
+} from './snr/scaling.js';
+export {
+  noiseScale,
+  twoBatchNoiseScale,
+  TwoBatchNoiseScale,
+  type NoiseScale,
+  type TwoBatchResult,
+  type PerExampleGradients,
+} from './snr/noise-scale.js';
+export {
+  positionalError,
+  thresholdCrossing,
+  deltaMethodPositionalError,
+  type PositionalErrorOptions,
+  type PositionalErrorResult,
+  type CrossingRule,
+} from './snr/positional-error.js';
+
+// experiments
+export * from './experiment/types.js';
+export { verdict, intervalAgrees, type VerdictInput } from './experiment/verdict.js';
+export {
+  describeParams,
+  parseParams,
+  coerceParams,
+  defaultParams,
+  paramsJSONSchema,
+  allowedText,
+  type ParamDescription,
+  type JsonSchemaProperty,
+} from './experiment/params.js';
+export {
+  defineExperiment,
+  registerExperiments,
+  listExperiments,
+  getExperiment,
+  suggestExperiments,
+  UnknownExperimentError,
+} from './experiment/registry.js';
+export { runExperiment, rerunManifest, resolveExperiment, gitCommit, DEFAULT_SEED, type RunOptions } from './experiment/run.js';
+export { xyFigure, curve, VEGA_LITE_SCHEMA, type XYFigureInput, type XYPoint, type XYLine, type AxisSpec } from './experiment/figures.js';
+export { experiments as coreExperiments, estimatorScalingExperiment, positionalErrorExperiment } from './experiments/index.js';
+
+// executors
+export type { Executor, MapOptions } from './executors/types.js';
+export { defineTask, lookupTask, resolveTask, type TaskRef, type TaskFn } from './executors/tasks.js';
+export { InlineExecutor, inlineExecutor } from './executors/inline.js';
+export { WorkerPool, workerEntry, type WorkerPoolOptions } from './executors/pool.js';
+
+export { z } from 'zod';

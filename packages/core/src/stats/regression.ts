@@ -1,0 +1,86 @@
+/** Straight-line fits with standard errors, and the log–log slope used for every scaling law. */
+
+export interface LinearFit {
+  slope: number;
+  intercept: number;
+  slopeSE: number;
+  interceptSE: number;
+  /** Reduced chi-square (weighted) or residual variance (unweighted). */
+  chi2Reduced: number;
+  n: number;
+  r2: number;
+}
+
+/**
+ * Least squares y = intercept + slope·x. With `sigma` (per-point standard errors) the fit is
+ * weighted and the SEs come from those errors; if the scatter exceeds them (χ²_red > 1) the
+ * SEs are inflated by √χ²_red (the Birge ratio), so a misfitting model never looks precise.
+ * Without `sigma`, the SEs come from the residuals (needs n ≥ 3).
+ */
+export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, sigma?: ArrayLike<number>): LinearFit {
+  const n = x.length;
+  if (y.length !== n) throw new RangeError(`invalid y.length: got ${y.length}; expected ${n} (= x.length)`);
+  if (n < 2) throw new RangeError(`invalid x.length: got ${n}; expected at least 2 points`);
+  let sw = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    const w = sigma ? 1 / (sigma[i] * sigma[i]) : 1;
+    sw += w;
+    sx += w * x[i];
+    sy += w * y[i];
+  }
+  const mx = sx / sw;
+  const my = sy / sw;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const w = sigma ? 1 / (sigma[i] * sigma[i]) : 1;
+    sxx += w * (x[i] - mx) * (x[i] - mx);
+    sxy += w * (x[i] - mx) * (y[i] - my);
+    syy += w * (y[i] - my) * (y[i] - my);
+  }
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  let rss = 0;
+  for (let i = 0; i < n; i++) {
+    const w = sigma ? 1 / (sigma[i] * sigma[i]) : 1;
+    const r = y[i] - intercept - slope * x[i];
+    rss += w * r * r;
+  }
+  const dof = n - 2;
+  const chi2Reduced = dof > 0 ? rss / dof : NaN;
+  let scale: number;
+  if (sigma) scale = dof > 0 ? Math.max(1, chi2Reduced) : 1;
+  else scale = chi2Reduced;
+  const slopeSE = Math.sqrt(scale / sxx);
+  const interceptSE = Math.sqrt(scale * (1 / sw + (mx * mx) / sxx));
+  return { slope, intercept, slopeSE, interceptSE, chi2Reduced, n, r2: syy > 0 ? 1 - rss / syy : 1 };
+}
+
+export interface LogLogFit extends LinearFit {
+  /** The fitted law y ≈ prefactor · x^slope. */
+  prefactor: number;
+}
+
+/**
+ * Fit log y = log A + slope·log x. `ySE` (standard errors of y) become errors of log y by
+ * the delta method, SE(log y) = SE(y)/y.
+ */
+export function loglogSlope(x: ArrayLike<number>, y: ArrayLike<number>, ySE?: ArrayLike<number>): LogLogFit {
+  const n = x.length;
+  const lx = new Float64Array(n);
+  const ly = new Float64Array(n);
+  const ls = ySE ? new Float64Array(n) : undefined;
+  for (let i = 0; i < n; i++) {
+    if (!(x[i] > 0) || !(y[i] > 0)) {
+      throw new RangeError(`invalid point ${i}: (${x[i]}, ${y[i]}); a log-log fit needs positive x and y`);
+    }
+    lx[i] = Math.log(x[i]);
+    ly[i] = Math.log(y[i]);
+    if (ls && ySE) ls[i] = ySE[i] / y[i];
+  }
+  const fit = linearFit(lx, ly, ls);
+  return { ...fit, prefactor: Math.exp(fit.intercept) };
+}

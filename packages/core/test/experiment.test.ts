@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { coerceParams, describeParams, parseParams, paramsJSONSchema } from '../src/experiment/params.js';
+import { defineExperiment, getExperiment, listExperiments, registerExperiments, suggestExperiments } from '../src/experiment/registry.js';
+import { rerunManifest, runExperiment } from '../src/experiment/run.js';
+import { intervalAgrees, verdict } from '../src/experiment/verdict.js';
+import { ParameterError, ParameterTypeError } from '../src/errors.js';
+import { experiments } from '../src/experiments/index.js';
+import { PACKAGE } from '../src/package.js';
+import pkg from '../package.json' with { type: 'json' };
+import '../src/register.js';
+
+const schema = z.object({
+  alpha: z.number().gt(0).max(2).default(1.5).meta({ unit: 'dimensionless' }).describe('stability index'),
+  budgets: z.array(z.int().min(1)).min(2).default([1, 2]),
+  noise: z.enum(['gaussian', 'poisson']).default('gaussian'),
+  flag: z.boolean().default(false),
+});
+
+describe('parameters', () => {
+  it('defaults, JSON Schema and descriptions come from the zod schema', () => {
+    expect(parseParams(schema, {})).toEqual({ alpha: 1.5, budgets: [1, 2], noise: 'gaussian', flag: false });
+    const js = paramsJSONSchema(schema) as { properties: Record<string, any> };
+    expect(js.properties.alpha).toMatchObject({ exclusiveMinimum: 0, maximum: 2, default: 1.5, unit: 'dimensionless' });
+    const d = describeParams(schema);
+    expect(d.find((p) => p.name === 'alpha')).toMatchObject({ allowed: 'a number in (0, 2]', unit: 'dimensionless', description: 'stability index' });
+    expect(d.find((p) => p.name === 'noise')!.allowed).toBe('one of "gaussian", "poisson"');
+  });
+
+  it('bad values name the parameter, the value and the allowed range', () => {
+    expect(() => parseParams(schema, { alpha: 3 })).toThrow(ParameterError);
+    expect(() => parseParams(schema, { alpha: 3 })).toThrow('invalid alpha: got 3; expected a number in (0, 2]');
+    expect(() => parseParams(schema, { budgets: [1, 0] })).toThrow(/invalid budgets\[1\]: got 0; expected an integer in \[1, ∞\)/);
+    expect(() => parseParams(schema, { noise: 'cauchy' })).toThrow(/invalid noise: got "cauchy"; expected one of "gaussian", "poisson"/);
+    expect(() => parseParams(schema, { alhpa: 1 })).toThrow(/invalid alhpa: .*known parameter: alpha, budgets, noise, flag/);
+    expect(() => parseParams(schema, { alpha: 'x' })).toThrow(ParameterTypeError);
+  });
+
+  it('CLI strings are coerced by type: numbers, lists, booleans, enums', () => {
+    expect(coerceParams(schema, { alpha: '0.5', budgets: '1,4,16', flag: 'true', noise: 'poisson' })).toEqual({
+      alpha: 0.5,
+      budgets: [1, 4, 16],
+      flag: true,
+      noise: 'poisson',
+    });
+    expect(() => coerceParams(schema, { alpha: 'abc' })).toThrow(/invalid alpha: got "abc"; expected a number in \(0, 2\]/);
+    expect(() => coerceParams(schema, { budgets: '1,x' })).toThrow(/budgets\[1\]/);
+  });
+});
+
+describe('verdicts', () => {
+  it('agrees is computed from the interval and the tolerance', () => {
+    expect(verdict({ claim: 'c', theory: 1, measured: 1.1, se: 0.05 }).agrees).toBe(false);
+    expect(verdict({ claim: 'c', theory: 1, measured: 1.05, se: 0.05 }).agrees).toBe(true);
+    expect(verdict({ claim: 'c', theory: 1, measured: 1.3, ci95: [1.25, 1.35], tolerance: 0.3 }).agrees).toBe(true);
+    expect(verdict({ claim: 'c', theory: 1, measured: 1.3, ci95: [1.25, 1.35], tolerance: 0.2 }).agrees).toBe(false);
+    expect(intervalAgrees([NaN, 1], 0)).toBe(false);
+  });
+});
+
+describe('registry and runner', () => {
+  it('core registers its experiments; unknown ids get suggestions', () => {
+    expect(listExperiments().map((e) => e.id)).toEqual(expect.arrayContaining(['core.estimator-scaling', 'core.positional-error']));
+    expect(getExperiment('core.estimator-scaling')?.package).toEqual(PACKAGE);
+    expect(suggestExperiments('core.estimator-scalin')[0]).toBe('core.estimator-scaling');
+    expect(suggestExperiments('positional')[0]).toBe('core.positional-error');
+  });
+
+  it('ids are checked', () => {
+    const run = () => ({ metrics: {}, verdicts: [] });
+    expect(() => defineExperiment({ id: 'Bad Id', domain: 'x', title: '', claim: '', params: z.object({}), run })).toThrow(/invalid experiment id/);
+    expect(() => defineExperiment({ id: 'a.b', domain: 'x', title: '', claim: '', params: z.object({}), run })).toThrow(/domain 'x.'/);
+  });
+
+  it('a hard-coded verdict that its interval contradicts is refused', async () => {
+    const liar = defineExperiment({
+      id: 'test.liar',
+      domain: 'test',
+      title: 't',
+      claim: 'c',
+      params: z.object({}),
+      run: () => ({ metrics: {}, verdicts: [{ claim: 'c', theory: 0, measured: 5, ci95: [4, 6], agrees: true, note: '' }] }),
+    });
+    await expect(runExperiment(liar)).rejects.toThrow(/agrees=true, which its interval does not support/);
+  });
+
+  it('same seed, same metrics; the manifest reruns the result', async () => {
+    const a = await runExperiment('core.estimator-scaling', { replicates: 400 }, { seed: 5 });
+    const b = await runExperiment('core.estimator-scaling', { replicates: 400 }, { seed: 5 });
+    const c = await runExperiment('core.estimator-scaling', { replicates: 400 }, { seed: 6 });
+    expect(b.metrics).toEqual(a.metrics);
+    expect(c.metrics.exponent).not.toBe(a.metrics.exponent);
+    const m = JSON.parse(JSON.stringify(a.manifest));
+    expect(m).toMatchObject({ schema: 'snrlab-manifest/1', id: 'core.estimator-scaling', seed: 5, backend: 'js', rng: { generator: 'philox4x32-10' } });
+    expect(m.params.replicates).toBe(400);
+    expect(m.packages['@snrlab/core']).toBe(PACKAGE.version);
+    expect(m.node).toBe(process.version);
+    const again = await rerunManifest(m);
+    expect(again.metrics).toEqual(a.metrics);
+  });
+
+  it('unknown experiments and bad parameters fail before running', async () => {
+    await expect(runExperiment('core.estimator-scalin')).rejects.toThrow(/did you mean 'core.estimator-scaling'/);
+    await expect(runExperiment('core.estimator-scaling', { alpha: 2.5 })).rejects.toThrow(/invalid alpha: got 2.5; expected a number in \(0, 2\]/);
+  });
+
+  it('PACKAGE matches package.json', () => {
+    expect(PACKAGE).toEqual({ name: pkg.name, version: pkg.version });
+  });
+
+  it('core experiments agree with theory at their defaults', async () => {
+    for (const e of experiments) {
+      const r = await runExperiment(e, e.id === 'core.positional-error' ? { realizations: 1000 } : {});
+      for (const v of r.verdicts) expect(v.agrees, `${e.id}: ${v.claim} measured ${v.measured}`).toBe(true);
+    }
+  });
+
+  it('alpha-stable with α = 1.5: the interval contains −2/3', async () => {
+    const r = await runExperiment('core.estimator-scaling', { noise: 'alpha-stable', alpha: 1.5 }, { seed: 1 });
+    expect(r.verdicts[0].ci95[0]).toBeLessThanOrEqual(-2 / 3);
+    expect(r.verdicts[0].ci95[1]).toBeGreaterThanOrEqual(-2 / 3);
+  });
+
+  it('positional error: no boundary is a clear result', async () => {
+    const r = await runExperiment('core.positional-error', { thresholdFraction: 0.001, domainLength: 10, realizations: 200 });
+    expect(r.metrics.boundary).toBe(0);
+    expect(r.notes[0]).toMatch(/No boundary/);
+  });
+});
+
+void registerExperiments;
