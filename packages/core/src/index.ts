@@ -7,6 +7,7 @@ export * from './errors.js';
 
 // random
 export { Stream, type StreamState, type PathLabel } from './random/stream.js';
+export { EnsembleNoise, DEFAULT_BLOCK_SIZE } from './random/ensemble.js';
 export { philoxBlockJS, philoxFill, philoxFillJS, philoxImplementation } from './random/philox.js';
 export * as distributions from './random/distributions.js';
 export {
