@@ -1,0 +1,60 @@
+import type { NdArray } from 'ndarray';
+import type { BackendLike, EnsembleNoise, Stream } from '@snrlab/core';
+
+export type BackendName = 'js' | 'wasm' | 'cpu' | 'node' | 'node-gpu';
+
+/**
+ * Drift of an ensemble step, applied to every coordinate of every particle.
+ * - `linear`: −rate·(x − center) (Ornstein–Uhlenbeck)
+ * - `double-well`: x − x³ + tilt, i.e. −U′ for U = x⁴/4 − x²/2 − tilt·x
+ * - `batched`: any drift, computed for the whole ensemble at once: fill `out` (N·d) from `x`
+ */
+export type Drift =
+  | { kind: 'linear'; rate: number; center?: number }
+  | { kind: 'double-well'; tilt?: number }
+  | { kind: 'batched'; fn: (x: Float64Array, out: Float64Array, n: number, d: number, t: number) => void };
+
+export interface EMStepParams {
+  dt: number;
+  /** Noise amplitude: the increment is sigma·√dt·ξ. A scalar, or one value per dimension. */
+  sigma: number | Float64Array;
+  /** Time at the start of the step (passed to batched drifts). */
+  t?: number;
+}
+
+/** Reusable buffers for ensemble steps, so that a step allocates nothing. */
+export interface StepScratch {
+  noise: Float64Array;
+  drift: Float64Array;
+}
+
+export interface Backend extends BackendLike {
+  readonly name: BackendName | string;
+  readonly priority: number;
+  readonly precision: 'float64' | 'float32';
+  /** npm package behind the backend and its version, for manifests. */
+  readonly packageName?: string;
+  readonly version?: string;
+  /** Fill `out` with N(0,1) from a core stream, or block-wise from an ensemble's noise. */
+  fillNormal(source: Stream | EnsembleNoise, out: Float64Array): Float64Array;
+  /**
+   * One Euler–Maruyama step x ← x + f(x)·dt + σ√dt·ξ for N particles × d dimensions
+   * (particle-major). Returns the index of the first non-finite coordinate, or −1.
+   */
+  emStep(x: Float64Array, n: number, d: number, drift: Drift, p: EMStepParams, noise: EnsembleNoise, scratch?: StepScratch): number;
+  /** C = A·B for 2-D arrays. */
+  matmul(a: NdArray, b: NdArray): NdArray<Float64Array>;
+  /** C[i] = A[i]·B[i] for 3-D arrays [batch, m, k]·[batch, k, n]. */
+  batchedMatmul(a: NdArray, b: NdArray): NdArray<Float64Array>;
+  /** Mean along `axis` (all elements if omitted). */
+  mean(x: NdArray, axis?: number): NdArray<Float64Array>;
+  /** Variance along `axis` with `ddof` (default 1). */
+  variance(x: NdArray, axis?: number, ddof?: number): NdArray<Float64Array>;
+  /** Covariance of the columns of an n×d array (rows are samples), d×d. */
+  covariance(x: NdArray, ddof?: number): NdArray<Float64Array>;
+  dispose(): void;
+}
+
+export function makeScratch(size: number): StepScratch {
+  return { noise: new Float64Array(size), drift: new Float64Array(size) };
+}
