@@ -1,0 +1,77 @@
+/** Plain-text tables for the terminal. */
+import type { ExperimentResult, Verdict } from '@snrlab/core';
+
+export function fmt(v: unknown): string {
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'NaN';
+    if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
+    if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
+    const a = Math.abs(v);
+    return a !== 0 && (a >= 1e6 || a < 1e-3) ? v.toExponential(4) : v.toPrecision(5);
+  }
+  if (v === null || v === undefined) return '-';
+  if (Array.isArray(v)) return v.map(fmt).join(', ');
+  return String(v);
+}
+
+/** A boxed text table; long cells wrap at `maxWidth`. */
+export function table(columns: string[], rows: unknown[][], maxWidth = 60): string {
+  const cells = rows.map((r) => r.map((c) => fmt(c)));
+  const widths = columns.map((c, i) => Math.min(maxWidth, Math.max(c.length, ...cells.map((r) => (r[i] ?? '').length))));
+  const wrap = (s: string, w: number): string[] => {
+    if (s.length <= w) return [s];
+    const out: string[] = [];
+    let line = '';
+    for (const word of s.split(' ')) {
+      if (line && line.length + 1 + word.length > w) {
+        out.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+      while (line.length > w) {
+        out.push(line.slice(0, w));
+        line = line.slice(w);
+      }
+    }
+    if (line) out.push(line);
+    return out;
+  };
+  const sep = '+' + widths.map((w) => '-'.repeat(w + 2)).join('+') + '+';
+  const render = (r: string[]) => {
+    const wrapped = r.map((c, i) => wrap(c, widths[i]));
+    const h = Math.max(...wrapped.map((w) => w.length));
+    const lines: string[] = [];
+    for (let k = 0; k < h; k++) lines.push('| ' + wrapped.map((w, i) => (w[k] ?? '').padEnd(widths[i])).join(' | ') + ' |');
+    return lines.join('\n');
+  };
+  return [sep, render(columns), sep, ...cells.map(render), sep].join('\n');
+}
+
+export function verdictMark(v: Verdict): string {
+  return v.agrees ? 'agrees' : 'DISAGREES';
+}
+
+export function ci(v: Verdict): string {
+  return `[${fmt(v.ci95[0])}, ${fmt(v.ci95[1])}]` + (v.tolerance ? ` ± ${fmt(v.tolerance)}` : '');
+}
+
+/** The human-readable report of one result. */
+export function formatResult(r: ExperimentResult): string {
+  const out: string[] = [];
+  out.push(`${r.id} — ${r.title}`);
+  out.push(`claim: ${r.claim}`);
+  out.push(`seed ${r.manifest.seed}, backend ${r.manifest.backend}, ${r.manifest.executor.kind} executor (${r.manifest.executor.workers} worker${r.manifest.executor.workers === 1 ? '' : 's'}), ${(r.manifest.durationMs / 1000).toFixed(2)} s`);
+  out.push('');
+  out.push(table(['metric', 'value'], Object.entries(r.metrics).map(([k, v]) => [k, v])));
+  if (r.verdicts.length) {
+    out.push('');
+    out.push(table(['claim', 'theory', 'measured', '95% CI', 'verdict'], r.verdicts.map((v) => [v.claim, v.theory, v.measured, ci(v), verdictMark(v)])));
+    for (const v of r.verdicts) if (v.note) out.push(`- ${v.claim}: ${v.note}`);
+  }
+  for (const t of r.tables) {
+    out.push('');
+    out.push(t.title ?? t.name);
+    out.push(table(t.columns, t.rows));
+  }
+  for (const n of r.notes) out.push(`note: ${n}`);
+  return out.join('\n');
+}

@@ -1,0 +1,6 @@
+import { defineConfig } from 'vitest/config';
+
+// The CLI's tests spawn the built binary (dist/cli.js), as a user runs it.
+export default defineConfig({
+  test: { include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, pool: 'forks', maxWorkers: 1 },
+});
