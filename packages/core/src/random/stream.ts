@@ -7,7 +7,7 @@
  * stream is a pure function of (root seed, path). Results therefore never depend on how work
  * is chunked or how many workers ran it: a job names its path, not its position.
  */
-import { philoxBlockJS, philoxFill } from './philox.js';
+import { philoxBlockJS, philoxFill, wasmNormals, WASM_MAX_NORMALS } from './philox.js';
 import { ZIG_F, ZIG_K, ZIG_R, ZIG_W } from './ziggurat.js';
 
 export type PathLabel = string | number;
@@ -301,11 +301,31 @@ export class Stream {
     return out;
   }
 
-  /** Fill `out` with N(mean, sd²); same values as repeated `normal()` calls, read straight off the buffer. */
+  /**
+   * Fill `out` with N(mean, sd²): the same values as repeated `normal()` calls. Long fills run
+   * the ziggurat inside the WebAssembly module, next to the generator.
+   */
   fillNormal(out: Float64Array, mean = 0, sd = 1): Float64Array {
+    if (out.length >= 64) {
+      let i = 0;
+      while (i < out.length) {
+        const m = Math.min(WASM_MAX_NORMALS, out.length - i);
+        const pos = this.position;
+        const block = Math.floor(pos / 4);
+        const used = wasmNormals(out, i, m, block >>> 0, Math.floor(block / TWO32) >>> 0, this.c2, this.c3, this.k0, this.k1, pos - block * 4, mean, sd);
+        if (used < 0) return this.fillNormalJS(out, i, mean, sd);
+        this.seek(pos + used);
+        i += m;
+      }
+      return out;
+    }
+    return this.fillNormalJS(out, 0, mean, sd);
+  }
+
+  private fillNormalJS(out: Float64Array, from: number, mean: number, sd: number): Float64Array {
     const n = out.length;
     const buf = this.buf;
-    let i = 0;
+    let i = from;
     while (i < n) {
       let p = this.pos;
       const end = this.bufLen - 1;
