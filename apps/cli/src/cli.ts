@@ -5,6 +5,7 @@
  * 5 --strict and a verdict disagrees; 130 interrupted.
  */
 import fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
@@ -23,7 +24,8 @@ import {
   type ExperimentResult,
 } from '@snrlab/core';
 import { BackendUnavailableError, detectBackends, selectBackend, type Backend } from '@snrlab/tensor';
-import './engines.js';
+import { engineModuleURLs } from './engines.js';
+import { loadSweepFile, readResults, resultsToCSV, resultsToJSON, runSweep, SweepSpecError } from '@snrlab/sweep';
 import { ci, fmt, formatResult, table, verdictMark } from './format.js';
 import { terminalProgress } from './progress.js';
 import { figureFileName, figureToSVG } from './render.js';
@@ -179,6 +181,55 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('sweep')
+    .description('run an experiment over parameter grids, streaming every point into an SQLite store')
+    .argument('<file>', 'sweep file (.yaml, .yml or .json)')
+    .option('--db <file>', 'results store (default: the sweep file with .sqlite)')
+    .addOption(new Option('--workers <n>', 'worker threads (default: the cores)').argParser(positiveInt('workers')))
+    .option('--resume', 'continue a sweep whose store exists; finished points are not run again')
+    .option('--yes', 'allow sweeps of more than a million runs')
+    .action(async (file: string, o: { db?: string; workers?: number; resume?: boolean; yes?: boolean }) => {
+      const spec = loadSweepFile(file);
+      const db = o.db ?? file.replace(/\.(ya?ml|json)$/i, '') + '.sqlite';
+      const workers = o.workers ?? availableParallelism();
+      const pool = new WorkerPool({ workers });
+      const progress = terminalProgress(Boolean(process.stderr.isTTY));
+      const ac = new AbortController();
+      const onSigint = () => ac.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const s = await runSweep(spec, {
+          db,
+          executor: pool,
+          resume: o.resume,
+          yes: o.yes,
+          signal: ac.signal,
+          modules: engineModuleURLs(),
+          onProgress: (done, total) => progress.update(done, total, 'points'),
+        });
+        progress.stop();
+        console.log(`${spec.experiment}: ${s.done} of ${s.total} points done (${s.skipped} from an earlier run), ${s.failed} failed, ${s.cancelled} not run; results in ${s.db}`);
+        if (s.cancelled) throw new CancelledError();
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSigint);
+        await pool.close();
+      }
+    });
+
+  program
+    .command('results')
+    .description('export the results of a sweep')
+    .argument('<db>', 'results store written by `snrlab sweep`')
+    .option('--csv', 'CSV, one row per point (default)')
+    .option('--json', 'JSON, one object per point')
+    .option('--manifests', 'include each run\'s manifest (JSON only)')
+    .action((db: string, o: { csv?: boolean; json?: boolean; manifests?: boolean }) => {
+      const rows = readResults(db);
+      process.stdout.write(o.json ? resultsToJSON(rows, { manifests: o.manifests }) + '\n' : resultsToCSV(rows));
+    });
+
+  program
     .command('demo')
     .description('a short cross-domain demo of the core experiments (what `npm start` runs)')
     .option('--seed <n>', 'root seed', seedArg, 1)
@@ -207,6 +258,7 @@ export function buildProgram(): Command {
 function exitCodeOf(err: unknown): { code: number; message: string } {
   if (err instanceof ExitError) return { code: err.code, message: err.message };
   if (err instanceof UnknownExperimentError) return { code: EXIT.usage, message: err.message };
+  if (err instanceof SweepSpecError) return { code: EXIT.usage, message: err.message };
   if (isParameterError(err)) return { code: EXIT.usage, message: (err as Error).message };
   if (err instanceof DivergenceError) return { code: EXIT.diverged, message: err.message };
   if (err instanceof BackendUnavailableError) return { code: EXIT.backend, message: err.message };

@@ -108,9 +108,10 @@ export { xyFigure, curve, VEGA_LITE_SCHEMA, type XYFigureInput, type XYPoint, ty
 export { experiments as coreExperiments, estimatorScalingExperiment, positionalErrorExperiment } from './experiments/index.js';
 
 // executors
-export type { Executor, MapOptions } from './executors/types.js';
+export type { Executor, MapOptions, Settled, SettledOptions } from './executors/types.js';
+export { errorText } from './executors/types.js';
 export { defineTask, lookupTask, resolveTask, type TaskRef, type TaskFn } from './executors/tasks.js';
 export { InlineExecutor, inlineExecutor } from './executors/inline.js';
-export { WorkerPool, workerEntry, type WorkerPoolOptions } from './executors/pool.js';
+export { WorkerPool, WorkerCrashError, workerEntry, type WorkerPoolOptions } from './executors/pool.js';
 
 export { z } from 'zod';

@@ -1,7 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../src/executors/pool.js';
 import { InlineExecutor } from '../src/executors/inline.js';
-import { failTask, normalsTask } from './fixtures/tasks.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { alwaysCrashTask, crashOnceTask, failTask, normalsTask, sleepTask } from './fixtures/tasks.js';
 import { runExperiment } from '../src/experiment/run.js';
 import { estimatorScalingExperiment } from '../src/experiments/estimator-scaling.js';
 import { Stream } from '../src/random/stream.js';
@@ -51,5 +54,49 @@ describe('executors', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(new InlineExecutor().map(sumTask, jobs, { signal: ac.signal })).rejects.toThrow(/cancelled/);
+  });
+
+  it('mapSettled records jobs that throw as failed and keeps the rest', async () => {
+    const jobs = [0, 1, 2, 3, 4].map((i) => ({ i }));
+    for (const ex of [pool(2), new InlineExecutor()]) {
+      const r = await ex.mapSettled(failTask, jobs);
+      expect(r.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'failed', 'ok']);
+      expect(r[3]).toMatchObject({ status: 'failed', error: 'job 3 failed', attempts: 1 });
+      expect(r[4]).toMatchObject({ status: 'ok', value: 4 });
+    }
+  });
+
+  it('a crashed worker is replaced and its job retried once; a second crash is recorded', async () => {
+    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'snrlab-crash-')), 'marker');
+    const p = pool(2);
+    const r = await p.mapSettled(crashOnceTask, [{ marker, value: 21 }]);
+    expect(r[0]).toEqual({ status: 'ok', value: 42, attempts: 2 });
+    const r2 = await p.mapSettled(alwaysCrashTask, [0, 1, 2].map((i) => ({ i })));
+    expect(r2[1]).toMatchObject({ status: 'failed', attempts: 2 });
+    expect((r2[1] as { error: string }).error).toMatch(/worker crashed \(exit code 9\)/);
+    expect(r2[0]).toMatchObject({ status: 'ok', value: 0 });
+    expect(r2[2]).toMatchObject({ status: 'ok', value: 2 });
+    // the pool still works afterwards
+    expect(await p.map(failTask, [{ i: 0 }])).toEqual([0]);
+  });
+
+  it('aborting stops in-flight jobs at once and keeps the finished ones', async () => {
+    const p = pool(2);
+    const ac = new AbortController();
+    const jobs = [{ ms: 10, i: 0 }, { ms: 10, i: 1 }, { ms: 60_000, i: 2 }, { ms: 60_000, i: 3 }, { ms: 10, i: 4 }];
+    const t0 = Date.now();
+    const pending = p.mapSettled(sleepTask, jobs, {
+      signal: ac.signal,
+      onSettled: (i) => {
+        if (i <= 1) setTimeout(() => ac.abort(), 200);
+      },
+    });
+    const r = await pending;
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(r[0]).toMatchObject({ status: 'ok', value: 0 });
+    expect(r[1]).toMatchObject({ status: 'ok', value: 1 });
+    expect(r[2].status).toBe('cancelled');
+    expect(r[3].status).toBe('cancelled');
+    expect(await p.map(sleepTask, [{ ms: 1, i: 9 }])).toEqual([9]);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * A worker pool on node:worker_threads, driven through comlink. Jobs are handed out as
  * workers free up; results come back in job order, so any number of workers gives the
- * same bytes.
+ * same bytes. A worker that crashes is replaced and its job retried (once by default); a job
+ * that throws is recorded as failed; an AbortSignal terminates the workers, so in-flight jobs
+ * stop at once while finished ones are kept.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -9,12 +11,23 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
 import { CancelledError, assertInteger } from '../errors.js';
 import type { TaskRef } from './tasks.js';
-import type { Executor, MapOptions } from './types.js';
+import { errorText, type Executor, type MapOptions, type Settled, type SettledOptions } from './types.js';
 import type { WorkerApi } from './worker.js';
+
+/** The worker thread died (process.exit, out of memory, a native crash) while running a job. */
+export class WorkerCrashError extends Error {
+  override readonly name = 'WorkerCrashError';
+  constructor(readonly exitCode: number | null, detail?: string) {
+    super(`worker crashed${exitCode !== null ? ` (exit code ${exitCode})` : ''}${detail ? `: ${detail}` : ''}`);
+  }
+}
 
 interface Slot {
   worker: Worker;
   api: Comlink.Remote<WorkerApi>;
+  /** Rejects when the worker dies. */
+  died: Promise<never>;
+  dead: boolean;
 }
 
 /** The worker script next to this module: the built `worker.js`, or the tsx bootstrap in source. */
@@ -28,6 +41,8 @@ export interface WorkerPoolOptions {
   workers?: number;
 }
 
+const CANCELLED = Symbol('cancelled');
+
 export class WorkerPool implements Executor {
   readonly kind = 'pool';
   readonly workers: number;
@@ -39,40 +54,111 @@ export class WorkerPool implements Executor {
     this.workers = n;
   }
 
-  private start(): Slot[] {
-    if (this.slots.length === 0) {
-      const entry = workerEntry();
-      const toEndpoint = nodeEndpoint as unknown as (w: Worker) => Comlink.Endpoint;
-      for (let i = 0; i < this.workers; i++) {
-        const worker = new Worker(entry);
-        worker.unref();
-        this.slots.push({ worker, api: Comlink.wrap<WorkerApi>(toEndpoint(worker)) });
-      }
-    }
+  private spawn(): Slot {
+    const worker = new Worker(workerEntry());
+    worker.unref();
+    const toEndpoint = nodeEndpoint as unknown as (w: Worker) => Comlink.Endpoint;
+    const slot: Slot = { worker, api: Comlink.wrap<WorkerApi>(toEndpoint(worker)), died: undefined as never, dead: false };
+    slot.died = new Promise<never>((_, reject) => {
+      worker.once('error', (e) => {
+        slot.dead = true;
+        reject(new WorkerCrashError(null, errorText(e)));
+      });
+      worker.once('exit', (code) => {
+        slot.dead = true;
+        reject(new WorkerCrashError(code));
+      });
+    });
+    slot.died.catch(() => {});
+    return slot;
+  }
+
+  private ensure(): Slot[] {
+    while (this.slots.length < this.workers) this.slots.push(this.spawn());
     return this.slots;
   }
 
-  async map<A, R>(task: TaskRef<A, R>, jobs: readonly A[], opts: MapOptions<R> = {}): Promise<R[]> {
-    const slots = this.start();
-    const results = new Array<R>(jobs.length);
+  async mapSettled<A, R>(task: TaskRef<A, R>, jobs: readonly A[], opts: SettledOptions<R> = {}): Promise<Settled<R>[]> {
+    const retries = opts.retries ?? 1;
+    const out: Settled<R>[] = jobs.map(() => ({ status: 'cancelled' }) as Settled<R>);
+    const signal = opts.signal;
+    if (signal?.aborted) return out;
+    this.ensure();
     let next = 0;
-    for (const s of slots) s.worker.ref();
-    try {
-      const drain = async (slot: Slot) => {
+    let cancelled = false;
+    let abortAll: () => void = () => {};
+    const aborted = new Promise<typeof CANCELLED>((resolve) => {
+      abortAll = () => resolve(CANCELLED);
+    });
+    const onAbort = () => {
+      cancelled = true;
+      abortAll();
+      // stop in-flight jobs now; fresh workers are spawned on the next map
+      const dying = this.slots;
+      this.slots = [];
+      for (const s of dying) void s.worker.terminate();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    for (const s of this.slots) s.worker.ref();
+    const drain = async (slotIndex: number) => {
+      for (;;) {
+        if (cancelled) return;
+        const i = next++;
+        if (i >= jobs.length) return;
+        let attempts = 0;
         for (;;) {
-          if (opts.signal?.aborted) throw new CancelledError(results);
-          const i = next++;
-          if (i >= jobs.length) return;
-          const r = (await slot.api.run(task.module, task.name, jobs[i])) as R;
-          results[i] = r;
-          opts.onResult?.(i, r);
+          attempts++;
+          let slot = this.slots[slotIndex];
+          if (!slot || slot.dead) {
+            if (cancelled) return;
+            slot = this.spawn();
+            slot.worker.ref();
+            this.slots[slotIndex] = slot;
+          }
+          try {
+            const r = await Promise.race([slot.api.run(task.module, task.name, jobs[i]) as Promise<R>, slot.died, aborted]);
+            if (r === CANCELLED) return;
+            out[i] = { status: 'ok', value: r as R, attempts };
+          } catch (e) {
+            if (cancelled) return;
+            if (e instanceof WorkerCrashError && attempts <= retries) continue;
+            out[i] = { status: 'failed', error: errorText(e), attempts };
+          }
+          opts.onSettled?.(i, out[i]);
+          break;
         }
-      };
-      await Promise.all(slots.map(drain));
+      }
+    };
+    try {
+      await Promise.all(this.slots.map((_, k) => drain(k)));
     } finally {
-      for (const s of slots) s.worker.unref();
+      signal?.removeEventListener('abort', onAbort);
+      for (const s of this.slots) s.worker.unref();
     }
-    return results;
+    return out;
+  }
+
+  async map<A, R>(task: TaskRef<A, R>, jobs: readonly A[], opts: MapOptions<R> = {}): Promise<R[]> {
+    const inner = new AbortController();
+    const relay = () => inner.abort();
+    opts.signal?.addEventListener('abort', relay, { once: true });
+    if (opts.signal?.aborted) inner.abort();
+    let failure: string | undefined;
+    const settled = await this.mapSettled(task, jobs, {
+      signal: inner.signal,
+      retries: 1,
+      onSettled: (i, s) => {
+        if (s.status === 'ok') opts.onResult?.(i, s.value);
+        else if (s.status === 'failed' && failure === undefined) {
+          failure = s.error;
+          inner.abort(); // first error wins, as in Promise.all
+        }
+      },
+    }).finally(() => opts.signal?.removeEventListener('abort', relay));
+    if (failure !== undefined) throw new Error(failure);
+    const done = settled.filter((s): s is Extract<Settled<R>, { status: 'ok' }> => s.status === 'ok').map((s) => s.value);
+    if (done.length !== jobs.length) throw new CancelledError(done);
+    return done;
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,20 @@ export interface MapOptions<R> {
   onResult?: (index: number, result: R) => void;
 }
 
+/** The outcome of one job under `mapSettled`. */
+export type Settled<R> =
+  | { status: 'ok'; value: R; attempts: number }
+  | { status: 'failed'; error: string; attempts: number }
+  | { status: 'cancelled' };
+
+export interface SettledOptions<R> {
+  signal?: AbortSignal;
+  /** Called as each job settles (ok or failed), in completion order. */
+  onSettled?: (index: number, outcome: Settled<R>) => void;
+  /** Extra attempts after a worker crash (default 1). A job that throws is not retried. */
+  retries?: number;
+}
+
 /**
  * Runs a task over many jobs and returns the results in job order. Jobs carry their own
  * stream state or path, so results do not depend on which worker ran what; reducing the
@@ -14,6 +28,14 @@ export interface MapOptions<R> {
 export interface Executor {
   readonly kind: string;
   readonly workers: number;
+  /** All results, or the first error (a CancelledError if the signal fires). */
   map<A, R>(task: TaskRef<A, R>, jobs: readonly A[], opts?: MapOptions<R>): Promise<R[]>;
+  /** Every job's outcome: jobs that throw are recorded as failed, the rest keep running. */
+  mapSettled<A, R>(task: TaskRef<A, R>, jobs: readonly A[], opts?: SettledOptions<R>): Promise<Settled<R>[]>;
   close(): Promise<void>;
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  return String(e);
 }
