@@ -30,6 +30,8 @@ import { ci, fmt, formatResult, table, verdictMark } from './format.js';
 import { terminalProgress } from './progress.js';
 import { figureFileName, figureToSVG } from './render.js';
 import { runDemo } from './demo.js';
+import { runCompare, writeCompare } from './compare/run.js';
+import { verdictsOf } from './compare/report.js';
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, diverged: 3, backend: 4, disagrees: 5, interrupted: 130 } as const;
 
@@ -227,6 +229,59 @@ export function buildProgram(): Command {
     .action((db: string, o: { csv?: boolean; json?: boolean; manifests?: boolean }) => {
       const rows = readResults(db);
       process.stdout.write(o.json ? resultsToJSON(rows, { manifests: o.manifests }) + '\n' : resultsToCSV(rows));
+    });
+
+  program
+    .command('compare')
+    .description('run the curated cross-domain comparison; with --out, write report.html, results.json and the figures')
+    .option('--out <dir>', 'write report.html, results.json and the figures as SVG into <dir>')
+    .option('--seed <n>', 'root seed', seedArg, 1)
+    .option('--full', 'heavier settings (tighter intervals, minutes instead of seconds)')
+    .option('--png', 'also write each figure as PNG (needs --out)')
+    .addOption(new Option('--workers <n>', 'worker threads (default: the cores)').argParser(positiveInt('workers')))
+    .option('--json', 'print the results as JSON instead of the table')
+    .action(async (o: { out?: string; seed: number | string; full?: boolean; png?: boolean; workers?: number; json?: boolean }) => {
+      const pool = new WorkerPool({ workers: o.workers ?? availableParallelism() });
+      const progress = terminalProgress(!o.json && Boolean(process.stderr.isTTY));
+      const ac = new AbortController();
+      const onSigint = () => ac.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const { runs, durationMs } = await runCompare({
+          seed: o.seed,
+          full: Boolean(o.full),
+          executor: pool,
+          modules: engineModuleURLs(),
+          signal: ac.signal,
+          onProgress: (d, t) => progress.update(d, t, 'experiments'),
+        });
+        progress.stop();
+        const rows: unknown[][] = [];
+        for (const run of runs) {
+          if (!run.result) {
+            rows.push([run.entry.domain, `${run.entry.experiment}: ${run.entry.label}`, 'did not run', '', '', '', run.error ?? '']);
+            continue;
+          }
+          for (const v of verdictsOf(run)) rows.push([run.entry.domain, `${run.entry.experiment}: ${run.entry.label}`, v.claim, fmt(v.measured), fmt(v.theory), ci(v), verdictMark(v)]);
+        }
+        if (o.json) console.log(JSON.stringify(runs.map((r) => ({ domain: r.entry.domain, experiment: r.entry.experiment, error: r.error ?? null, contributions: r.contributions, result: r.result ?? null }))));
+        else {
+          console.log('snrlab compare — one mathematics of signal and noise, across domains.\n');
+          console.log(table(['domain', 'experiment', 'claim', 'measured', 'theory', '95% CI', 'verdict'], rows, 40));
+          const agree = rows.filter((r) => r[6] === 'agrees').length;
+          const failed = runs.filter((r) => !r.result).length;
+          console.log(`\n${agree} of ${rows.length - failed} verdicts agree with theory${failed ? `; ${failed} experiment(s) did not run` : ''} (seed ${o.seed}, ${o.full ? 'full' : 'quick'} settings, ${(durationMs / 1000).toFixed(1)} s).`);
+        }
+        if (o.out) {
+          const files = await writeCompare(o.out, runs, { seed: o.seed, full: Boolean(o.full), durationMs, png: Boolean(o.png) });
+          if (!o.json) console.log(`wrote ${files.join(', ')}`);
+        } else if (o.png) throw new ExitError(EXIT.usage, '--png needs --out');
+        if (ac.signal.aborted) throw new CancelledError();
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSigint);
+        await pool.close();
+      }
     });
 
   program
