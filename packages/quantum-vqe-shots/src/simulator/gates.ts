@@ -1,0 +1,391 @@
+/**
+ * Gate kernels: each updates a StateVector in place and allocates nothing.
+ *
+ * Conventions (those of PennyLane and Qiskit):
+ *   RX(θ) = exp(−iθX/2), RY(θ) = exp(−iθY/2), RZ(θ) = exp(−iθZ/2) = diag(e^{−iθ/2}, e^{iθ/2});
+ *   S = diag(1, i), T = diag(1, e^{iπ/4}); CNOT(control, target); CZ; SWAP.
+ *   SingleExcitation(θ) on wires [a, b] (a Givens rotation): |01⟩ → cos(θ/2)|01⟩ + sin(θ/2)|10⟩,
+ *   |10⟩ → cos(θ/2)|10⟩ − sin(θ/2)|01⟩, with the bits written (wire a, wire b).
+ *   DoubleExcitation(θ) on wires [w0, w1, w2, w3]: |0011⟩ → cos(θ/2)|0011⟩ + sin(θ/2)|1100⟩,
+ *   |1100⟩ → cos(θ/2)|1100⟩ − sin(θ/2)|0011⟩, bits written (w0 w1 w2 w3); other states unchanged.
+ * Qubit q is bit q of the basis index (see state.ts).
+ */
+import { ParameterError } from '@snrlab/core';
+import type { StateVector } from './state.js';
+
+const SQRT1_2 = Math.SQRT1_2;
+
+function checkWire(s: StateVector, q: number, name = 'wire'): void {
+  if (!(q >= 0 && q < s.qubits && (q | 0) === q)) throw new ParameterError(name, q, `an integer in [0, ${s.qubits - 1}]`);
+}
+
+/** Check up to four wires (−1 = unused) without building an array. */
+function checkDistinct(s: StateVector, a: number, b: number, c = -1, d = -1): void {
+  checkWire(s, a, 'wires[0]');
+  checkWire(s, b, 'wires[1]');
+  if (c !== -1) checkWire(s, c, 'wires[2]');
+  if (d !== -1) checkWire(s, d, 'wires[3]');
+  const clash = a === b || (c !== -1 && (c === a || c === b)) || (d !== -1 && (d === a || d === b || d === c));
+  if (clash) throw new ParameterError('wires', [a, b, c, d].filter((w) => w !== -1), 'distinct wires');
+}
+
+/**
+ * A general single-qubit unitary [[u00, u01], [u10, u11]] (complex entries as re/im pairs).
+ * The special gates below are faster; this one serves anything else.
+ */
+export function applyMatrix1(
+  s: StateVector,
+  q: number,
+  u00r: number,
+  u00i: number,
+  u01r: number,
+  u01i: number,
+  u10r: number,
+  u10i: number,
+  u11r: number,
+  u11i: number,
+): void {
+  checkWire(s, q);
+  const re = s.re;
+  const im = s.im;
+  const stride = 1 << q;
+  const dim = s.dim;
+  for (let base = 0; base < dim; base += stride << 1) {
+    const end = base + stride;
+    for (let i = base; i < end; i++) {
+      const j = i + stride;
+      const ar = re[i];
+      const ai = im[i];
+      const br = re[j];
+      const bi = im[j];
+      re[i] = u00r * ar - u00i * ai + u01r * br - u01i * bi;
+      im[i] = u00r * ai + u00i * ar + u01r * bi + u01i * br;
+      re[j] = u10r * ar - u10i * ai + u11r * br - u11i * bi;
+      im[j] = u10r * ai + u10i * ar + u11r * bi + u11i * br;
+    }
+  }
+}
+
+/** A real rotation [[c, −s], [s, c]] on qubit q: RY(θ) with c = cos θ/2, s = sin θ/2. */
+function realRotation(s: StateVector, q: number, c: number, sn: number): void {
+  const re = s.re;
+  const im = s.im;
+  const stride = 1 << q;
+  const dim = s.dim;
+  for (let base = 0; base < dim; base += stride << 1) {
+    const end = base + stride;
+    for (let i = base; i < end; i++) {
+      const j = i + stride;
+      const ar = re[i];
+      const br = re[j];
+      re[i] = c * ar - sn * br;
+      re[j] = sn * ar + c * br;
+      const ai = im[i];
+      const bi = im[j];
+      im[i] = c * ai - sn * bi;
+      im[j] = sn * ai + c * bi;
+    }
+  }
+}
+
+export function ry(s: StateVector, q: number, theta: number): void {
+  checkWire(s, q);
+  realRotation(s, q, Math.cos(theta / 2), Math.sin(theta / 2));
+}
+
+export function rx(s: StateVector, q: number, theta: number): void {
+  checkWire(s, q);
+  const c = Math.cos(theta / 2);
+  const sn = Math.sin(theta / 2);
+  const re = s.re;
+  const im = s.im;
+  const stride = 1 << q;
+  const dim = s.dim;
+  for (let base = 0; base < dim; base += stride << 1) {
+    const end = base + stride;
+    for (let i = base; i < end; i++) {
+      const j = i + stride;
+      const ar = re[i];
+      const ai = im[i];
+      const br = re[j];
+      const bi = im[j];
+      // [[c, −is], [−is, c]]
+      re[i] = c * ar + sn * bi;
+      im[i] = c * ai - sn * br;
+      re[j] = sn * ai + c * br;
+      im[j] = c * bi - sn * ar;
+    }
+  }
+}
+
+/** Multiply amplitudes with bit q = 0 by (c0r + i c0i) and those with bit q = 1 by (c1r + i c1i). */
+function diagonal1(s: StateVector, q: number, c0r: number, c0i: number, c1r: number, c1i: number): void {
+  const re = s.re;
+  const im = s.im;
+  const stride = 1 << q;
+  const dim = s.dim;
+  const skip0 = c0r === 1 && c0i === 0;
+  for (let base = 0; base < dim; base += stride << 1) {
+    const end = base + stride;
+    if (!skip0) {
+      for (let i = base; i < end; i++) {
+        const ar = re[i];
+        const ai = im[i];
+        re[i] = c0r * ar - c0i * ai;
+        im[i] = c0r * ai + c0i * ar;
+      }
+    }
+    for (let j = end; j < end + stride; j++) {
+      const br = re[j];
+      const bi = im[j];
+      re[j] = c1r * br - c1i * bi;
+      im[j] = c1r * bi + c1i * br;
+    }
+  }
+}
+
+export function rz(s: StateVector, q: number, theta: number): void {
+  checkWire(s, q);
+  const c = Math.cos(theta / 2);
+  const sn = Math.sin(theta / 2);
+  diagonal1(s, q, c, -sn, c, sn);
+}
+
+export function z(s: StateVector, q: number): void {
+  checkWire(s, q);
+  diagonal1(s, q, 1, 0, -1, 0);
+}
+
+export function sGate(s: StateVector, q: number): void {
+  checkWire(s, q);
+  diagonal1(s, q, 1, 0, 0, 1);
+}
+
+/** S† = diag(1, −i): with H it rotates the Y basis onto the Z basis (H S† |+i⟩ = |0⟩). */
+export function sdg(s: StateVector, q: number): void {
+  checkWire(s, q);
+  diagonal1(s, q, 1, 0, 0, -1);
+}
+
+export function tGate(s: StateVector, q: number): void {
+  checkWire(s, q);
+  diagonal1(s, q, 1, 0, SQRT1_2, SQRT1_2);
+}
+
+export function h(s: StateVector, q: number): void {
+  checkWire(s, q);
+  const re = s.re;
+  const im = s.im;
+  const stride = 1 << q;
+  const dim = s.dim;
+  for (let base = 0; base < dim; base += stride << 1) {
+    const end = base + stride;
+    for (let i = base; i < end; i++) {
+      const j = i + stride;
+      const ar = re[i];
+      const br = re[j];
+      re[i] = SQRT1_2 * (ar + br);
+      re[j] = SQRT1_2 * (ar - br);
+      const ai = im[i];
+      const bi = im[j];
+      im[i] = SQRT1_2 * (ai + bi);
+      im[j] = SQRT1_2 * (ai - bi);
+    }
+  }
+}
+
+export function x(s: StateVector, q: number): void {
+  checkWire(s, q);
+  const re = s.re;
+  const im = s.im;
+  const stride = 1 << q;
+  const dim = s.dim;
+  for (let base = 0; base < dim; base += stride << 1) {
+    const end = base + stride;
+    for (let i = base; i < end; i++) {
+      const j = i + stride;
+      const tr = re[i];
+      re[i] = re[j];
+      re[j] = tr;
+      const ti = im[i];
+      im[i] = im[j];
+      im[j] = ti;
+    }
+  }
+}
+
+export function y(s: StateVector, q: number): void {
+  checkWire(s, q);
+  const re = s.re;
+  const im = s.im;
+  const stride = 1 << q;
+  const dim = s.dim;
+  for (let base = 0; base < dim; base += stride << 1) {
+    const end = base + stride;
+    for (let i = base; i < end; i++) {
+      const j = i + stride;
+      // Y|0⟩ = i|1⟩, Y|1⟩ = −i|0⟩
+      const ar = re[i];
+      const ai = im[i];
+      re[i] = im[j];
+      im[i] = -re[j];
+      re[j] = -ai;
+      im[j] = ar;
+    }
+  }
+}
+
+/**
+ * CNOT, CZ and SWAP visit every index whose bits lo < hi are both clear with three nested loops
+ * (blocks above hi, blocks between, the run below lo), so no index arithmetic per amplitude.
+ */
+export function cnot(s: StateVector, control: number, target: number): void {
+  checkWire(s, control, 'control');
+  checkWire(s, target, 'target');
+  if (control === target) throw new ParameterError('target', target, `a wire other than the control ${control}`);
+  const re = s.re;
+  const im = s.im;
+  const lo = Math.min(control, target);
+  const hi = Math.max(control, target);
+  const nLo = 1 << lo;
+  const nHi = 1 << hi;
+  const cBit = 1 << control;
+  const tBit = 1 << target;
+  const dim = s.dim;
+  for (let a = 0; a < dim; a += nHi << 1) {
+    for (let b = a; b < a + nHi; b += nLo << 1) {
+      const end = b + nLo;
+      for (let i0 = b; i0 < end; i0++) {
+        const i = i0 | cBit;
+        const j = i | tBit;
+        const tr = re[i];
+        re[i] = re[j];
+        re[j] = tr;
+        const ti = im[i];
+        im[i] = im[j];
+        im[j] = ti;
+      }
+    }
+  }
+}
+
+export function cz(s: StateVector, a: number, b: number): void {
+  checkWire(s, a, 'wires[0]');
+  checkWire(s, b, 'wires[1]');
+  if (a === b) throw new ParameterError('wires[1]', b, `a wire other than ${a}`);
+  const re = s.re;
+  const im = s.im;
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  const nLo = 1 << lo;
+  const nHi = 1 << hi;
+  const both = nLo | nHi;
+  const dim = s.dim;
+  for (let p = 0; p < dim; p += nHi << 1) {
+    for (let q = p; q < p + nHi; q += nLo << 1) {
+      const end = q + nLo;
+      for (let i0 = q; i0 < end; i0++) {
+        const i = i0 | both;
+        re[i] = -re[i];
+        im[i] = -im[i];
+      }
+    }
+  }
+}
+
+export function swap(s: StateVector, a: number, b: number): void {
+  checkWire(s, a, 'wires[0]');
+  checkWire(s, b, 'wires[1]');
+  if (a === b) throw new ParameterError('wires[1]', b, `a wire other than ${a}`);
+  const re = s.re;
+  const im = s.im;
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  const nLo = 1 << lo;
+  const nHi = 1 << hi;
+  const dim = s.dim;
+  for (let p = 0; p < dim; p += nHi << 1) {
+    for (let q = p; q < p + nHi; q += nLo << 1) {
+      const end = q + nLo;
+      for (let i0 = q; i0 < end; i0++) {
+        const i = i0 | nLo;
+        const j = i0 | nHi;
+        const tr = re[i];
+        re[i] = re[j];
+        re[j] = tr;
+        const ti = im[i];
+        im[i] = im[j];
+        im[j] = ti;
+      }
+    }
+  }
+}
+
+/** Insert a zero bit at position p (k's bits at p and above move up by one). */
+function insertZero(k: number, p: number): number {
+  const low = k & ((1 << p) - 1);
+  return ((k >>> p) << (p + 1)) | low;
+}
+
+/** Givens rotation on wires [a, b] in the {|01⟩, |10⟩} subspace (PennyLane's SingleExcitation). */
+export function singleExcitation(s: StateVector, a: number, b: number, theta: number): void {
+  checkDistinct(s, a, b);
+  const c = Math.cos(theta / 2);
+  const sn = Math.sin(theta / 2);
+  const re = s.re;
+  const im = s.im;
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  const aBit = 1 << a;
+  const bBit = 1 << b;
+  const quarter = s.dim >>> 2;
+  for (let k = 0; k < quarter; k++) {
+    const base = insertZero(insertZero(k, lo), hi);
+    const i01 = base | bBit; // wire a = 0, wire b = 1
+    const i10 = base | aBit; // wire a = 1, wire b = 0
+    const r01 = re[i01];
+    const r10 = re[i10];
+    re[i01] = c * r01 - sn * r10;
+    re[i10] = sn * r01 + c * r10;
+    const m01 = im[i01];
+    const m10 = im[i10];
+    im[i01] = c * m01 - sn * m10;
+    im[i10] = sn * m01 + c * m10;
+  }
+}
+
+/** Rotation in the {|0011⟩, |1100⟩} subspace of wires [w0, w1, w2, w3] (PennyLane's DoubleExcitation). */
+export function doubleExcitation(s: StateVector, w0: number, w1: number, w2: number, w3: number, theta: number): void {
+  checkDistinct(s, w0, w1, w2, w3);
+  const c = Math.cos(theta / 2);
+  const sn = Math.sin(theta / 2);
+  const re = s.re;
+  const im = s.im;
+  // sort the four wires with scalars (no array): a sorting network of five compare-swaps
+  let p0 = w0;
+  let p1 = w1;
+  let p2 = w2;
+  let p3 = w3;
+  let t: number;
+  if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
+  if (p2 > p3) { t = p2; p2 = p3; p3 = t; }
+  if (p0 > p2) { t = p0; p0 = p2; p2 = t; }
+  if (p1 > p3) { t = p1; p1 = p3; p3 = t; }
+  if (p1 > p2) { t = p1; p1 = p2; p2 = t; }
+  const low = (1 << w2) | (1 << w3); // |0011⟩: w2 and w3 occupied
+  const high = (1 << w0) | (1 << w1); // |1100⟩: w0 and w1 occupied
+  const n16 = s.dim >>> 4;
+  for (let k = 0; k < n16; k++) {
+    const base = insertZero(insertZero(insertZero(insertZero(k, p0), p1), p2), p3);
+    const i3 = base | low;
+    const i12 = base | high;
+    const r3 = re[i3];
+    const r12 = re[i12];
+    re[i3] = c * r3 - sn * r12;
+    re[i12] = sn * r3 + c * r12;
+    const m3 = im[i3];
+    const m12 = im[i12];
+    im[i3] = c * m3 - sn * m12;
+    im[i12] = sn * m3 + c * m12;
+  }
+}
