@@ -1,6 +1,6 @@
 /** @snrlab/quantum-vqe-shots — this entry point has no side effects; import '@snrlab/quantum-vqe-shots/register' to register its experiments. */
 export { PACKAGE } from './package.js';
-export { experiments, energyExperiment, shotNoiseExperiment, gradientVarianceExperiment, optimizeExperiment } from './experiments/index.js';
+export { experiments, energyExperiment, shotNoiseExperiment, gradientVarianceExperiment, optimizeExperiment, optimalAngleExperiment } from './experiments/index.js';
 
 // simulator
 export { StateVector, occupationIndex, bitstring } from './simulator/state.js';

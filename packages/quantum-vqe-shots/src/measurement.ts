@@ -242,6 +242,14 @@ export class ShotEstimator {
     return v;
   }
 
+  /** Group g's reading h_g(b) on every computational-basis outcome b of its rotated state. */
+  readings(g: number): Float64Array {
+    const dim = 1 << this.hamiltonian.qubits;
+    const out = new Float64Array(dim);
+    for (let b = 0; b < dim; b++) out[b] = this.reading(g, b);
+    return out;
+  }
+
   /** Exact mean and per-shot variance of group g from outcome probabilities. */
   private moments(g: number, p: Float64Array): [number, number] {
     let m1 = 0;

@@ -16,6 +16,7 @@ import { energyExperiment } from '../src/experiments/energy.js';
 import { gradientVarianceExperiment } from '../src/experiments/gradient-variance.js';
 import { optimizeExperiment } from '../src/experiments/optimize.js';
 import { shotNoiseExperiment } from '../src/experiments/shot-noise.js';
+import { optimalAngleExperiment } from '../src/experiments/optimal-angle.js';
 import '../src/register.js';
 
 /** Runs jobs last-to-first but returns them in job order: results must not depend on the schedule. */
@@ -169,5 +170,18 @@ describe('vqe.optimize', () => {
   it('refuses too few shots per evaluation', async () => {
     await expect(runExperiment(optimizeExperiment, { ...params, shotsPerEvaluation: 3 })).rejects.toThrow(/invalid shotsPerEvaluation: got 3; expected an integer ≥ 5/);
     await expect(runExperiment(optimizeExperiment, { seeds: 1 })).rejects.toThrow(/invalid seeds/);
+  });
+});
+
+describe('vqe.optimal-angle', () => {
+  it('the zero of the shot-noisy derivative scatters as σ_g/|E″| (within 4 SE)', async () => {
+    const r = await runExperiment(optimalAngleExperiment, { realizations: 300, gridPoints: 41 }, { seed: 3 });
+    expect(r.metrics.boundary).toBe(1);
+    expect(Math.abs(r.metrics.thetaStar - 0.2235)).toBeLessThan(1e-3);
+    expect(Math.abs(r.metrics.sigmaThetaDirect - r.metrics.sigmaThetaPredicted)).toBeLessThan(4 * r.metrics.sigmaThetaDirectSE);
+    expect(Math.abs(r.metrics.ratio - 1)).toBeLessThan(4 * r.metrics.ratioSE + r.metrics.secondOrder);
+    // four times the shots halve σ_θ: the exact prediction scales as N^-1/2
+    const r4 = await runExperiment(optimalAngleExperiment, { realizations: 100, gridPoints: 21, shotBudget: 16000 }, { seed: 3 });
+    expect(r4.metrics.sigmaThetaPredicted / r.metrics.sigmaThetaPredicted).toBeCloseTo(0.5, 2);
   });
 });

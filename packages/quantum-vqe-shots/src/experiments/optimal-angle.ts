@@ -1,0 +1,199 @@
+/**
+ * vqe.optimal-angle: the optimal angle of a one-parameter VQE circuit, read from shot-noisy
+ * parameter-shift derivatives, is a threshold crossing. Its error is σ_θ = σ_g(θ*)/|E″(θ*)|,
+ * the same delta-method law that places a morphogen boundary or a loss minimum.
+ */
+import { defineExperiment, positionalError, verdict, xyFigure, z, type ExperimentOutput, type Stream } from '@snrlab/core';
+import { ucc } from '../ansatz.js';
+import { parameterShift } from '../gradients.js';
+import { molecule } from '../molecules.js';
+import { VQEProblem } from '../problem.js';
+
+const params = z.object({
+  molecule: z.enum(['h2-2q', 'h2-4q']).default('h2-2q').describe('built-in H₂ with its one-parameter UCC ansatz'),
+  shotBudget: z.int().min(16).max(10_000_000).default(4000).meta({ unit: 'shots' }).describe('shots per derivative, split among the parameter-shift circuits'),
+  realizations: z.int().min(100).max(1_000_000).default(1000).describe('independent derivative curves'),
+  gridPoints: z.int().min(11).max(2001).default(81).describe('angles at which each curve is read'),
+  window: z.number().min(0).max(Math.PI).default(0).meta({ unit: 'rad' }).describe('half-width of the angle window around θ*; 0 = eight times the predicted σ_θ'),
+});
+
+export type OptimalAngleParams = z.output<typeof params>;
+
+/** Golden-section minimum of a unimodal function on [a, b]. */
+function goldenMin(f: (x: number) => number, a: number, b: number, tol = 1e-12): number {
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  while (Math.abs(b - a) > tol) {
+    if (f(c) < f(d)) b = d;
+    else a = c;
+    c = b - g * (b - a);
+    d = a + g * (b - a);
+  }
+  return (a + b) / 2;
+}
+
+export const optimalAngleExperiment = defineExperiment({
+  id: 'vqe.optimal-angle',
+  domain: 'vqe',
+  title: 'Optimal VQE angle under shot noise',
+  claim: 'The angle where a shot-noisy parameter-shift derivative crosses zero scatters with σ_θ = σ_g(θ*)/|E″(θ*)|.',
+  description:
+    'Each realisation measures the parameter-shift derivative on a grid of angles around the exact optimum θ*, with the same shots re-used at every angle (common random numbers: the outcomes of a shot are read off one set of sorted uniforms through each angle’s cumulative distribution), so each realisation is a smooth derivative curve and its zero is well defined. The spread of the zeros is compared with the delta method σ_g/|E″| from the sampled curves and from the exact shot-noise variance.',
+  params,
+  run(p, ctx): ExperimentOutput {
+    const m = molecule(p.molecule);
+    const h = m.hamiltonian;
+    const circuit = ucc(h.qubits);
+    const problem = new VQEProblem(h, circuit, { grouping: 'qwc' });
+    const est = problem.estimator;
+    const energy = (t: number) => problem.exactEnergy([t]);
+    // the UCC energy is a sinusoid in θ: a coarse scan brackets the minimum, golden section refines it
+    let best = 0;
+    for (let i = 0; i < 360; i++) {
+      const t = -Math.PI + (2 * Math.PI * i) / 360;
+      if (energy(t) < energy(best)) best = t;
+    }
+    const thetaStar = goldenMin(energy, best - 0.02, best + 0.02);
+    const exactTransform = (t: number) => parameterShift(circuit, [t], { shotBudget: 0 });
+    const derivative = (t: number) => {
+      const tr = exactTransform(t);
+      return tr.postprocess(tr.tapes.map((tp) => problem.exactEnergy(tp.parameters, tp.shiftOp, tp.shiftAngle)))[0];
+    };
+    const curvatureAt = (t: number) => (derivative(t + 1e-4) - derivative(t - 1e-4)) / 2e-4;
+    const transformAt = (t: number) => parameterShift(circuit, [t], { shotBudget: p.shotBudget, minShotsPerEvaluation: est.minShots });
+    const base = transformAt(thetaStar);
+    const T = base.tapes.length;
+    const weights = base.tapes.map((_, i) => base.postprocess(base.tapes.map((__, j) => (i === j ? 1 : 0)))[0]);
+    const perGroup = Array.from(est.shotsPerGroup(base.shotsPerTape));
+    const G = perGroup.length;
+    // exact σ_g(θ): Σ_t w_t² Var Ê_t with Var Ê_t = Σ_g Var_g/N_g
+    const sigmaG = (t: number) => {
+      const tr = transformAt(t);
+      let v = 0;
+      tr.tapes.forEach((tp, i) => {
+        v += weights[i] * weights[i] * problem.estimatorVariance(tp.parameters, tr.shotsPerTape, tp.shiftOp, tp.shiftAngle);
+      });
+      return Math.sqrt(v);
+    };
+    const curvature = curvatureAt(thetaStar);
+    const predicted = sigmaG(thetaStar) / Math.abs(curvature);
+    const half = p.window > 0 ? p.window : Math.min(Math.PI / 2, 8 * predicted);
+    const grid = Float64Array.from({ length: p.gridPoints }, (_, j) => thetaStar - half + (2 * half * j) / (p.gridPoints - 1));
+    // cumulative outcome probabilities of every (angle, tape, group), computed once
+    const readings = Array.from({ length: G }, (_, g) => est.readings(g));
+    const cdf: Float64Array[][][] = Array.from(grid, (t) => {
+      const tr = transformAt(t);
+      return tr.tapes.map((tp) => {
+        const prep = problem.prepareTape(tp);
+        return prep.probabilities.map((pr) => {
+          const c = new Float64Array(pr.length);
+          let acc = 0;
+          for (let b = 0; b < pr.length; b++) c[b] = acc += pr[b];
+          return c;
+        });
+      });
+    });
+    const uniforms = Array.from({ length: T }, () => perGroup.map((n) => new Float64Array(n)));
+    const constant = est.constant;
+    const sample = (s: Stream, out: Float64Array) => {
+      // sorted uniforms per (tape, group) from exponential spacings, shared by every angle
+      for (let t = 0; t < T; t++) {
+        for (let g = 0; g < G; g++) {
+          const u = uniforms[t][g];
+          let acc = 0;
+          for (let k = 0; k < u.length; k++) u[k] = acc += s.exponential();
+          const total = acc + s.exponential();
+          for (let k = 0; k < u.length; k++) u[k] /= total;
+        }
+      }
+      for (let j = 0; j < grid.length; j++) {
+        let grad = 0;
+        for (let t = 0; t < T; t++) {
+          let e = constant;
+          for (let g = 0; g < G; g++) {
+            const c = cdf[j][t][g];
+            const u = uniforms[t][g];
+            const r = readings[g];
+            const last = c.length - 1;
+            let b = 0;
+            let sum = 0;
+            for (let k = 0; k < u.length; k++) {
+              const x = u[k] * c[last];
+              while (x >= c[b] && b < last) b++;
+              sum += r[b];
+            }
+            e += sum / u.length;
+          }
+          grad += weights[t] * e;
+        }
+        out[j] = grad;
+      }
+    };
+    const r = positionalError({
+      grid,
+      sample,
+      threshold: 0,
+      realizations: p.realizations,
+      stream: ctx.stream.child('realizations'),
+      mean: derivative,
+      derivative: curvatureAt,
+      sd: sigmaG,
+    });
+    if (!r.boundary) {
+      return { metrics: { boundary: 0 }, verdicts: [], notes: [`No zero crossing: ${r.reason}. Widen the window or raise the shot budget.`] };
+    }
+    return {
+      metrics: {
+        boundary: 1,
+        thetaStar,
+        curvature,
+        shotsPerCircuit: base.shotsPerTape,
+        circuits: T,
+        sigmaThetaDirect: r.sigmaXDirect,
+        sigmaThetaDirectSE: r.sigmaXDirectSE,
+        sigmaThetaDelta: r.sigmaXDelta,
+        sigmaThetaPredicted: predicted,
+        ratio: r.ratio,
+        ratioSE: r.ratioSE,
+        secondOrder: r.secondOrder,
+        meanAngle: r.meanPosition,
+      },
+      verdicts: [
+        verdict({
+          claim: 'σ_θ(direct) / [σ_g(θ*)/|E″(θ*)|] = 1',
+          theory: 1,
+          measured: r.ratio,
+          ci95: r.ratioCI95,
+          tolerance: r.secondOrder,
+          note: `θ* = ${thetaStar.toFixed(5)} rad, E″(θ*) = ${curvature.toPrecision(4)} Ha/rad²; ${T} parameter-shift circuits of ${base.shotsPerTape} shots give σ_g = ${sigmaG(thetaStar).toPrecision(4)} Ha/rad, so the optimum is known to σ_θ = ${predicted.toPrecision(4)} rad (direct spread ${r.sigmaXDirect.toPrecision(4)} rad). Four times the shots halve it.`,
+        }),
+      ],
+      tables: [
+        {
+          name: 'optimal-angle',
+          columns: ['estimate', 'σ_θ (rad)', 'SE'],
+          rows: [
+            ['direct: spread of the zero crossings', r.sigmaXDirect, r.sigmaXDirectSE],
+            ['delta method, sampled σ_g and slope', r.sigmaXDelta, r.sigmaXDeltaSE],
+            ['delta method, exact σ_g and E″', predicted, null],
+          ],
+        },
+      ],
+      figures: [
+        xyFigure({
+          name: 'derivative',
+          title: `Shot-noisy derivative around the optimum (${p.shotBudget} shots per derivative)`,
+          x: { title: 'θ (rad)' },
+          y: { title: 'dE/dθ (Ha/rad)' },
+          lines: [
+            ...Array.from(grid, (t, j) => ({ x: t, y: r.meanProfile[j], series: 'mean derivative' })),
+            ...Array.from(grid, (t, j) => ({ x: t, y: r.meanProfile[j] + r.sdProfile[j], series: 'mean ± sd' })),
+            ...Array.from(grid, (t, j) => ({ x: t, y: r.meanProfile[j] - r.sdProfile[j], series: 'mean − sd' })),
+          ],
+          points: [{ x: r.meanPosition, y: 0, series: 'mean zero crossing' }],
+        }),
+      ],
+    };
+  },
+});
