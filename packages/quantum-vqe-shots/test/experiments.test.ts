@@ -47,8 +47,8 @@ function verdictsComputed(r: ExperimentResult) {
 }
 
 describe('registration and parameter schemas', () => {
-  it('registers the four experiments with describable parameters', () => {
-    expect(experiments.map((e) => e.id).sort()).toEqual(['vqe.energy', 'vqe.gradient-variance', 'vqe.optimize', 'vqe.shot-noise']);
+  it('registers the five experiments with describable parameters', () => {
+    expect(experiments.map((e) => e.id).sort()).toEqual(['vqe.energy', 'vqe.gradient-variance', 'vqe.optimal-angle', 'vqe.optimize', 'vqe.shot-noise']);
     for (const e of experiments) {
       expect(getExperiment(e.id)).toBe(e);
       expect(describeParams(e.params).length).toBeGreaterThan(3);
