@@ -75,5 +75,84 @@ export const CORE_ENTRIES: CompareEntry[] = [
   },
 ];
 
-/** Every entry, in the order of the table. Engines' entries join here. */
-export const COMPARE_ENTRIES: CompareEntry[] = [...CORE_ENTRIES];
+/** The positional-error ratio (direct / delta method) as one point with its 95% interval. */
+function ratioPoint(series: string, ratio: number, se: number): Contribution {
+  return { axis: 'positional', series, points: [{ x: 0, y: ratio, lo: ratio - 1.96 * se, hi: ratio + 1.96 * se }] };
+}
+
+export const MORPHOGEN_ENTRIES: CompareEntry[] = [
+  {
+    domain: 'morphogen',
+    label: 'molecule count N in a voxel (exact RDME)',
+    experiment: 'morphogen.rdme-stationary',
+    params: {},
+    contribute: (r) => {
+      // relative variance Var/N² = Fano/N of the copy number against the mean count N
+      const t = tableOf(r, 'voxels');
+      const mean = column(t, 'mean');
+      const fano = column(t, 'Fano');
+      const fanoSE = column(t, 'Fano SE');
+      const order = mean.map((_, i) => i).sort((a, b) => mean[a] - mean[b]);
+      return [
+        {
+          axis: 'variance',
+          series: 'morphogen: molecules N per voxel',
+          points: normalisedSeries(
+            order.map((i) => mean[i]),
+            order.map((i) => fano[i] / mean[i]),
+            order.map((i) => fanoSE[i] / mean[i]),
+          ),
+          theorySlope: -1,
+          theoryLabel: 'theory: slope −1',
+        },
+      ];
+    },
+  },
+  {
+    domain: 'morphogen',
+    label: 'boundary of a gradient read against a threshold (embryo-to-embryo CV 0.1)',
+    experiment: 'morphogen.positional-error',
+    params: { cv: 0.1 },
+    contribute: (r) => {
+      const t = tableOf(r, 'positional-error');
+      const ratio = r.metrics.ratioNear;
+      // the verdict's batch-means interval, as an SE
+      const v = r.verdicts[0];
+      return [ratioPoint('morphogen boundary (near the source)', ratio, (v.ci95[1] - v.ci95[0]) / (2 * 1.96) || column(t, 'SE')[0] / r.metrics.sigmaXDirectNear)];
+    },
+    verdicts: (r) => r.verdicts.slice(0, 1),
+  },
+];
+
+export const VQE_ENTRIES: CompareEntry[] = [
+  {
+    domain: 'vqe',
+    label: 'measurement shots N per energy estimate (2-qubit H₂)',
+    experiment: 'vqe.shot-noise',
+    params: { replicates: 2000 },
+    full: { replicates: 20000 },
+    contribute: (r) => {
+      const t = tableOf(r, 'variance');
+      return [
+        {
+          axis: 'variance',
+          series: 'VQE: shots N',
+          points: normalisedSeries(column(t, 'shots N'), column(t, 'Var Ê'), column(t, 'SE')),
+          theorySlope: -1,
+          theoryLabel: 'theory: slope −1',
+        },
+      ];
+    },
+  },
+  {
+    domain: 'vqe',
+    label: 'optimal angle from shot-noisy derivatives',
+    experiment: 'vqe.optimal-angle',
+    params: {},
+    full: { realizations: 10000 },
+    contribute: (r) => [ratioPoint('VQE optimal angle', r.metrics.ratio, r.metrics.ratioSE)],
+  },
+];
+
+/** Every entry, in the order of the table. */
+export const COMPARE_ENTRIES: CompareEntry[] = [...CORE_ENTRIES, ...MORPHOGEN_ENTRIES, ...VQE_ENTRIES];
