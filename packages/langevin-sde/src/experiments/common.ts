@@ -1,0 +1,49 @@
+/** Helpers shared by this package's experiments. */
+import { ParameterError } from '@snrlab/core';
+import { backendOf, getBackend, type Backend } from '@snrlab/tensor';
+
+export { simultaneousVerdicts, ksVerdict } from '../checks.js';
+
+/** Split N replicas into jobs of `chunk` replicas (a multiple of the block size): [firstBlock, replicas]. */
+export function replicaJobs(N: number, chunk: number, blockSize: number): { firstBlock: number; replicas: number }[] {
+  if (chunk % blockSize !== 0) throw new ParameterError('chunk', chunk, `a multiple of the block size ${blockSize}`);
+  const out: { firstBlock: number; replicas: number }[] = [];
+  for (let start = 0; start < N; start += chunk) out.push({ firstBlock: start / blockSize, replicas: Math.min(chunk, N - start) });
+  return out;
+}
+
+/** Jackknife standard error of a statistic over J groups, from its leave-one-out values. */
+export function jackknifeSE(leaveOneOut: readonly number[]): number {
+  const J = leaveOneOut.length;
+  const mean = leaveOneOut.reduce((a, b) => a + b, 0) / J;
+  let s = 0;
+  for (const v of leaveOneOut) s += (v - mean) * (v - mean);
+  return Math.sqrt(((J - 1) / J) * s);
+}
+
+/** Ordinary least-squares slope of y on x. */
+export function olsSlope(x: readonly number[], y: readonly number[]): number {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (x[i] - mx) * (x[i] - mx);
+    sxy += (x[i] - mx) * (y[i] - my);
+  }
+  return sxy / sxx;
+}
+
+export const fmt = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : v);
+
+
+/** The name of the run's backend, to send to tasks (backends cannot cross threads). */
+export function backendName(ctx: { backend?: { name: string } | undefined }): string {
+  return backendOf(ctx).name;
+}
+
+/** The backend a task should use: undefined for the default 'js', else the named one. */
+export async function taskBackend(name: string | undefined): Promise<Backend | undefined> {
+  return !name || name === 'js' ? undefined : getBackend(name);
+}

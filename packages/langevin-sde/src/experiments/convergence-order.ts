@@ -1,0 +1,212 @@
+/**
+ * langevin.convergence-order: strong and weak orders fitted as log–log slopes on nested step
+ * sizes, every level driven by the same Brownian path.
+ */
+import { defineExperiment, defineTask, Moments, ParameterError, Stream, verdict, xyFigure, z, type MomentsJSON, type StreamState } from '@snrlab/core';
+import { BrownianPath, type BrownianMethod } from '../brownian.js';
+import { sdeProblem, type SdeProblem } from '../problem.js';
+import { solve } from '../solve.js';
+import { declaredStrongOrder, getSolver } from '../solvers.js';
+import { fmt, jackknifeSE, olsSlope } from './common.js';
+
+const orderSolvers = ['euler-maruyama', 'milstein', 'sra1'] as const;
+
+const params = z.object({
+  solver: z.enum(orderSolvers).default('euler-maruyama').describe('the solver whose orders are measured'),
+  problem: z
+    .enum(['auto', 'gbm', 'double-well'])
+    .default('auto')
+    .describe("'gbm': du = 1.01u dt + 0.87u dW, u0 = 1/2 (diagonal noise, exact solution); 'double-well': dx = (x − x³) dt + dW, x0 = 1/2 (additive noise, reference solution 16× finer); 'auto': gbm, or double-well for sra1"),
+  path: z.enum(['bridge', 'sum']).default('bridge').describe('how the nested grids share one Brownian path: a Brownian bridge refined by halving, or sums of the finest increments'),
+  finestLevel: z.int().min(4).max(14).default(8).describe('finest step h = 2^−finestLevel (T = 1)'),
+  levels: z.int().min(3).max(10).default(6).describe('number of nested step sizes (halving each time)'),
+  replicas: z.int().min(200).max(1_000_000).default(10_000).describe('Brownian paths (replicas)'),
+  batches: z.int().min(4).max(100).default(10).describe('groups of replicas for the jackknife standard errors of the slopes'),
+});
+
+export type ConvergenceParams = z.output<typeof params>;
+
+/** The reference problem (T = 1), and its exact solution from W(1) when there is one. */
+export function convergenceProblem(p: Pick<ConvergenceParams, 'solver' | 'problem'>): { problem: SdeProblem; name: 'gbm' | 'double-well'; exact?: (w: number) => number } {
+  const name = p.problem === 'auto' ? (p.solver === 'sra1' ? 'double-well' : 'gbm') : p.problem;
+  if (name === 'gbm') {
+    // Itô: u(t) = u0 exp((1.01 − 0.87²/2) t + 0.87 W(t)), 1.01 − 0.378450 = 0.63155
+    const problem = sdeProblem({
+      drift: (_t, x, out) => {
+        out[0] = 1.01 * x[0];
+      },
+      diffusion: (_t, x, out) => {
+        out[0] = 0.87 * x[0];
+      },
+      diffusionDerivative: (_t, _x, out) => {
+        out[0] = 0.87;
+      },
+      x0: 0.5,
+      tspan: [0, 1],
+      noise: 'diagonal',
+    });
+    return { problem, name, exact: (w) => 0.5 * Math.exp(0.63155 + 0.87 * w) };
+  }
+  const problem = sdeProblem({ drift: { kind: 'double-well' }, diffusion: 1, x0: 0.5, tspan: [0, 1], noise: 'additive' });
+  return { problem, name };
+}
+
+/** Extra levels of refinement for the reference solution when there is no exact one. */
+const REFERENCE_REFINEMENT = 4;
+
+interface Job {
+  params: ConvergenceParams;
+  replicas: number;
+  batch: number;
+  stream: StreamState;
+}
+
+interface JobResult {
+  /** Per level (coarse to fine): |error| and signed error moments. */
+  strong: MomentsJSON[];
+  weak: MomentsJSON[];
+}
+
+export const convergenceBatchTask = defineTask(import.meta.url, 'langevin.convergence-order/batch', (job: Job): JobResult => {
+  const p = job.params;
+  const solver = getSolver(p.solver);
+  const { problem, exact } = convergenceProblem(p);
+  const finest = p.finestLevel + (exact ? 0 : REFERENCE_REFINEMENT);
+  const steps = 2 ** finest;
+  const path = new BrownianPath({
+    stream: Stream.restore(job.stream),
+    replicas: job.replicas,
+    dim: 1,
+    dt: 1 / steps,
+    steps,
+    method: p.path as BrownianMethod,
+    timeIntegral: solver.needsTimeIntegral,
+    blockSize: job.replicas,
+    firstBlock: job.batch,
+  });
+  const ref = new Float64Array(job.replicas);
+  if (exact) {
+    path.walk(steps).next(ref); // W(1)
+    for (let i = 0; i < ref.length; i++) ref[i] = exact(ref[i]);
+  } else {
+    ref.set(solve(problem, solver, { dt: 1 / steps, path }).final!);
+  }
+  const strong: MomentsJSON[] = [];
+  const weak: MomentsJSON[] = [];
+  for (let l = p.finestLevel - p.levels + 1; l <= p.finestLevel; l++) {
+    const x = solve(problem, solver, { dt: 2 ** -l, path }).final!;
+    const s = new Moments();
+    const w = new Moments();
+    for (let i = 0; i < x.length; i++) {
+      const e = x[i] - ref[i];
+      s.push(Math.abs(e));
+      w.push(e);
+    }
+    strong.push(s.toJSON());
+    weak.push(w.toJSON());
+  }
+  return { strong, weak };
+});
+
+/** Slope of log |error| on log h, pooled over batches, with its jackknife SE over batches. */
+function fitOrder(hs: number[], perBatch: MomentsJSON[][], abs: boolean): { slope: number; se: number; errors: Moments[] } {
+  const pool = (skip: number) =>
+    hs.map((_, l) => {
+      const m = new Moments();
+      perBatch.forEach((b, j) => {
+        if (j !== skip) m.merge(b[l]);
+      });
+      return m;
+    });
+  const slopeOf = (ms: Moments[]) => olsSlope(hs.map(Math.log), ms.map((m) => Math.log(abs ? m.mean : Math.abs(m.mean))));
+  const all = pool(-1);
+  const loo = perBatch.map((_, j) => slopeOf(pool(j)));
+  return { slope: slopeOf(all), se: jackknifeSE(loo), errors: all };
+}
+
+export const convergenceOrderExperiment = defineExperiment({
+  id: 'langevin.convergence-order',
+  domain: 'langevin',
+  title: 'Strong and weak orders of convergence on one Brownian path',
+  claim: 'Each solver converges at its declared order: strong E|X_h(T) − X(T)| ∝ h^p (Euler–Maruyama p = 0.5, Milstein 1, SRA1 1.5) and weak |E X_h(T) − E X(T)| ∝ h^q.',
+  description:
+    'Every replica is one Brownian path on [0, 1], replayed at nested steps h = 2^−l (by a Brownian bridge or by summing the finest increments), so that the errors at different h differ only by discretisation. The strong error is the mean of |X_h(1) − X(1)|, the weak error the mean of X_h(1) − X(1) (an unbiased estimate of E X_h(1) − E X(1) whose variance is that of the strong error, far below that of X). X(1) is exact for the geometric Brownian motion (u = u0·exp(0.63155t + 0.87W)) and a solution 16× finer on the same path for the double well. Orders are least-squares slopes of log error on log h; their standard errors are jackknifed over batches of replicas, since the levels share paths and are correlated. Euler–Maruyama has strong order 1 for additive noise.',
+  params,
+  async run(p, ctx) {
+    const solver = getSolver(p.solver);
+    const { problem, name } = convergenceProblem(p);
+    solver.check(problem);
+    if (p.levels > p.finestLevel) throw new ParameterError('levels', p.levels, `an integer in [3, finestLevel = ${p.finestLevel}]`);
+    if (p.replicas < 2 * p.batches) throw new ParameterError('replicas', p.replicas, `at least 2 × batches = ${2 * p.batches}`);
+    const base = Math.floor(p.replicas / p.batches);
+    const jobs: Job[] = Array.from({ length: p.batches }, (_, j) => ({
+      params: p,
+      replicas: j < p.batches - 1 ? base : p.replicas - base * (p.batches - 1),
+      batch: j,
+      stream: ctx.stream.child('paths').state(),
+    }));
+    let done = 0;
+    const res = await ctx.executor.map(convergenceBatchTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'batches') });
+    const hs = Array.from({ length: p.levels }, (_, i) => 2 ** -(p.finestLevel - p.levels + 1 + i));
+    const strong = fitOrder(hs, res.map((r) => r.strong), true);
+    const weak = fitOrder(hs, res.map((r) => r.weak), false);
+    const pDecl = declaredStrongOrder(solver, problem);
+    const qDecl = solver.weakOrder;
+    const anchor = (errs: Moments[], order: number, abs: boolean) => {
+      const e = abs ? errs[errs.length - 1].mean : Math.abs(errs[errs.length - 1].mean);
+      return hs.map((h) => ({ x: h, y: e * Math.pow(h / hs[hs.length - 1], order), series: `slope ${order}` }));
+    };
+    return {
+      metrics: {
+        strongOrder: strong.slope,
+        strongOrderSE: strong.se,
+        weakOrder: weak.slope,
+        weakOrderSE: weak.se,
+        declaredStrongOrder: pDecl,
+        declaredWeakOrder: qDecl,
+        finestStrongError: strong.errors[strong.errors.length - 1].mean,
+        finestWeakError: weak.errors[weak.errors.length - 1].mean,
+      },
+      verdicts: [
+        verdict({
+            claim: `${solver.title} has strong order ${pDecl} on the ${name} problem (within 0.2)`,
+            theory: pDecl,
+            measured: strong.slope,
+            se: strong.se,
+            tolerance: 0.2,
+          note: `Slope of log E|X_h − X| over h = 2^-${p.finestLevel - p.levels + 1} … 2^-${p.finestLevel}, same path at every level.`,
+        }),
+        verdict({
+          claim: `${solver.title} has weak order ${qDecl} on the ${name} problem (within 0.2)`,
+          theory: qDecl,
+          measured: weak.slope,
+          se: weak.se,
+          tolerance: 0.2,
+          note: 'Slope of log |E(X_h − X)|; the paired difference removes the sampling noise of X itself.',
+        }),
+      ],
+      tables: [
+        {
+          name: 'errors',
+          title: `Errors at T = 1 (${p.replicas} paths, ${p.path} path)`,
+          columns: ['h', 'strong error', 'SE', 'weak error', 'SE'],
+          rows: hs.map((h, i) => [h, strong.errors[i].mean, strong.errors[i].sem, weak.errors[i].mean, weak.errors[i].sem]),
+        },
+      ],
+      figures: [
+        xyFigure({
+          name: 'errors-vs-h',
+          title: `${solver.title}: strong and weak errors against the step`,
+          x: { title: 'step h', log: true },
+          y: { title: 'error', log: true },
+          points: [
+            ...hs.map((h, i) => ({ x: h, y: strong.errors[i].mean, lo: strong.errors[i].mean - 1.96 * strong.errors[i].sem, hi: strong.errors[i].mean + 1.96 * strong.errors[i].sem, series: 'strong E|X_h − X|' })),
+            ...hs.map((h, i) => ({ x: h, y: Math.abs(weak.errors[i].mean), series: 'weak |E(X_h − X)|' })),
+          ],
+          lines: [...anchor(strong.errors, pDecl, true), ...anchor(weak.errors, qDecl, false)],
+        }),
+      ],
+      notes: [`Strong order ${fmt(strong.slope, 3)} ± ${fmt(strong.se, 2)} (declared ${pDecl}); weak order ${fmt(weak.slope, 3)} ± ${fmt(weak.se, 2)} (declared ${qDecl}).`],
+    };
+  },
+});
