@@ -39,6 +39,7 @@ export { ksTest, ksTest2, chiSquareTest, type TestResult } from './stats/tests.j
 export { linearFit, loglogSlope, type LinearFit, type LogLogFit } from './stats/regression.js';
 export { bootstrapCI, type BootstrapResult, type BootstrapOptions } from './stats/bootstrap.js';
 export { hillEstimator, mohammadiEstimator, type TailIndexEstimate } from './stats/tail.js';
+export { jackknife, jackknifeSE } from './stats/jackknife.js';
 export {
   normalCdf,
   normalQuantile,
@@ -84,7 +85,7 @@ export {
 
 // experiments
 export * from './experiment/types.js';
-export { verdict, intervalAgrees, type VerdictInput } from './experiment/verdict.js';
+export { verdict, intervalAgrees, simultaneousVerdicts, ksCritical, ksVerdict, type VerdictInput } from './experiment/verdict.js';
 export {
   describeParams,
   parseParams,

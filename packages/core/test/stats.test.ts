@@ -219,3 +219,32 @@ describe('tail-index estimators', () => {
     expect(() => hillEstimator([1, 2, 3], 5)).toThrow(/invalid k/);
   });
 });
+
+describe('jackknife and family verdicts', () => {
+  it('the jackknife SE of a mean over groups equals the SE of the group means', async () => {
+    const { jackknife } = await import('../src/stats/jackknife.js');
+    const g = [1.2, 0.7, 1.9, 1.1, 0.4, 1.5];
+    const J = g.length;
+    const loo = jackknife(J, (skip) => g.filter((_, i) => i !== skip).reduce((a, b) => a + b, 0) / (J - 1));
+    const m = Moments.of(g);
+    expect(loo.se).toBeCloseTo(m.sem, 12);
+  });
+
+  it('simultaneous verdicts widen to Bonferroni intervals; ksVerdict accepts exactly when the test does', async () => {
+    const { simultaneousVerdicts, ksVerdict } = await import('../src/experiment/verdict.js');
+    const [a, b] = simultaneousVerdicts([
+      { claim: 'a', theory: 0, measured: 2.1, se: 1 },
+      { claim: 'b', theory: 0, measured: 2.4, se: 1 },
+    ]);
+    // z = 2.2414 for two checks: 2.1 agrees, 2.4 does not
+    expect(a.agrees).toBe(true);
+    expect(b.agrees).toBe(false);
+    expect(a.ci95[1] - a.measured).toBeCloseTo(2.2414, 3);
+    const s = Stream.fromSeed(12);
+    for (let r = 0; r < 20; r++) {
+      const x = Array.from({ length: 200 }, () => s.normal() + (r % 2 ? 0.3 : 0));
+      const t = ksTest(x, (v) => normalCdf(v));
+      expect(ksVerdict(t, 'normal').agrees).toBe(t.pValue > 0.05);
+    }
+  });
+});

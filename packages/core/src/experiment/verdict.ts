@@ -1,4 +1,5 @@
-import { zForLevel } from '../stats/special.js';
+import { kolmogorovSf, normalQuantile, zForLevel } from '../stats/special.js';
+import type { TestResult } from '../stats/tests.js';
 import type { Verdict } from './types.js';
 
 /** Does the interval, widened by a stated tolerance, contain the theory value? */
@@ -42,4 +43,53 @@ export function verdict(v: VerdictInput): Verdict {
     ...(tolerance ? { tolerance } : {}),
     ...(v.se !== undefined ? { se: v.se } : {}),
   };
+}
+
+/**
+ * Verdicts with simultaneous 95% intervals over a family of m checks: measured ± z_{1−0.025/m}·se
+ * (Bonferroni), so that m checks of a true theory all agree 95% of the time.
+ */
+export function simultaneousVerdicts(inputs: (Omit<VerdictInput, 'ci95'> & { se: number })[], family = inputs.length): Verdict[] {
+  const m = Math.max(1, family);
+  const z = normalQuantile(1 - 0.025 / m);
+  return inputs.map((v) =>
+    verdict({
+      claim: v.claim,
+      theory: v.theory,
+      measured: v.measured,
+      ci95: [v.measured - z * v.se, v.measured + z * v.se],
+      se: v.se,
+      tolerance: v.tolerance,
+      note: m > 1 ? `${v.note ? v.note + ' ' : ''}Interval: simultaneous 95% over ${m} checks (Bonferroni, ±${z.toFixed(2)} SE).` : (v.note ?? ''),
+    }),
+  );
+}
+
+/** Critical KS distance at level α for n samples (with ksTest's finite-n correction). */
+export function ksCritical(n: number, alpha: number): number {
+  let lo = 0.2;
+  let hi = 5;
+  for (let i = 0; i < 80; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (kolmogorovSf(mid) > alpha) lo = mid;
+    else hi = mid;
+  }
+  const rn = Math.sqrt(n);
+  return (0.5 * (lo + hi)) / (rn + 0.12 + 0.11 / rn);
+}
+
+/**
+ * A KS test as a verdict: theory 0 (the sample follows the law), measured the KS distance D,
+ * interval D ± D_crit, which contains 0 exactly when the test accepts at level 0.05/family.
+ */
+export function ksVerdict(test: TestResult, claim: string, family = 1): Verdict {
+  const alpha = 0.05 / Math.max(1, family);
+  const c = ksCritical(test.n, alpha);
+  return verdict({
+    claim,
+    theory: 0,
+    measured: test.statistic,
+    ci95: [test.statistic - c, test.statistic + c],
+    note: `KS distance ${test.statistic.toPrecision(3)} against the critical ${c.toPrecision(3)} at level ${alpha.toPrecision(2)} (p = ${test.pValue.toPrecision(3)}, n = ${test.n}).`,
+  });
 }

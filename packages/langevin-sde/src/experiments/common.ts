@@ -2,7 +2,7 @@
 import { ParameterError } from '@snrlab/core';
 import { backendOf, getBackend, type Backend } from '@snrlab/tensor';
 
-export { simultaneousVerdicts, ksVerdict } from '../checks.js';
+export { simultaneousVerdicts, ksVerdict, jackknifeSE } from '@snrlab/core';
 
 /** Split N replicas into jobs of `chunk` replicas (a multiple of the block size): [firstBlock, replicas]. */
 export function replicaJobs(N: number, chunk: number, blockSize: number): { firstBlock: number; replicas: number }[] {
@@ -10,15 +10,6 @@ export function replicaJobs(N: number, chunk: number, blockSize: number): { firs
   const out: { firstBlock: number; replicas: number }[] = [];
   for (let start = 0; start < N; start += chunk) out.push({ firstBlock: start / blockSize, replicas: Math.min(chunk, N - start) });
   return out;
-}
-
-/** Jackknife standard error of a statistic over J groups, from its leave-one-out values. */
-export function jackknifeSE(leaveOneOut: readonly number[]): number {
-  const J = leaveOneOut.length;
-  const mean = leaveOneOut.reduce((a, b) => a + b, 0) / J;
-  let s = 0;
-  for (const v of leaveOneOut) s += (v - mean) * (v - mean);
-  return Math.sqrt(((J - 1) / J) * s);
 }
 
 /** Ordinary least-squares slope of y on x. */
