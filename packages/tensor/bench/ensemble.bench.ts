@@ -24,7 +24,7 @@ g = np.random.default_rng(1)
 x = np.zeros(n); buf = np.empty(n)
 def run():
     for _ in range(steps):
-        g.standard_normal(out=buf); buf *= s; x *= (1 - dt); x += buf
+        g.standard_normal(out=buf); np.multiply(buf, s, out=buf); np.multiply(x, 1 - dt, out=x); np.add(x, buf, out=x)
 print(json.dumps({"ns": best(run, 3) / (n * steps) * 1e9}))`);
 const base = py?.ns;
 
