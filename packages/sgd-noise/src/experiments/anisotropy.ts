@@ -1,0 +1,150 @@
+/**
+ * sgd.anisotropy: near a minimum, is the gradient noise larger along flat or along sharp
+ * directions? The popular claim says flat; Zhu et al. (2019) and Xie et al. (2021) find Σ ≈ H
+ * (so the mini-batch noise Σ/B is largest along sharp directions). Measured on several models.
+ */
+import { defineExperiment, verdict, xyFigure, z, type Verdict } from '@snrlab/core';
+import type { Dataset } from '../data/dataset.js';
+import { gaussianMixture, linearTeacher, teacherStudent } from '../data/synthetic.js';
+import { linearRegression, logisticRegression, mlp } from '../nn/models.js';
+import type { Sequential } from '../nn/model.js';
+import { anisotropyFromPerExample, dataPcAlignment } from '../measure/anisotropy.js';
+import { hessianMatrix, minimize } from '../measure/hessian.js';
+import { gradientNoise } from '../measure/noise.js';
+import { fmt } from './common.js';
+
+const anisotropyModels = ['linear-regression', 'logistic-regression', 'mlp'] as const;
+type AModel = (typeof anisotropyModels)[number];
+
+const params = z.object({
+  models: z
+    .array(z.enum(anisotropyModels))
+    .min(1)
+    .default(['linear-regression', 'logistic-regression', 'mlp'])
+    .describe('models, each on its own training set: linear regression on a linear teacher with Gaussian label noise, logistic regression on two overlapping Gaussian classes, a tanh MLP 4-8-1 on a teacher-student regression task'),
+  datasetSize: z.int().min(50).max(100_000).default(2000).meta({ unit: 'examples' }).describe('examples per training set'),
+  dim: z.int().min(2).max(64).default(6).meta({ unit: 'features' }).describe('input features of the linear and logistic tasks (the MLP has 4)'),
+  conditionNumber: z.number().min(1).max(1e6).default(30).describe('ratio of the largest to the smallest input variance (linear and logistic tasks)'),
+  steps: z.int().min(10).max(1_000_000).default(1500).meta({ unit: 'steps' }).describe('full-batch heavy-ball steps to reach the minimum'),
+});
+
+type Params = z.output<typeof params>;
+
+function task(name: AModel, p: Params, stream: import('@snrlab/core').Stream): { data: Dataset; model: Sequential } {
+  switch (name) {
+    case 'linear-regression': {
+      const data = linearTeacher({ n: p.datasetSize, dim: p.dim, noise: 0.5, conditionNumber: p.conditionNumber, stream }).dataset;
+      return { data, model: linearRegression(p.dim) };
+    }
+    case 'logistic-regression': {
+      const data = gaussianMixture({ n: p.datasetSize, dim: p.dim, classes: 2, separation: 1, binary: true, stream }).dataset;
+      // stretch the features geometrically so that the Hessian is anisotropic
+      for (let i = 0; i < data.n; i++) for (let j = 0; j < p.dim; j++) data.x[i * p.dim + j] *= Math.pow(p.conditionNumber, -j / (2 * Math.max(1, p.dim - 1)));
+      return { data, model: logisticRegression(p.dim) };
+    }
+    case 'mlp': {
+      const data = teacherStudent({ n: p.datasetSize, dim: 4, hidden: 8, noise: 0.3, stream }).dataset;
+      return { data, model: mlp([4, 8, 1], { activation: 'tanh', loss: 'squared' }) };
+    }
+  }
+}
+
+export const anisotropyExperiment = defineExperiment({
+  id: 'sgd.anisotropy',
+  domain: 'sgd',
+  title: 'Gradient noise against curvature near a minimum',
+  claim: 'Near a minimum the gradient-noise covariance is aligned with the Hessian (Σ ≈ H, Zhu et al. 2019; Xie et al. 2021), so the noise is largest along sharp directions — not along flat ones, as is often claimed.',
+  description:
+    'Each model is trained to a minimum of its training set by full-batch heavy-ball descent. There we compute the per-example gradient covariance Σ and the Hessian H (from Hessian-vector products), eigen-decompose H with ml-matrix, and measure the noise variance uᵀΣu along every eigenvector u with its standard error. If Σ ∝ H the log–log slope of uᵀΣu against the eigenvalue is 1 and the sharp/flat noise ratio equals the sharp/flat curvature ratio; the popular claim would need a negative slope and a ratio below 1. The noise is also compared with the principal components of the inputs (the first layer\'s input-space noise against the data covariance). For the mini-batch noise divide Σ by B: the shape does not change.',
+  params,
+  run(p, ctx) {
+    const metrics: Record<string, number> = {};
+    const verdicts: Verdict[] = [];
+    const rows: (string | number)[][] = [];
+    const points: { x: number; y: number; lo: number; hi: number; series: string }[] = [];
+    const lines: { x: number; y: number; series: string }[] = [];
+    const notes: string[] = [];
+    p.models.forEach((name, mi) => {
+      const { data, model } = task(name, p, ctx.stream.child(name));
+      const min = minimize(model, model.init(ctx.stream.child(name).child('init')), data, { steps: p.steps });
+      const theta = min.params;
+      const noise = gradientNoise(model, theta, data, { covariance: true });
+      const H = hessianMatrix(model, theta, data);
+      const P = model.paramCount;
+      const a = anisotropyFromPerExample(noise.perExample as Float64Array, data.n, P, H, { sigma: noise.covariance, k: Math.max(1, Math.floor(P / 8)) });
+      const pc = dataPcAlignment(model, noise.covariance as Float64Array, data);
+      const tag = name;
+      const m: Record<string, number> = {
+        hessianAlignment: a.alignment,
+        sharpToFlatNoiseRatio: a.sharpToFlatNoiseRatio,
+        sharpToFlatCurvatureRatio: a.sharpToFlatCurvatureRatio,
+        noiseHessianSlope: a.slope,
+        noiseHessianSlopeSE: a.slopeSE,
+        dataPcAlignment: pc.alignment,
+        dataPcTopToBottomNoise: pc.topToBottomNoiseRatio,
+        gradNormAtMinimum: min.gradNorm,
+      };
+      for (const [k, v] of Object.entries(m)) {
+        metrics[`${tag}.${k}`] = v;
+        if (mi === 0) metrics[k] = v;
+      }
+      verdicts.push(
+        verdict({
+          claim: `${model.name}: noise along each Hessian eigenvector ∝ its eigenvalue (Σ ∝ H: log–log slope 1)`,
+          theory: 1,
+          measured: a.slope,
+          se: a.slopeSE,
+          note: `Weighted slope over the ${a.resolved} directions with λ > 10⁻⁴λ_max; alignment ⟨Σ,H⟩/(‖Σ‖‖H‖) = ${fmt(a.alignment)}. A negative slope would support the popular claim; a positive one refutes it.`,
+        }),
+        verdict({
+          claim: `${model.name}: popular claim — the noise is at least as large along the flattest directions as along the sharpest (sharp/flat noise ratio ≤ 1)`,
+          theory: 0,
+          measured: Math.log10(a.sharpToFlatNoiseRatio),
+          // one-sided: the claim survives unless the 95% lower bound of log10(ratio) is above 0
+          ci95: [Math.log10(a.sharpToFlatNoiseRatio) - (1.6449 * a.logRatioSE) / Math.LN10, Number.MAX_VALUE],
+          note: `In log10 with a one-sided 95% bound. The ${a.k} sharpest resolved directions carry ${fmt(a.sharpToFlatNoiseRatio)}× the noise of the ${a.k} flattest; Σ ∝ H would give the curvature ratio ${fmt(a.sharpToFlatCurvatureRatio)}. ${a.sharpToFlatNoiseRatio > 1 ? 'The noise is larger along sharp directions.' : 'The noise is larger along flat directions here.'}`,
+        }),
+      );
+      for (let i = 0; i < P; i++) {
+        if (a.eigenvalues[i] > 1e-4 * a.eigenvalues[0] && a.noise[i] > 0) {
+          points.push({ x: a.eigenvalues[i], y: a.noise[i], lo: a.noise[i] - 1.96 * a.noiseSE[i], hi: a.noise[i] + 1.96 * a.noiseSE[i], series: model.name });
+        }
+      }
+      // Σ ∝ H reference line through the noise-weighted centre
+      const c = a.noise[0] / a.eigenvalues[0];
+      lines.push({ x: a.eigenvalues[0], y: c * a.eigenvalues[0], series: `${model.name}: Σ ∝ H` });
+      const lastResolved = [...a.eigenvalues].filter((v) => v > 1e-4 * a.eigenvalues[0]).pop() as number;
+      lines.push({ x: lastResolved, y: c * lastResolved, series: `${model.name}: Σ ∝ H` });
+      rows.push([model.name, P, min.loss, min.gradNorm, a.alignment, a.slope, a.slopeSE, a.sharpToFlatNoiseRatio, a.sharpToFlatCurvatureRatio, pc.alignment, pc.topToBottomNoiseRatio]);
+      notes.push(
+        `${model.name} on ${data.name}: data-PC alignment ${fmt(pc.alignment)}; noise along the top input principal components is ${fmt(pc.topToBottomNoiseRatio)}× that along the bottom ones (the per-example gradient x_i·δ_i inherits the input covariance).`,
+      );
+    });
+    return {
+      metrics,
+      verdicts,
+      tables: [
+        {
+          name: 'anisotropy',
+          title: 'Noise covariance against the Hessian at the minimum',
+          columns: ['model', 'P', 'loss', '|∇L|', '⟨Σ,H⟩/‖Σ‖‖H‖', 'slope', 'SE', 'sharp/flat noise', 'sharp/flat curvature', 'data-PC alignment', 'top/bottom PC noise'],
+          rows,
+        },
+      ],
+      figures: [
+        xyFigure({
+          name: 'noise-vs-curvature',
+          title: 'Noise variance along Hessian eigenvectors against their eigenvalue',
+          x: { title: 'Hessian eigenvalue λ', log: true },
+          y: { title: 'noise variance uᵀΣu', log: true },
+          points,
+          lines,
+        }),
+      ],
+      notes: [
+        ...notes,
+        'Why Σ ≈ H: at a minimum of a well-specified model the per-example gradient covariance is the Fisher information, which equals the Hessian (for least squares Σ = σ²E[xxᵀ] = σ²H). Directions the data constrain strongly are exactly those where examples disagree most.',
+      ],
+    };
+  },
+});

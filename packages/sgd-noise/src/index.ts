@@ -1,0 +1,34 @@
+/** @snrlab/sgd-noise — this entry point has no side effects; import '@snrlab/sgd-noise/register' to register its experiments. */
+export { PACKAGE } from './package.js';
+export { experiments } from './experiments/index.js';
+
+// networks
+export * from './nn/types.js';
+export { Dense, Conv, type AffineOptions, type ConvOptions, type Padding, type WeightInit } from './nn/affine.js';
+export { ReLU, Tanh, Flatten, GlobalAvgPool } from './nn/elementwise.js';
+export { BatchNorm, type BatchNormOptions } from './nn/batchnorm.js';
+export { SquaredLoss, SoftmaxCrossEntropy, LogisticLoss } from './nn/losses.js';
+export { Sequential, type Batch, type PassOptions, type PerExampleOptions, type PerExampleResult, type ParamRange } from './nn/model.js';
+export * from './nn/models.js';
+export { matmul, batchedMatmul, columnMeans, covariance, type Backend } from './linalg.js';
+
+// data
+export * from './data/dataset.js';
+export * from './data/synthetic.js';
+export { iris } from './data/iris.js';
+export { loadCSV, loadJSON, type CsvOptions, type JsonData, type LoadOptions } from './data/loader.js';
+
+// training
+export { BatchSampler } from './train/sampler.js';
+export * from './train/schedules.js';
+export * from './train/clipping.js';
+export { sgd, datasetLoss, type TrainOptions, type TrainResult, type GradientStatistics } from './train/sgd.js';
+
+// measurements
+export * from './measure/hessian.js';
+export * from './measure/noise.js';
+export * from './measure/noise-scale.js';
+export * from './measure/anisotropy.js';
+export * from './measure/tails.js';
+export * from './measure/temperature.js';
+export * from './measure/precision.js';
