@@ -85,7 +85,7 @@ export {
 
 // experiments
 export * from './experiment/types.js';
-export { verdict, intervalAgrees, simultaneousVerdicts, ksCritical, ksVerdict, type VerdictInput } from './experiment/verdict.js';
+export { verdict, intervalAgrees, familyInterval, simultaneousVerdicts, ksCritical, ksVerdict, type VerdictInput } from './experiment/verdict.js';
 export {
   describeParams,
   parseParams,

@@ -35,7 +35,7 @@ export interface XYFigureInput {
   y: AxisSpec;
   points?: XYPoint[];
   lines?: XYLine[];
-  /** Draw the measured points joined by lines (trajectories), not as dots. */
+  /** Draw the measured points joined in the order given (trajectories), not as dots. */
   connectPoints?: boolean;
   width?: number;
   height?: number;
@@ -60,17 +60,19 @@ export function xyFigure(f: XYFigureInput): Figure {
     });
   }
   if (points.length) {
-    const values = points.map((p) => ({
+    const values = points.map((p, i) => ({
       x: p.x,
       y: p.y,
       lo: finite(p.lo) && (!f.y.log || (p.lo as number) > 0) ? p.lo : p.y,
       hi: finite(p.hi) ? p.hi : p.y,
       series: p.series ?? 'measured',
+      order: i,
     }));
     layer.push({
       data: { values },
       mark: f.connectPoints ? { type: 'line', point: false } : { type: 'point', filled: true, size: 50 },
-      encoding: { x, y, color },
+      // a line joins points in the given order (Vega-Lite would otherwise sort them by x)
+      encoding: f.connectPoints ? { x, y, color, order: { field: 'order', type: 'quantitative' } } : { x, y, color },
     });
     if (values.some((v) => v.lo !== v.y || v.hi !== v.y)) {
       layer.push({

@@ -46,23 +46,34 @@ export function verdict(v: VerdictInput): Verdict {
 }
 
 /**
- * Verdicts with simultaneous 95% intervals over a family of m checks: measured ± z_{1−0.025/m}·se
- * (Bonferroni), so that m checks of a true theory all agree 95% of the time.
+ * A family-wise 95% interval for one of `family` verdicts made in the same run (Bonferroni:
+ * measured ± z·se with z the 1 − 0.025/family normal quantile), so that a run with many noisy
+ * comparisons misses a true theory value 5% of the time in all, not 5% per verdict.
  */
-export function simultaneousVerdicts(inputs: (Omit<VerdictInput, 'ci95'> & { se: number })[], family = inputs.length): Verdict[] {
-  const m = Math.max(1, family);
+export function familyInterval(measured: number, se: number, family: number): { ci95: [number, number]; z: number; note: string } {
+  const m = Math.max(1, Math.round(family));
   const z = normalQuantile(1 - 0.025 / m);
-  return inputs.map((v) =>
-    verdict({
+  return {
+    ci95: [measured - z * se, measured + z * se],
+    z,
+    note: m > 1 ? `Interval: simultaneous 95% over ${m} checks (Bonferroni, ±${z.toFixed(2)} SE).` : '',
+  };
+}
+
+/** Verdicts with simultaneous 95% intervals over a family of m checks (see `familyInterval`). */
+export function simultaneousVerdicts(inputs: (Omit<VerdictInput, 'ci95'> & { se: number })[], family = inputs.length): Verdict[] {
+  return inputs.map((v) => {
+    const f = familyInterval(v.measured, v.se, family);
+    return verdict({
       claim: v.claim,
       theory: v.theory,
       measured: v.measured,
-      ci95: [v.measured - z * v.se, v.measured + z * v.se],
+      ci95: f.ci95,
       se: v.se,
       tolerance: v.tolerance,
-      note: m > 1 ? `${v.note ? v.note + ' ' : ''}Interval: simultaneous 95% over ${m} checks (Bonferroni, ±${z.toFixed(2)} SE).` : (v.note ?? ''),
-    }),
-  );
+      note: [v.note, f.note].filter(Boolean).join(' '),
+    });
+  });
 }
 
 /** Critical KS distance at level α for n samples (with ksTest's finite-n correction). */
