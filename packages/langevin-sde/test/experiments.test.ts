@@ -7,6 +7,7 @@ import {
   experiments,
   kramersExperiment,
   ouExperiment,
+  replicaAverageExperiment,
   saddleEscapeExperiment,
 } from '../src/index.js';
 
@@ -27,8 +28,8 @@ afterAll(async () => {
 });
 
 describe('the experiments', () => {
-  it('are the six of the issue, with defaults, units and descriptions', () => {
-    expect(experiments.map((e) => e.id)).toEqual(['langevin.ou', 'langevin.convergence-order', 'langevin.boltzmann', 'langevin.kramers', 'langevin.saddle-escape', 'langevin.baoab']);
+  it('are the six of the issue and the replica average, with defaults, units and descriptions', () => {
+    expect(experiments.map((e) => e.id)).toEqual(['langevin.ou', 'langevin.convergence-order', 'langevin.boltzmann', 'langevin.kramers', 'langevin.saddle-escape', 'langevin.baoab', 'langevin.replica-average']);
     for (const e of experiments) {
       expect(() => defaultParams(e.params)).not.toThrow();
       for (const p of describeParams(e.params)) expect(p.description, `${e.id}.${p.name}`).toBeTruthy();
@@ -121,6 +122,16 @@ describe('the experiments', () => {
     expect(within(m.varQ, 0.25, m.varQSE)).toBe(true);
     expect(within(m.varP, 0.75, m.varPSE)).toBe(true);
     await expect(runExperiment(baoabExperiment, { dt: 2.5 })).rejects.toThrow(/invalid dt: got 2.5/);
+  });
+
+  it('langevin.replica-average: Var ∝ R^-1 with the Boltzmann variance of x² as prefactor', async () => {
+    const r = await runExperiment(replicaAverageExperiment, { estimates: 400, replicas: [1, 4, 16], time: 2 }, { seed: 5 });
+    expectComputedVerdicts(r, 1);
+    const m = r.metrics;
+    expect(within(m.exponent, -1, m.exponentSE)).toBe(true);
+    // each point against Var_B(x²)/R within 4 SE (EM's O(dt) step bias is far below the SE here)
+    for (const [R, v, se, theory] of r.tables[0].rows as number[][]) expect(within(v, theory, se), `R = ${R}`).toBe(true);
+    await expect(runExperiment(replicaAverageExperiment, { replicas: [4] })).rejects.toThrow(/invalid replicas: got \[4\]; expected .*at least 2/);
   });
 
   it('same seed gives identical metrics, inline and on a worker pool', async () => {

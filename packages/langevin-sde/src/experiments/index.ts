@@ -5,8 +5,9 @@ import { convergenceOrderExperiment } from './convergence-order.js';
 import { kramersExperiment } from './kramers.js';
 import { ouExperiment } from './ou.js';
 import { saddleEscapeExperiment } from './saddle-escape.js';
+import { replicaAverageExperiment } from './replica-average.js';
 
-export { baoabExperiment, boltzmannExperiment, convergenceOrderExperiment, kramersExperiment, ouExperiment, saddleEscapeExperiment };
+export { baoabExperiment, boltzmannExperiment, convergenceOrderExperiment, kramersExperiment, ouExperiment, saddleEscapeExperiment, replicaAverageExperiment };
 
 /** This package's experiments, unregistered. */
 export const experiments: Experiment<any>[] = [
@@ -16,4 +17,5 @@ export const experiments: Experiment<any>[] = [
   kramersExperiment,
   saddleEscapeExperiment,
   baoabExperiment,
+  replicaAverageExperiment,
 ];
