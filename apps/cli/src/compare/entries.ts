@@ -154,5 +154,101 @@ export const VQE_ENTRIES: CompareEntry[] = [
   },
 ];
 
+/** A temperature point: x = T, y = stationary variance × stiffness, with 95% error bars. */
+function temperaturePoint(series: string, T: number, varTimesStiffness: number, se: number): Contribution {
+  return { axis: 'temperature', series, points: [{ x: T, y: varTimesStiffness, lo: varTimesStiffness - 1.96 * se, hi: varTimesStiffness + 1.96 * se }], theorySlope: 1, theoryLabel: 'theory: variance × stiffness = T' };
+}
+
+const LANGEVIN_TEMPERATURES = [0.25, 1, 4];
+
+export const LANGEVIN_ENTRIES: CompareEntry[] = [
+  {
+    domain: 'langevin',
+    label: 'replicas R averaged into an ensemble estimate of ⟨x²⟩',
+    experiment: 'langevin.replica-average',
+    params: {},
+    full: { estimates: 10000 },
+    contribute: (r) => {
+      const t = tableOf(r, 'spread');
+      return [
+        {
+          axis: 'variance',
+          series: 'Langevin: replicas R',
+          points: normalisedSeries(column(t, 'budget'), column(t, 'variance'), column(t, 'SE')),
+          theorySlope: -1,
+          theoryLabel: 'theory: slope −1',
+        },
+      ];
+    },
+  },
+  ...LANGEVIN_TEMPERATURES.map(
+    (T): CompareEntry => ({
+      domain: 'langevin',
+      label: `overdamped Langevin in U = x²/2 at T = ${T}`,
+      experiment: 'langevin.boltzmann',
+      params: { temperature: T, dt: 0.01, time: 10, replicas: 20000 },
+      full: { temperature: T, dt: 0.01, time: 10, replicas: 200000 },
+      contribute: (r) => [temperaturePoint('Langevin (T)', T, r.metrics.varianceMeasured, r.metrics.varianceSE)],
+    }),
+  ),
+];
+
+const SGD_BATCHES = [1, 4, 16];
+
+export const SGD_ENTRIES: CompareEntry[] = [
+  {
+    domain: 'sgd',
+    label: 'mini-batch size B (softmax regression on Iris, without replacement)',
+    experiment: 'sgd.batch-variance',
+    params: {},
+    contribute: (r) => {
+      // the finite-population factor divided out, so sampling without replacement joins the −1 line
+      const t = tableOf(r, 'noise-vs-batch');
+      const fpc = column(t, 'finite-population factor');
+      const tr = column(t, 'tr Cov (measured)').map((v, i) => v / fpc[i]);
+      const se = column(t, 'SE').map((v, i) => v / fpc[i]);
+      return [{ axis: 'variance', series: 'SGD: batch size B (÷ finite-population factor)', points: normalisedSeries(column(t, 'B'), tr, se), theorySlope: -1, theoryLabel: 'theory: slope −1' }];
+    },
+  },
+  ...SGD_BATCHES.map(
+    (B): CompareEntry => ({
+      domain: 'sgd',
+      label: `SGD on a quadratic, η = 0.02, B = ${B}`,
+      experiment: 'sgd.temperature',
+      params: { learningRate: 0.02, batchSize: B },
+      contribute: (r) => [temperaturePoint('SGD (T = ησ²/(2B))', r.metrics.temperature, r.metrics.varianceMeasured * Number(r.params.curvature), r.metrics.varianceMeasuredSE * Number(r.params.curvature))],
+      // the quadratic's verdicts; the double-well check is the experiment's own business
+      verdicts: (r) => r.verdicts.filter((v) => v.claim.startsWith('Quadratic')),
+    }),
+  ),
+];
+
+export const GAN_ENTRIES: CompareEntry[] = [
+  {
+    domain: 'gan',
+    label: 'noisy bilinear game f = xy, extragradient, η = 0.05',
+    experiment: 'gan.noise-drift',
+    params: { learningRate: 0.05, steps: 3000, convergentMethods: ['extragradient'] },
+    contribute: (r) => {
+      // extragradient damps the rotation at rate η/2 per unit time (t = kη) and the noise ησξ per
+      // step is a temperature T = ησ²/2 per component: variance × stiffness = (E r²/2)(η/2)
+      const eta = r.params.learningRate as number;
+      const t = tableOf(r, 'stationary');
+      const points = t.rows
+        .filter((row) => row[0] === 'extragradient')
+        .map((row) => {
+          const sigma = Number(row[1]);
+          const r2 = Number(row[2]);
+          const se = Number(row[3]);
+          const f = (r2 - Number(row[5])) / 2;
+          const y = f * (eta / 2);
+          return { x: (eta * sigma * sigma) / 2, y, lo: y - 1.96 * (se / 2) * (eta / 2), hi: y + 1.96 * (se / 2) * (eta / 2) };
+        });
+      return [{ axis: 'temperature', series: 'noisy game (extragradient, T = ησ²/2)', points, theorySlope: 1, theoryLabel: 'theory: variance × stiffness = T' }];
+    },
+    verdicts: (r) => r.verdicts.filter((v) => /extragradient/i.test(v.claim)),
+  },
+];
+
 /** Every entry, in the order of the table. */
-export const COMPARE_ENTRIES: CompareEntry[] = [...CORE_ENTRIES, ...MORPHOGEN_ENTRIES, ...VQE_ENTRIES];
+export const COMPARE_ENTRIES: CompareEntry[] = [...CORE_ENTRIES, ...LANGEVIN_ENTRIES, ...SGD_ENTRIES, ...MORPHOGEN_ENTRIES, ...VQE_ENTRIES, ...GAN_ENTRIES];
