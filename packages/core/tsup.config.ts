@@ -1,13 +1,7 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tools/build/tsup';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', register: 'src/register.ts', worker: 'src/executors/worker.ts' },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', register: 'src/register.ts' }, compilerOptions: { paths: {} } },
-  clean: true,
-  shims: true,
-  target: 'node20',
-  platform: 'node',
-  splitting: true,
-  sourcemap: false,
-});
+// the worker is an entry of its own (the pool starts it by file), with no declarations
+export default packageBuild(
+  { index: 'src/index.ts', register: 'src/register.ts', worker: 'src/executors/worker.ts' },
+  { dtsEntry: { index: 'src/index.ts', register: 'src/register.ts' } },
+);

@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tools/build/tsup';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', register: 'src/register.ts' },
-  format: ['esm', 'cjs'],
-  dts: { compilerOptions: { paths: {} } },
-  clean: true,
-  shims: true,
-  target: 'node20',
-  platform: 'node',
-  splitting: true,
-});
+export default packageBuild({ index: 'src/index.ts', register: 'src/register.ts' });
