@@ -80,7 +80,7 @@ describe('distributions (moments, goodness of fit)', () => {
     const sums = probs.map(() => new Moments());
     for (let r = 0; r < 5000; r++) {
       const c = d.multinomial(s, n, probs);
-      expect(c.reduce((a, b) => a + b, 0)).toBe(n);
+      expect(Array.from(c).reduce((a, b) => a + b, 0)).toBe(n);
       c.forEach((v, i) => sums[i].push(v));
     }
     probs.forEach((p, i) => expect(Math.abs(sums[i].mean - n * p)).toBeLessThan(4 * Math.sqrt((n * p * (1 - p)) / 5000)));
