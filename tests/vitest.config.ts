@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { snrlabAliases } from '../vitest.shared';
+import { snrlabAliases } from '../vitest.shared.ts';
 
 // Cross-package tests: the cross-domain identities and end-to-end runs.
 export default defineConfig({

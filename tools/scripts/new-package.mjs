@@ -50,7 +50,7 @@ const w = (rel, text) => {
 w('package.json', JSON.stringify(pkg, null, 2) + '\n');
 w('tsconfig.json', JSON.stringify({ extends: '../../tsconfig.base.json', include: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'] }, null, 2) + '\n');
 w('tsup.config.ts', `import { packageBuild } from '../../tools/build/tsup';\n\nexport default packageBuild({ ${entries.map((e) => `${e}: 'src/${e}.ts'`).join(', ')} });\n`);
-w('vitest.config.ts', `import { packageConfig } from '../../vitest.shared';\n\nexport default packageConfig();\n`);
+w('vitest.config.ts', `import { packageConfig } from '../../vitest.shared.ts';\n\nexport default packageConfig();\n`);
 w('src/package.ts', `/** This package's name and version, recorded in manifests (a test keeps it equal to package.json). */\nexport const PACKAGE = { name: '${pkgName}', version: '0.1.0' } as const;\n`);
 w(
   'src/index.ts',
