@@ -102,7 +102,7 @@ export function philoxFillJS(
 
 interface WasmPhilox {
   fill(out: number, n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): void;
-  normals(n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, skip: number): number;
+  normals(n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, skip: number, mean: number, sd: number): number;
   view: Uint32Array;
   normalsView: Float64Array;
 }
@@ -204,8 +204,7 @@ export function wasmNormals(
 ): number {
   const w = loadWasm();
   if (!w) return -1;
-  const used = w.normals(n, c0 | 0, c1 | 0, c2 | 0, c3 | 0, k0 | 0, k1 | 0, skip);
-  const v = w.normalsView;
-  for (let i = 0; i < n; i++) out[offset + i] = mean + sd * v[i];
+  const used = w.normals(n, c0 | 0, c1 | 0, c2 | 0, c3 | 0, k0 | 0, k1 | 0, skip, mean, sd);
+  out.set(w.normalsView.subarray(0, n), offset);
   return used >>> 0;
 }

@@ -98,7 +98,7 @@
     (global.set $bc1 (select (i32.add (global.get $bc1) (i32.const 1)) (global.get $bc1) (i32.lt_u (local.get $lo) (global.get $bc0))))
     (global.set $bc0 (local.get $lo)))
 
-  (func (export "normals") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (result i32)
+  (func (export "normals") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $mean f64) (param $sd f64) (result i32)
     (local $i i32) (local $a i32) (local $b i32) (local $idx i32) (local $p i32) (local $end i32)
     (local $rabs f64) (local $x f64) (local $u f64) (local $xx f64) (local $yy f64)
     (global.set $bc0 (local.get $c0)) (global.set $bc1 (local.get $c1))
@@ -187,7 +187,8 @@
                 (f64.load offset=69632 (local.get $idx)))
               (call $exp (f64.mul (f64.mul (f64.const -0.5) (local.get $x)) (local.get $x)))))
             (br $retry)))
-        (f64.store offset=73728 (i32.shl (local.get $i) (i32.const 3)) (local.get $x))
+        ;; mean + sd·z, the same operations as the JS path
+        (f64.store offset=73728 (i32.shl (local.get $i) (i32.const 3)) (f64.add (local.get $mean) (f64.mul (local.get $sd) (local.get $x))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
     ;; words consumed = words refilled − words left − words skipped
