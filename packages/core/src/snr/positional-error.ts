@@ -84,8 +84,12 @@ export interface PositionalErrorResult {
   ratioSE: number;
   ratioCI95: [number, number];
   /**
-   * Size of the delta method's neglected second-order terms, 2(σ_x/ℓ)² summed over the
-   * lengths ℓ = |F'/F''| and |σ_F/σ_F'|: the ratio may differ from 1 by about this much.
+   * Size of the delta method's neglected second-order terms: 2(σ_x/ℓ)² for the lengths
+   * ℓ = |F'/F''| and |σ_F/σ_F'| over which the slope and the noise level change, plus
+   * 2σ_x²·|σ_F''/σ_F|, the curvature of the noise profile (it dominates when every realisation
+   * has its own random slope, as a mini-batch gradient does: σ_F² = σ_g² + t²Var(h) makes the
+   * zero −g/h spread more than σ_g/H, by about 2Var(h)/H²). The ratio may differ from 1 by
+   * about this much.
    */
   secondOrder: number;
   realizations: number;
@@ -180,6 +184,7 @@ export function positionalError(opts: PositionalErrorOptions): PositionalErrorRe
   const d1 = nodeDerivative(grid, meanProfile);
   const d2 = nodeDerivative(grid, d1);
   const dsd = nodeDerivative(grid, sdProfile);
+  const d2sd = nodeDerivative(grid, dsd);
   const slope = interpAt(grid, d1, xStar);
   const sigmaF = interpAt(grid, sdProfile, xStar);
   const sigmaXDelta = sigmaF / Math.abs(slope);
@@ -195,10 +200,11 @@ export function positionalError(opts: PositionalErrorOptions): PositionalErrorRe
   }
   const ratioSE = batchRatios.sd / Math.sqrt(batchRatios.n);
   // the delta method is first order: its error is of order (σ_x/ℓ)² for the lengths ℓ over
-  // which the slope and the noise level change
+  // which the slope and the noise level change, plus the noise profile's curvature
   const curvature = interpAt(grid, d2, xStar) / slope;
   const noiseGradient = interpAt(grid, dsd, xStar) / sigmaF;
-  const secondOrder = 2 * sigmaXDelta * sigmaXDelta * (curvature * curvature + noiseGradient * noiseGradient);
+  const noiseCurvature = Math.abs(interpAt(grid, d2sd, xStar)) / sigmaF;
+  const secondOrder = 2 * sigmaXDelta * sigmaXDelta * (curvature * curvature + noiseGradient * noiseGradient + noiseCurvature);
   let analytic: number | undefined;
   if (opts.mean && opts.sd) {
     const d = opts.derivative ? opts.derivative(xStar) : (opts.mean(xStar + 1e-6) - opts.mean(xStar - 1e-6)) / 2e-6;
