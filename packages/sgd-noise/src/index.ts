@@ -32,3 +32,14 @@ export * from './measure/anisotropy.js';
 export * from './measure/tails.js';
 export * from './measure/temperature.js';
 export * from './measure/precision.js';
+
+// noise-tuning studies
+export * from './data/graph.js';
+export * from './studies/claims.js';
+export * from './studies/paired-noise.js';
+export * from './studies/standardization.js';
+export * from './studies/batchnorm.js';
+export * from './studies/augment.js';
+export * from './studies/neighbor-sampling.js';
+export * from './studies/fine-tuning.js';
+export * from './studies/minimum-location.js';

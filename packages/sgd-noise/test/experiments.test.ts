@@ -20,10 +20,27 @@ function checkVerdicts(r: ExperimentResult, n: number) {
   for (const f of r.figures) expect((f.spec.layer as unknown[]).length).toBeGreaterThan(0);
 }
 
-describe('the nine experiments are registered with valid ids', () => {
+describe('the experiments are registered with valid ids', () => {
   it('ids', () => {
     expect(experiments.map((e) => e.id).sort()).toEqual(
-      ['sgd.anisotropy', 'sgd.batch-variance', 'sgd.gap-averaging', 'sgd.heavy-tails', 'sgd.noise-scale', 'sgd.precision-floor', 'sgd.saddle-escape', 'sgd.scaling-rules', 'sgd.temperature'].sort(),
+      [
+        'sgd.anisotropy',
+        'sgd.batch-variance',
+        'sgd.gap-averaging',
+        'sgd.heavy-tails',
+        'sgd.noise-scale',
+        'sgd.precision-floor',
+        'sgd.saddle-escape',
+        'sgd.scaling-rules',
+        'sgd.temperature',
+        // the noise-tuning studies and the minimum-location readout
+        'sgd.standardization',
+        'sgd.batchnorm',
+        'sgd.augmentation',
+        'sgd.neighbor-sampling',
+        'sgd.fine-tuning',
+        'sgd.minimum-location',
+      ].sort(),
     );
   });
 });

@@ -2,7 +2,8 @@
  * Losses on the network output z, per example. Conventions:
  * - squared loss ℓ = ½|z − t|² (so the Hessian of linear regression is E[xxᵀ]);
  * - softmax cross-entropy ℓ = −log softmax(z)_t with integer class labels t;
- * - logistic loss ℓ = log(1 + e^z) − t·z for labels t ∈ {0, 1} (one output).
+ * - logistic loss ℓ = log(1 + e^z) − t·z for labels t ∈ {0, 1} (one output); soft targets
+ *   t ∈ [0, 1] (as mixup makes) give the binary cross-entropy with a soft label.
  * The model loss is the mean over the batch.
  */
 import { ParameterError } from '@snrlab/core';
@@ -89,7 +90,8 @@ export class LogisticLoss implements Loss {
     const sig = new Float64Array(batch);
     for (let i = 0; i < batch; i++) {
       const t = y[i];
-      if (t !== 0 && t !== 1) throw new ParameterError(`labels[${i}]`, t, '0 or 1');
+      // soft targets in [0, 1] (mixup) are the binary cross-entropy with a soft label
+      if (!(t >= 0 && t <= 1)) throw new ParameterError(`labels[${i}]`, t, 'a target in [0, 1] (a 0/1 label, or a soft label as mixup makes)');
       const zi = z[i];
       // log(1 + e^z) computed stably
       const softplus = zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi));
