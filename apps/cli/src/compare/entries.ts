@@ -210,6 +210,43 @@ export const SGD_ENTRIES: CompareEntry[] = [
       return [{ axis: 'variance', series: 'SGD: batch size B (÷ finite-population factor)', points: normalisedSeries(column(t, 'B'), tr, se), theorySlope: -1, theoryLabel: 'theory: slope −1' }];
     },
   },
+  {
+    domain: 'sgd',
+    label: 'GraphSAGE: sampled neighbours k per node (without replacement)',
+    experiment: 'sgd.neighbor-sampling',
+    params: {},
+    contribute: (r) => {
+      // divide out the finite-neighbourhood factor: measured/theory(1/k − 1/deg) times 1/k, for the k
+      // where few nodes already use all their neighbours
+      const t = tableOf(r, 'noise-vs-k');
+      const k = column(t, 'k');
+      const measured = column(t, 'E tr Var_S g_v');
+      const se = column(t, 'SE');
+      const theory = column(t, 'theory (1/k − 1/deg)');
+      const use = k.map((_, i) => i).filter((i) => k[i] <= 8);
+      return [
+        {
+          axis: 'variance',
+          series: 'GraphSAGE: neighbours k (÷ finite-neighbourhood factor)',
+          points: normalisedSeries(
+            use.map((i) => k[i]),
+            use.map((i) => (measured[i] / theory[i]) * (theory[use[0]] / k[i])),
+            use.map((i) => (se[i] / theory[i]) * (theory[use[0]] / k[i])),
+          ),
+          theorySlope: -1,
+          theoryLabel: 'theory: slope −1',
+        },
+      ];
+    },
+    verdicts: (r) => r.verdicts.filter((v) => !v.claim.startsWith('Contrast')),
+  },
+  {
+    domain: 'sgd',
+    label: 'location of a loss minimum from mini-batch gradients (linear regression, B = 64)',
+    experiment: 'sgd.minimum-location',
+    params: { models: ['linear-regression'], batchSizes: [16, 64] },
+    contribute: (r) => [ratioPoint('loss minimum (SGD)', r.metrics['linear.B64.ratioExact'], r.metrics['linear.B64.sigmaDirectSE'] / r.metrics['linear.B64.sigmaExact'])],
+  },
   ...SGD_BATCHES.map(
     (B): CompareEntry => ({
       domain: 'sgd',

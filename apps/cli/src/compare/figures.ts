@@ -55,9 +55,9 @@ function powerLawFigure(axis: Axis, runs: CompareRun[]): Figure {
       width: 520,
       height: 340,
       layer: [
-        { data: { values: lines }, mark: { type: 'line', strokeDash: [6, 4] }, encoding: { x: enc('x', t.x), y: enc('y', t.y), detail: { field: 'series' }, color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 320 } } } },
+        { data: { values: lines }, mark: { type: 'line', strokeDash: [6, 4] }, encoding: { x: enc('x', t.x), y: enc('y', t.y), detail: { field: 'series' }, color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 480 } } } },
         { data: { values: pts }, mark: { type: 'rule' }, encoding: { x: { field: 'x', type: 'quantitative', scale }, y: { field: 'lo', type: 'quantitative', scale }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal', title: null } } },
-        { data: { values: pts }, mark: { type: 'point', filled: true, size: 60 }, encoding: { x: enc('x', t.x), y: enc('y', t.y), color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 320 } }, shape: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 320 } } } },
+        { data: { values: pts }, mark: { type: 'point', filled: true, size: 60 }, encoding: { x: enc('x', t.x), y: enc('y', t.y), color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 480 } }, shape: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 480 } } } },
       ],
     },
   };
