@@ -51,6 +51,7 @@ function powerLawFigure(axis: Axis, runs: CompareRun[]): Figure {
     title: t.title,
     spec: {
       $schema: VEGA_LITE_SCHEMA,
+      background: 'white',
       title: t.title,
       width: 520,
       height: 340,
@@ -81,6 +82,7 @@ function positionalFigure(runs: CompareRun[]): Figure {
     title: t.title,
     spec: {
       $schema: VEGA_LITE_SCHEMA,
+      background: 'white',
       title: t.title,
       width: 520,
       height: 300,

@@ -87,6 +87,7 @@ export function xyFigure(f: XYFigureInput): Figure {
     title: f.title,
     spec: {
       $schema: VEGA_LITE_SCHEMA,
+      background: 'white',
       title: f.title,
       width: f.width ?? 420,
       height: f.height ?? 280,
