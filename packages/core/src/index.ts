@@ -85,7 +85,19 @@ export {
 
 // experiments
 export * from './experiment/types.js';
-export { verdict, intervalAgrees, familyInterval, simultaneousVerdicts, ksCritical, ksVerdict, type VerdictInput } from './experiment/verdict.js';
+export {
+  verdict,
+  intervalAgrees,
+  familyInterval,
+  simultaneousVerdicts,
+  ksCritical,
+  ksVerdict,
+  claimStatus,
+  directionalVerdict,
+  type VerdictInput,
+  type ClaimStatus,
+  type DirectionalClaim,
+} from './experiment/verdict.js';
 export {
   describeParams,
   parseParams,

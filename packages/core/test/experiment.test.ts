@@ -56,6 +56,18 @@ describe('verdicts', () => {
     expect(verdict({ claim: 'c', theory: 1, measured: 1.3, ci95: [1.25, 1.35], tolerance: 0.2 }).agrees).toBe(false);
     expect(intervalAgrees([NaN, 1], 0)).toBe(false);
   });
+
+  it('directional claims use one-sided 95% bounds: supported, inconclusive, contradicted', async () => {
+    const { claimStatus, directionalVerdict } = await import('../src/experiment/verdict.js');
+    expect(claimStatus(-1, 0.1, 'below')).toBe('supported');
+    expect(claimStatus(0.1, 0.1, 'below')).toBe('inconclusive');
+    expect(claimStatus(1, 0.1, 'below')).toBe('contradicted');
+    expect(claimStatus(1, 0.1, 'above')).toBe('supported');
+    const v = directionalVerdict({ claim: 'ratio ≤ 1 (log10 ≤ 0)', measured: 0.5, se: 0.1, direction: 'below' });
+    expect(v.agrees).toBe(false);
+    expect(v.note).toMatch(/^Contradicted/);
+    expect(directionalVerdict({ claim: 'x', measured: 0.1, se: 0.1, direction: 'below' }).agrees).toBe(true);
+  });
 });
 
 describe('registry and runner', () => {

@@ -104,3 +104,51 @@ export function ksVerdict(test: TestResult, claim: string, family = 1): Verdict 
     note: `KS distance ${test.statistic.toPrecision(3)} against the critical ${c.toPrecision(3)} at level ${alpha.toPrecision(2)} (p = ${test.pValue.toPrecision(3)}, n = ${test.n}).`,
   });
 }
+
+export type ClaimStatus = 'supported' | 'contradicted' | 'inconclusive';
+
+/** z of a one-sided 95% bound. */
+const Z_ONE_SIDED = normalQuantile(0.95);
+
+/**
+ * Where a measurement q ± se stands against a directional claim "q < threshold" ('below') or
+ * "q > threshold" ('above'), with one-sided 95% bounds: supported when the bound on the far side
+ * is still on the claim's side, contradicted when the near bound already crosses, else inconclusive.
+ */
+export function claimStatus(measured: number, se: number, direction: 'below' | 'above', threshold = 0): ClaimStatus {
+  const lo = measured - Z_ONE_SIDED * se;
+  const hi = measured + Z_ONE_SIDED * se;
+  if (direction === 'below') return hi < threshold ? 'supported' : lo > threshold ? 'contradicted' : 'inconclusive';
+  return lo > threshold ? 'supported' : hi < threshold ? 'contradicted' : 'inconclusive';
+}
+
+export interface DirectionalClaim {
+  claim: string;
+  measured: number;
+  se: number;
+  /** The claim says the measured quantity lies below (or above) the threshold. */
+  direction: 'below' | 'above';
+  threshold?: number;
+  note?: string;
+}
+
+/**
+ * A verdict on a directional ("popular") claim, such as "the noise is larger along flat
+ * directions": a one-sided 95% interval, so `agrees` is false exactly when the data contradict the
+ * claim. The note says whether the claim is supported or only not contradicted.
+ */
+export function directionalVerdict(c: DirectionalClaim): Verdict {
+  const t = c.threshold ?? 0;
+  if (!Number.isFinite(c.se) || c.se < 0) throw new TypeError(`invalid se: got ${c.se}; expected a finite standard error >= 0`);
+  const ci95: [number, number] =
+    c.direction === 'below' ? [c.measured - Z_ONE_SIDED * c.se, Number.MAX_VALUE] : [-Number.MAX_VALUE, c.measured + Z_ONE_SIDED * c.se];
+  const status = claimStatus(c.measured, c.se, c.direction, t);
+  const word = status === 'supported' ? 'Supported' : status === 'contradicted' ? 'Contradicted' : 'Inconclusive (not contradicted)';
+  return verdict({
+    claim: c.claim,
+    theory: t,
+    measured: c.measured,
+    ci95,
+    note: `${word}: one-sided 95% bound ${c.direction === 'below' ? 'lower' : 'upper'} ${(c.direction === 'below' ? ci95[0] : ci95[1]).toPrecision(3)} against the threshold ${t}, measured ${c.measured.toPrecision(3)} ± ${c.se.toPrecision(2)}.${c.note ? ' ' + c.note : ''}`,
+  });
+}
