@@ -123,7 +123,8 @@ describe('morphogen.positional-error', () => {
   it('at the default CV 0.1 the near-source check is informative: its allowance is small and it agrees', async () => {
     const r = await runExperiment(positionalErrorExperiment, { realizations: 1000 }, { seed: 2 });
     expect(r.params.cv).toBe(0.1);
-    expect(r.verdicts[0].tolerance).toBeLessThan(0.1);
+    // at CV 0.3 the allowance is 0.78, so the check could not fail; at 0.1 it is about 0.1
+    expect(r.verdicts[0].tolerance).toBeLessThan(0.2);
     expect(r.verdicts[0].agrees).toBe(true);
     expect(r.metrics.fittedOverDirectFar).toBeGreaterThan(1);
   });
