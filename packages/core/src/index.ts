@@ -36,7 +36,7 @@ export { Moments, VectorMoments, type MomentsJSON, type VectorMomentsJSON } from
 export { Histogram, type HistogramJSON } from './stats/histogram.js';
 export { quantile, quantiles, quantileSorted, median, iqr, sorted } from './stats/quantile.js';
 export { ksTest, ksTest2, chiSquareTest, type TestResult } from './stats/tests.js';
-export { linearFit, loglogSlope, type LinearFit, type LogLogFit } from './stats/regression.js';
+export { linearFit, loglogSlope, weightedMean, proportionalFit, type LinearFit, type LogLogFit } from './stats/regression.js';
 export { bootstrapCI, type BootstrapResult, type BootstrapOptions } from './stats/bootstrap.js';
 export { hillEstimator, mohammadiEstimator, type TailIndexEstimate } from './stats/tail.js';
 export { jackknife, jackknifeSE } from './stats/jackknife.js';

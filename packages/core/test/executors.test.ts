@@ -85,10 +85,12 @@ describe('executors', () => {
     const ac = new AbortController();
     const jobs = [{ ms: 10, i: 0 }, { ms: 10, i: 1 }, { ms: 60_000, i: 2 }, { ms: 60_000, i: 3 }, { ms: 10, i: 4 }];
     const t0 = Date.now();
+    let shortDone = 0;
     const pending = p.mapSettled(sleepTask, jobs, {
       signal: ac.signal,
+      // abort once both short jobs are done (under load a worker may start late), while 2 and 3 run
       onSettled: (i) => {
-        if (i <= 1) setTimeout(() => ac.abort(), 200);
+        if (i <= 1 && ++shortDone === 2) setTimeout(() => ac.abort(), 100);
       },
     });
     const r = await pending;

@@ -248,3 +248,32 @@ describe('jackknife and family verdicts', () => {
     }
   });
 });
+
+describe('weighted means and fits through the origin', () => {
+  it('weightedMean is the inverse-variance mean, Birge-inflated when the scatter exceeds the errors', async () => {
+    const { weightedMean } = await import('../src/stats/regression.js');
+    const a = weightedMean([1, 3], [1, 1]);
+    expect(a.mean).toBe(2);
+    // χ²_red = 2 > 1: the SE √(1/2) grows by √2
+    expect(a.se).toBeCloseTo(1, 12);
+    const b = weightedMean([1, 1.1], [1, 1]);
+    expect(b.se).toBeCloseTo(Math.SQRT1_2, 12);
+  });
+
+  it('proportionalFit recovers y = c·x; linearFit reports the intercept–slope covariance', async () => {
+    const { proportionalFit } = await import('../src/stats/regression.js');
+    const f = proportionalFit([1, 2, 3], [2, 4, 6], [0.1, 0.1, 0.1]);
+    expect(f.c).toBeCloseTo(2, 12);
+    const s = Stream.fromSeed(21);
+    const x = [1, 2, 3, 4, 5];
+    const ab = new VectorMoments(2, true);
+    for (let r = 0; r < 4000; r++) {
+      const fit = linearFit(x, x.map((v) => 1 + 2 * v + 0.3 * s.normal()), x.map(() => 0.3));
+      ab.push([fit.intercept, fit.slope]);
+    }
+    // the covariance from the stated errors (a noise-free fit: no Birge inflation) against the
+    // scatter of 4000 fits; a sample covariance has a relative SE of about √(2/n) = 2.2%, so 4 SE ≈ 9%
+    const cov = linearFit(x, x.map((v) => 1 + 2 * v), x.map(() => 0.3)).covariance;
+    expect(Math.abs(ab.covarianceMatrix()[1] - cov)).toBeLessThan(0.09 * Math.abs(cov));
+  });
+});

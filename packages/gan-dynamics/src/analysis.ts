@@ -40,27 +40,8 @@ export function fitGrowthFactor(radius: ArrayLike<number>, from: number, to: num
   return { factor, se, oscillationBound: (factor * 3 * a) / n, from: ks[0], to: ks[ks.length - 1] };
 }
 
-/**
- * The coefficient c of y = c·x through the origin by weighted least squares (weights 1/se²),
- * with its standard error. Used for "drift rate = c·σ²".
- */
-export function proportionalFit(x: ArrayLike<number>, y: ArrayLike<number>, se: ArrayLike<number>): { c: number; se: number; chi2Reduced: number } {
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < x.length; i++) {
-    const w = 1 / (se[i] * se[i]);
-    sxy += w * x[i] * y[i];
-    sxx += w * x[i] * x[i];
-  }
-  const c = sxy / sxx;
-  let chi2 = 0;
-  for (let i = 0; i < x.length; i++) chi2 += ((y[i] - c * x[i]) / se[i]) ** 2;
-  const dof = x.length - 1;
-  const chi2Reduced = dof > 0 ? chi2 / dof : NaN;
-  // Birge ratio: never look more precise than the scatter allows
-  const inflate = dof > 0 ? Math.sqrt(Math.max(1, chi2Reduced)) : 1;
-  return { c, se: inflate / Math.sqrt(sxx), chi2Reduced };
-}
+// the weighted fit through the origin (Birge-inflated SE) lives in core
+export { proportionalFit } from '@snrlab/core';
 
 /**
  * The median of a sample with a distribution-free 95% interval from order statistics

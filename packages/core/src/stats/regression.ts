@@ -5,6 +5,8 @@ export interface LinearFit {
   intercept: number;
   slopeSE: number;
   interceptSE: number;
+  /** Covariance of the intercept and slope estimates (for ratios of the two). */
+  covariance: number;
   /** Reduced chi-square (weighted) or residual variance (unweighted). */
   chi2Reduced: number;
   n: number;
@@ -56,7 +58,7 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, sigma?: Ar
   else scale = chi2Reduced;
   const slopeSE = Math.sqrt(scale / sxx);
   const interceptSE = Math.sqrt(scale * (1 / sw + (mx * mx) / sxx));
-  return { slope, intercept, slopeSE, interceptSE, chi2Reduced, n, r2: syy > 0 ? 1 - rss / syy : 1 };
+  return { slope, intercept, slopeSE, interceptSE, covariance: (-mx * scale) / sxx, chi2Reduced, n, r2: syy > 0 ? 1 - rss / syy : 1 };
 }
 
 export interface LogLogFit extends LinearFit {
@@ -83,4 +85,41 @@ export function loglogSlope(x: ArrayLike<number>, y: ArrayLike<number>, ySE?: Ar
   }
   const fit = linearFit(lx, ly, ls);
   return { ...fit, prefactor: Math.exp(fit.intercept) };
+}
+
+/**
+ * Inverse-variance weighted mean of measurements with standard errors; its SE is inflated by
+ * √χ²_red when the scatter exceeds the stated errors (Birge ratio).
+ */
+export function weightedMean(values: ArrayLike<number>, ses: ArrayLike<number>): { mean: number; se: number; chi2Reduced: number } {
+  let sw = 0;
+  let s = 0;
+  for (let i = 0; i < values.length; i++) {
+    const w = 1 / (ses[i] * ses[i]);
+    sw += w;
+    s += w * values[i];
+  }
+  const mean = s / sw;
+  let chi = 0;
+  for (let i = 0; i < values.length; i++) chi += ((values[i] - mean) / ses[i]) ** 2;
+  const red = values.length > 1 ? chi / (values.length - 1) : 1;
+  return { mean, se: Math.sqrt(Math.max(1, red) / sw), chi2Reduced: red };
+}
+
+/** Weighted fit y = c·x through the origin, with the Birge-inflated SE of c. */
+export function proportionalFit(x: ArrayLike<number>, y: ArrayLike<number>, se: ArrayLike<number>): { c: number; se: number; chi2Reduced: number } {
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < x.length; i++) {
+    const w = 1 / (se[i] * se[i]);
+    sxy += w * x[i] * y[i];
+    sxx += w * x[i] * x[i];
+  }
+  const c = sxy / sxx;
+  let chi2 = 0;
+  for (let i = 0; i < x.length; i++) chi2 += ((y[i] - c * x[i]) / se[i]) ** 2;
+  const dof = x.length - 1;
+  const chi2Reduced = dof > 0 ? chi2 / dof : NaN;
+  const inflate = dof > 0 ? Math.sqrt(Math.max(1, chi2Reduced)) : 1;
+  return { c, se: inflate / Math.sqrt(sxx), chi2Reduced };
 }

@@ -12,20 +12,6 @@ export function replicaJobs(N: number, chunk: number, blockSize: number): { firs
   return out;
 }
 
-/** Ordinary least-squares slope of y on x. */
-export function olsSlope(x: readonly number[], y: readonly number[]): number {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (x[i] - mx) * (x[i] - mx);
-    sxy += (x[i] - mx) * (y[i] - my);
-  }
-  return sxy / sxx;
-}
-
 export const fmt = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : v);
 
 

@@ -2,12 +2,12 @@
  * langevin.convergence-order: strong and weak orders fitted as log–log slopes on nested step
  * sizes, every level driven by the same Brownian path.
  */
-import { defineExperiment, defineTask, Moments, ParameterError, Stream, verdict, xyFigure, z, type MomentsJSON, type StreamState } from '@snrlab/core';
+import { defineExperiment, defineTask, linearFit, Moments, ParameterError, Stream, verdict, xyFigure, z, type MomentsJSON, type StreamState } from '@snrlab/core';
 import { BrownianPath, type BrownianMethod } from '../brownian.js';
 import { sdeProblem, type SdeProblem } from '../problem.js';
 import { solve } from '../solve.js';
 import { declaredStrongOrder, getSolver } from '../solvers.js';
-import { fmt, jackknifeSE, olsSlope } from './common.js';
+import { fmt, jackknifeSE } from './common.js';
 
 const orderSolvers = ['euler-maruyama', 'milstein', 'sra1'] as const;
 
@@ -118,7 +118,7 @@ function fitOrder(hs: number[], perBatch: MomentsJSON[][], abs: boolean): { slop
       });
       return m;
     });
-  const slopeOf = (ms: Moments[]) => olsSlope(hs.map(Math.log), ms.map((m) => Math.log(abs ? m.mean : Math.abs(m.mean))));
+  const slopeOf = (ms: Moments[]) => linearFit(hs.map(Math.log), ms.map((m) => Math.log(abs ? m.mean : Math.abs(m.mean)))).slope;
   const all = pool(-1);
   const loo = perBatch.map((_, j) => slopeOf(pool(j)));
   return { slope: slopeOf(all), se: jackknifeSE(loo), errors: all };

@@ -2,7 +2,7 @@
  * morphogen.embryo-variability: with lognormal embryo-to-embryo variability (CV 0.3) in p, k
  * and D, how far do boundaries scatter between embryos, and how does that grow along the axis?
  */
-import { defineExperiment, linearFit, Moments, normalQuantile, ParameterError, verdict, xyFigure, z, type ExperimentOutput } from '@snrlab/core';
+import { defineExperiment, familyInterval, linearFit, Moments, ParameterError, verdict, xyFigure, z, type ExperimentOutput } from '@snrlab/core';
 import { boundaryMomentsQuadrature, boundaryPositionFast, drawKinetics, propagatedBoundarySpread, type Kinetics } from '../embryo.js';
 import { decayLength, finiteDomainProfile } from '../sdd.js';
 import { NEURAL_TUBE_SHH as SHH } from '../presets.js';
@@ -85,7 +85,7 @@ export const embryoVariabilityExperiment = defineExperiment({
       return { metrics: { positionsWithBoundary: ok.length }, verdicts: [], notes: [...notes, 'No boundary at enough readout positions to measure the scatter.'] };
     }
     // Monte Carlo against quadrature: worst position, Bonferroni band
-    const zB = normalQuantile(1 - 0.025 / ok.length);
+    const zB = familyInterval(0, 1, ok.length).z;
     let worst = ok[0];
     for (const r of ok) if (Math.abs(r.sigma - r.quadrature) / r.sigmaSE > Math.abs(worst.sigma - worst.quadrature) / worst.sigmaSE) worst = r;
     // growth along the axis: straight line through the far half, Monte Carlo and quadrature alike

@@ -6,6 +6,7 @@
 import {
   defineExperiment,
   defineTask,
+  jackknifeSE,
   studentTQuantile,
   Stream,
   verdict,
@@ -96,16 +97,8 @@ function jackknife(values: number[][], f: (avg: number[]) => number): { value: n
   const sum = new Array(d).fill(0);
   for (const v of values) for (let j = 0; j < d; j++) sum[j] += v[j];
   const value = f(sum.map((s) => s / R));
-  let m = 0;
-  const loo: number[] = [];
-  for (const v of values) {
-    const x = f(sum.map((s, j) => (s - v[j]) / (R - 1)));
-    loo.push(x);
-    m += x / R;
-  }
-  let ss = 0;
-  for (const x of loo) ss += (x - m) * (x - m);
-  return { value, se: Math.sqrt(((R - 1) / R) * ss) };
+  const loo = values.map((v) => f(sum.map((s, j) => (s - v[j]) / (R - 1))));
+  return { value, se: jackknifeSE(loo) };
 }
 
 export const rdmeStationaryExperiment = defineExperiment({

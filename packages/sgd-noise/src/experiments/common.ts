@@ -63,21 +63,8 @@ export function checkBatchSizes(batchSizes: readonly number[], n: number, name =
   if (new Set(batchSizes).size !== batchSizes.length) throw new ParameterError(name, batchSizes, 'distinct values');
 }
 
-/** Inverse-variance weighted mean of ratios with its SE (Birge-inflated when the scatter exceeds the errors). */
-export function weightedMean(values: readonly number[], ses: readonly number[]): { mean: number; se: number; chi2Reduced: number } {
-  let sw = 0;
-  let s = 0;
-  values.forEach((v, i) => {
-    const w = 1 / (ses[i] * ses[i]);
-    sw += w;
-    s += w * v;
-  });
-  const mean = s / sw;
-  let chi = 0;
-  values.forEach((v, i) => (chi += ((v - mean) / ses[i]) ** 2));
-  const red = values.length > 1 ? chi / (values.length - 1) : 1;
-  return { mean, se: Math.sqrt(Math.max(1, red) / sw), chi2Reduced: red };
-}
+// the Birge-inflated weighted mean lives in core
+export { weightedMean } from '@snrlab/core';
 
 /** Mean and 95% interval as numbers for a table. */
 export function meanCI(m: Moments): [number, number, number] {

@@ -99,18 +99,6 @@ export interface CriticalBatchFit {
   chi2Reduced: number;
 }
 
-/** Weighted mean of x with weights 1/σ² (or 1): the covariance of a line fit's intercept and slope is −x̄·SE(slope)². */
-function weightedMean(x: number[], sigma?: number[]): number {
-  let sw = 0;
-  let sx = 0;
-  x.forEach((v, i) => {
-    const w = sigma ? 1 / (sigma[i] * sigma[i]) : 1;
-    sw += w;
-    sx += w * v;
-  });
-  return sx / sw;
-}
-
 /** Ratio a/b of a line's coefficients with its delta-method SE. */
 function ratio(num: number, den: number, vNum: number, vDen: number, cov: number): { value: number; se: number } {
   const r = num / den;
@@ -129,16 +117,12 @@ export function fitCriticalBatch(points: readonly CriticalBatchPoint[]): Critica
   const S = points.map((p) => p.steps);
   const sSE = haveSE ? points.map((p) => p.stepsSE as number) : undefined;
   const fs = linearFit(invB, S, sSE);
-  const xs = weightedMean(invB, sSE);
-  const covS = -xs * fs.slopeSE * fs.slopeSE;
-  const bc = ratio(fs.slope, fs.intercept, fs.slopeSE ** 2, fs.interceptSE ** 2, covS);
+  const bc = ratio(fs.slope, fs.intercept, fs.slopeSE ** 2, fs.interceptSE ** 2, fs.covariance);
   const Bs = points.map((p) => p.batchSize);
   const E = points.map((p) => p.batchSize * p.steps);
   const eSE = sSE ? points.map((p, i) => p.batchSize * sSE[i]) : undefined;
   const fe = linearFit(Bs, E, eSE);
-  const xe = weightedMean(Bs, eSE);
-  const covE = -xe * fe.slopeSE * fe.slopeSE;
-  const be = ratio(fe.intercept, fe.slope, fe.interceptSE ** 2, fe.slopeSE ** 2, covE);
+  const be = ratio(fe.intercept, fe.slope, fe.interceptSE ** 2, fe.slopeSE ** 2, fe.covariance);
   return {
     sMin: fs.intercept,
     sMinSE: fs.interceptSE,
