@@ -6,7 +6,7 @@ export { PACKAGE } from './package.js';
 export type { Backend, BackendName, Drift, EMStepParams, StepScratch } from './types.js';
 export { makeScratch } from './types.js';
 export { createJsBackend, emStepJS, driftInto, matmulJS } from './js.js';
-export { createTfjsBackend, loadTfjs, TFJS_BACKENDS, isTfjsName, type TfjsBackendName } from './tfjs.js';
+export { createTfjsBackend, loadTfjs, TFJS_BACKENDS, type TfjsBackendName } from './tfjs.js';
 export {
   registerBackend,
   backendNames,
@@ -20,4 +20,4 @@ export {
   type DetectionRow,
 } from './registry.js';
 export { runEnsemble, runEnsembleParallel, ensemblePartTask, type EnsembleOptions } from './ensemble.js';
-export { contiguous, zeros, from2D } from './nd.js';
+export { contiguous, zeros } from './nd.js';

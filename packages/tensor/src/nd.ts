@@ -24,14 +24,6 @@ export function zeros(shape: number[]): NdArray<Float64Array> {
   return ndarray(new Float64Array(shape.reduce((p, v) => p * v, 1)), shape);
 }
 
-export function from2D(rows: number[][]): NdArray<Float64Array> {
-  const m = rows.length;
-  const n = m ? rows[0].length : 0;
-  const out = zeros([m, n]);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out.data[i * n + j] = rows[i][j];
-  return out;
-}
-
 export function checkMatmul(a: NdArray, b: NdArray, batched: boolean): void {
   const rank = batched ? 3 : 2;
   if (a.shape.length !== rank) throw new ParameterError('a.shape', a.shape, `a ${rank}-D array`);

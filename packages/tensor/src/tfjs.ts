@@ -152,8 +152,4 @@ export async function createTfjsBackend(name: TfjsBackendName): Promise<Backend>
   };
 }
 
-export function isTfjsName(name: string): name is TfjsBackendName {
-  return name in TFJS_BACKENDS;
-}
-
 export type { BackendName };
