@@ -40,6 +40,34 @@ export async function timeItAsync(fn: () => Promise<void>, opts: { repeats?: num
 }
 
 /**
+ * Time several contenders in alternating rounds and keep each one's fastest round (seconds).
+ * On a shared machine load comes and goes; alternating exposes every contender to it alike,
+ * and the minimum is each one's least disturbed run (the advice of Python's timeit). A
+ * contender returns its seconds for one round, or null when it cannot run here.
+ */
+export async function interleaved(
+  rounds: number,
+  contenders: Record<string, () => number | null | Promise<number | null>>,
+): Promise<Record<string, number | undefined>> {
+  const best: Record<string, number | undefined> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, run] of Object.entries(contenders)) {
+      const t = await run();
+      if (t !== null && (best[name] === undefined || t < best[name]!)) best[name] = t;
+    }
+  }
+  return best;
+}
+
+/** Seconds for one call of `fn`, after `warmup` unmeasured calls. */
+export function once(fn: () => void, warmup = 0): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const t0 = performance.now();
+  fn();
+  return (performance.now() - t0) / 1000;
+}
+
+/**
  * Run a Python/NumPy snippet that prints one JSON object on its last line, and return it.
  * Returns null (and says why) when python3 or NumPy is missing, so benches still run.
  */

@@ -9,24 +9,29 @@
 //    four, one block per 32-bit SIMD lane ("structure of arrays"), so the CPU overlaps the two
 //    dependency chains. i64x2.extmul_{low,high}_i32x4_u gives the full 32x32->64 products; two
 //    shuffles gather their low and high words; a 4x4 transpose writes one block per store.
-//  normals(n, c0, c1, c2, c3, k0, k1, skip, mean, sd) -> words consumed
-//    n normals mean + sd·z into NORMALS, drawn from the stream whose next word is word `skip` of
-//    block (c0,c1). The 256-layer ziggurat is the same algorithm, in the same order of draws and
-//    the same floating-point operations, as Stream.normal() in stream.ts, so both give identical
-//    values; exp and log are imported from JS Math for the same reason.
+//  normals(n, c0, c1, c2, c3, k0, k1, skip, cont, mode, p1, p2, p3) -> words consumed
+//    n normals z from the stream whose next word is word `skip` of block (c0,c1), or, with
+//    cont = 1, from where the previous call stopped (its word buffer is kept). The 256-layer
+//    ziggurat is the same algorithm, in the same order of draws and the same floating-point
+//    operations, as Stream.normal() in stream.ts, so both give identical values; exp and log are
+//    imported from JS Math for the same reason. Two candidates are tried at once in SIMD lanes.
+//    `mode` says what is done with each z (see EMIT1 below): mode 0 writes mean + sd·z to
+//    NORMALS; modes 1 and 2 apply a fused Euler–Maruyama update to the values in NORMALS.
+//  finite() -> 1 when every value the last normals() call updated is finite
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 export const LAYOUT = {
-  words: 0, // word buffer: fill() output (up to 4096 blocks = 64 KiB) and normals()' refills
+  words: 0, // fill() output for JS (up to 4096 blocks = 64 KiB)
+  refill: 73728, // normals()' own word buffer, kept between calls so that a call can continue
   refillBlocks: 512,
   tableK: 65536,
   tableW: 65536 + 2048,
   tableF: 65536 + 4096,
-  normals: 73728, // 4096 f64
-  maxNormals: 4096,
-  pages: 2,
+  normals: 81920, // 16384 f64: normals out, or the values a fused Euler step updates
+  maxNormals: 16384,
+  pages: 4,
 };
 
 const G = 2;
@@ -87,6 +92,38 @@ const UNIFORM = (dst) => `${READ('$a')}${READ('$b')}
                      (f64.convert_i32_u (i32.shr_u (local.get $b) (i32.const 6))))
             (f64.const 0x1p-53)))`;
 
+
+// What the normals() loop does with each normal x (slot $j = 8·i of the NORMALS buffer), by
+// $mode. The operations, and their order, are those of Stream.fillNormal (mode 0) and of the
+// fused Euler–Maruyama step in stream.ts (modes 1, 2), so every path gives the same bytes:
+//  0: NORMALS[i] = p1 + p2·x                                   (mean, sd)
+//  1: u = NORMALS[i]; NORMALS[i] = u − p1·(u − p2) + p3·z         (a = rate·dt, centre, s)
+//  2: u = NORMALS[i]; NORMALS[i] = u + (u − u·u·u + p2)·p1 + p3·z (tilt, dt, s)
+// with z = 0 + 1·x, the value fillNormal would have stored.
+const N = `offset=${LAYOUT.normals}`;
+const EMIT1 = `
+        (if (i32.eqz (local.get $mode))
+          (then (f64.store ${N} (local.get $j) (f64.add (local.get $p1) (f64.mul (local.get $p2) (local.get $x)))))
+          (else
+            (local.set $u (f64.load ${N} (local.get $j)))
+            (local.set $xx (f64.mul (local.get $p3) (f64.add (f64.const 0) (f64.mul (f64.const 1) (local.get $x)))))
+            (local.set $u (if (result f64) (i32.eq (local.get $mode) (i32.const 1))
+              (then (f64.add (f64.sub (local.get $u) (f64.mul (local.get $p1) (f64.sub (local.get $u) (local.get $p2)))) (local.get $xx)))
+              (else (f64.add (f64.add (local.get $u) (f64.mul (f64.add (f64.sub (local.get $u) (f64.mul (f64.mul (local.get $u) (local.get $u)) (local.get $u))) (local.get $p2)) (local.get $p1))) (local.get $xx)))))
+            (f64.store ${N} (local.get $j) (local.get $u))
+            (local.set $chk (f64.add (local.get $chk) (f64.sub (local.get $u) (local.get $u))))))`;
+const EMIT2 = `
+                (if (i32.eqz (local.get $mode))
+                  (then (v128.store ${N} (local.get $j) (f64x2.add (local.get $P1) (f64x2.mul (local.get $P2) (local.get $X)))))
+                  (else
+                    (local.set $U (v128.load ${N} (local.get $j)))
+                    (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (f64x2.mul (v128.const f64x2 1 1) (local.get $X)))))
+                    (local.set $U (if (result v128) (i32.eq (local.get $mode) (i32.const 1))
+                      (then (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (local.get $P1) (f64x2.sub (local.get $U) (local.get $P2)))) (local.get $C)))
+                      (else (f64x2.add (f64x2.add (local.get $U) (f64x2.mul (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (f64x2.mul (local.get $U) (local.get $U)) (local.get $U))) (local.get $P2)) (local.get $P1))) (local.get $C)))))
+                    (v128.store ${N} (local.get $j) (local.get $U))
+                    (local.set $CHK (f64x2.add (local.get $CHK) (f64x2.sub (local.get $U) (local.get $U))))))`;
+
 const L = LAYOUT;
 export const WAT = `;; Generated by tools/wasm/build-philox.mjs. Do not edit; edit the generator.
 (module
@@ -105,6 +142,7 @@ export const WAT = `;; Generated by tools/wasm/build-philox.mjs. Do not edit; ed
   (global $sk0 (mut i32) (i32.const 0))
   (global $sk1 (mut i32) (i32.const 0))
   (global $nref (mut i32) (i32.const 0))
+  (global $finite (mut i32) (i32.const 1))
 
   (func $fill (export "fill") (param $out i32) (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32)
     ${groupLocals}
@@ -133,27 +171,62 @@ ${Array.from({ length: G }, (_, g) => store(g)).join('')}
   ;; the next ${L.refillBlocks} blocks of the normals() stream into the word buffer
   (func $refill
     (local $lo i32)
-    (call $fill (i32.const ${L.words}) (i32.const ${L.refillBlocks}) (global.get $bc0) (global.get $bc1) (global.get $sc2) (global.get $sc3) (global.get $sk0) (global.get $sk1))
+    (call $fill (i32.const ${L.refill}) (i32.const ${L.refillBlocks}) (global.get $bc0) (global.get $bc1) (global.get $sc2) (global.get $sc3) (global.get $sk0) (global.get $sk1))
     (global.set $nref (i32.add (global.get $nref) (i32.const 1)))
-    (global.set $p (i32.const ${L.words}))
-    (global.set $end (i32.const ${L.words + 16 * L.refillBlocks}))
+    (global.set $p (i32.const ${L.refill}))
+    (global.set $end (i32.const ${L.refill + 16 * L.refillBlocks}))
     (local.set $lo (i32.add (global.get $bc0) (i32.const ${L.refillBlocks})))
     (global.set $bc1 (select (i32.add (global.get $bc1) (i32.const 1)) (global.get $bc1) (i32.lt_u (local.get $lo) (global.get $bc0))))
     (global.set $bc0 (local.get $lo)))
 
-  (func (export "normals") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $mean f64) (param $sd f64) (result i32)
-    (local $i i32) (local $a i32) (local $b i32) (local $idx i32) (local $p i32) (local $end i32)
-    (local $rabs f64) (local $x f64) (local $u f64) (local $xx f64) (local $yy f64)
-    (global.set $bc0 (local.get $c0)) (global.set $bc1 (local.get $c1))
-    (global.set $sc2 (local.get $c2)) (global.set $sc3 (local.get $c3))
-    (global.set $sk0 (local.get $k0)) (global.set $sk1 (local.get $k1))
-    (global.set $nref (i32.const 0))
-    (call $refill)
-    (local.set $p (i32.add (global.get $p) (i32.shl (local.get $skip) (i32.const 2))))
+  (func (export "normals") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $cont i32) (param $mode i32) (param $p1 f64) (param $p2 f64) (param $p3 f64) (result i32)
+    (local $i i32) (local $a i32) (local $b i32) (local $idx i32) (local $p i32) (local $end i32) (local $j i32) (local $ia1 i32) (local $avail i32)
+    (local $rabs f64) (local $x f64) (local $u f64) (local $xx f64) (local $yy f64) (local $chk f64)
+    (local $V v128) (local $R v128) (local $X v128) (local $U v128) (local $C v128) (local $CHK v128)
+    (local $P1 v128) (local $P2 v128) (local $P3 v128)
+    (local.set $P1 (f64x2.splat (local.get $p1))) (local.set $P2 (f64x2.splat (local.get $p2))) (local.set $P3 (f64x2.splat (local.get $p3)))
+    ;; $cont: the caller knows the word buffer still holds this stream at this position (the
+    ;; previous call ended here), so nothing is regenerated
+    (if (i32.eqz (local.get $cont))
+      (then
+        (global.set $bc0 (local.get $c0)) (global.set $bc1 (local.get $c1))
+        (global.set $sc2 (local.get $c2)) (global.set $sc3 (local.get $c3))
+        (global.set $sk0 (local.get $k0)) (global.set $sk1 (local.get $k1))
+        (call $refill)
+        (global.set $p (i32.add (global.get $p) (i32.shl (local.get $skip) (i32.const 2))))))
+    (local.set $p (global.get $p))
     (local.set $end (global.get $end))
+    (local.set $avail (i32.shr_u (i32.sub (local.get $end) (local.get $p)) (i32.const 2)))
+    (global.set $nref (i32.const 0))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        ;; two candidates at once: both accepted on the fast path (about 98% of pairs) gives
+        ;; exactly what two scalar passes would; otherwise the scalar path takes the first
+        (if (i32.and (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $end))
+                     (i32.le_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+          (then
+            (local.set $V (v128.load (local.get $p)))
+            (local.set $idx (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $V)) (i32.const 255)) (i32.const 3)))
+            (local.set $ia1 (i32.shl (i32.and (i32x4.extract_lane 2 (local.get $V)) (i32.const 255)) (i32.const 3)))
+            (local.set $R (f64x2.add
+              (f64x2.mul (f64x2.convert_low_i32x4_u (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (i32x4.shr_u (local.get $V) (i32.const 9)) (local.get $V)))
+                         (v128.const f64x2 536870912 536870912))
+              (f64x2.convert_low_i32x4_u (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15 (i32x4.shr_u (local.get $V) (i32.const 3)) (local.get $V)))))
+            ;; bit 8 of each a moved to its lane's sign bit; x ≥ 0, so xor is exact negation
+            (local.set $X (v128.xor
+              (f64x2.mul (local.get $R)
+                (v128.load64_lane offset=${L.tableW} 1 (local.get $ia1) (v128.load64_zero offset=${L.tableW} (local.get $idx))))
+              (v128.and (i32x4.shl (i8x16.shuffle 0 1 2 3 0 1 2 3 8 9 10 11 8 9 10 11 (local.get $V) (local.get $V)) (i32.const 23))
+                        (v128.const i32x4 0 0x80000000 0 0x80000000))))
+            (if (i64x2.all_true (f64x2.lt (local.get $R)
+                  (v128.load64_lane offset=${L.tableK} 1 (local.get $ia1) (v128.load64_zero offset=${L.tableK} (local.get $idx)))))
+              (then
+                (local.set $j (i32.shl (local.get $i) (i32.const 3)))
+                ${EMIT2}
+                (local.set $p (i32.add (local.get $p) (i32.const 16)))
+                (local.set $i (i32.add (local.get $i) (i32.const 2)))
+                (br $next)))))
         (block $accept
           (loop $retry
             ;; fast path: both words in the buffer
@@ -194,14 +267,18 @@ ${Array.from({ length: G }, (_, g) => store(g)).join('')}
                 (f64.load offset=${L.tableF} (local.get $idx)))
               (call $exp (f64.mul (f64.mul (f64.const -0.5) (local.get $x)) (local.get $x)))))
             (br $retry)))
-        ;; mean + sd·z, the same operations as the JS path
-        (f64.store offset=${L.normals} (i32.shl (local.get $i) (i32.const 3)) (f64.add (local.get $mean) (f64.mul (local.get $sd) (local.get $x))))
+        (local.set $j (i32.shl (local.get $i) (i32.const 3)))
+        ${EMIT1}
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
-    ;; words consumed = words refilled − words left − words skipped
-    (i32.sub (i32.sub (i32.mul (global.get $nref) (i32.const ${4 * L.refillBlocks}))
-                      (i32.shr_u (i32.sub (local.get $end) (local.get $p)) (i32.const 2)))
-             (local.get $skip)))
+    (local.set $chk (f64.add (local.get $chk) (f64.add (f64x2.extract_lane 0 (local.get $CHK)) (f64x2.extract_lane 1 (local.get $CHK)))))
+    (global.set $finite (f64.eq (local.get $chk) (local.get $chk)))
+    (global.set $p (local.get $p))
+    ;; words consumed = words available at the start + words refilled − words left
+    (i32.sub (i32.add (local.get $avail) (i32.mul (global.get $nref) (i32.const ${4 * L.refillBlocks})))
+             (i32.shr_u (i32.sub (local.get $end) (local.get $p)) (i32.const 2))))
+
+  (func (export "finite") (result i32) (global.get $finite))
 )
 `;
 

@@ -276,7 +276,25 @@ export function solve(problem: SdeProblem, solver: Solver, opts: SolveOptions): 
     // other backends (TF.js) pay per call: give them the whole ensemble at once
     const whole = !monitor && backend.name !== 'js' ? new EnsembleNoise(path.stream, N, d, { blockSize: bs, firstBlock: path.firstBlock }) : null;
     const wholeScratch = whole ? makeScratch(N * d) : null;
-    for (let s = 1; s <= steps; s++) {
+    // Nothing looks at the ensemble between save times (and abort checks every 64 steps): there
+    // each block runs through the whole segment while it sits in cache, with the same bytes
+    const multi = !monitor && !whole && backend.emSteps && typeof sigma === 'number' ? backend.emSteps.bind(backend) : null;
+    for (let s = 1; multi && s <= steps; ) {
+      let e = Math.min(steps, Math.ceil(s / 64) * 64); // abort checks stay every 64 steps
+      if (saveIdx < saves.length && saves[saveIdx] < e) e = saves[saveIdx];
+      const span = e - s + 1;
+      let bad: { step: number; index: number } | null = null;
+      for (let b = 0; b < blocks; b++) {
+        const xb = views[b];
+        // a later block need only run far enough to tie with a divergence already found
+        const r = multi(xb, xb.length / d, d, drift, { dt: h, sigma: sigma as number }, bad ? bad.step : span, noises[b]);
+        if (r && (!bad || r.step < bad.step)) bad = { step: r.step, index: b * bs * d + r.index };
+      }
+      if (bad) diverge(s - 1 + bad.step, bad.index);
+      afterStep(e);
+      s = e + 1;
+    }
+    for (let s = 1; !multi && s <= steps; s++) {
       const t = t0 + (s - 1) * h;
       params.t = t;
       if (whole) {

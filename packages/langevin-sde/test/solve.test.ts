@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError, DivergenceError, ParameterError, Stream } from '@snrlab/core';
+import { getBackend } from '@snrlab/tensor';
 import {
   BrownianPath,
   baoab,
@@ -119,6 +120,29 @@ describe('solve', () => {
     expect(a.fused).toBe(true);
     expect(b.fused).toBe(false);
     for (let i = 0; i < 300; i++) expect(b.final![i]).toBeCloseTo(a.final![i], 12);
+  });
+
+  it('the fused kernel gives the same bytes block by block as step by step, saves and divergence included', async () => {
+    const js = await getBackend('js');
+    const stepwise = { ...js, emSteps: undefined }; // a backend without the multi-step kernel
+    const p = langevinProblem({ potential: doubleWell({ tilt: 0.1 }), temperature: 0.5, x0: -1, tspan: [0, 3] });
+    const opts = { dt: 0.01, ensemble: 3000, blockSize: 512, saveAt: [0, 0.5, 1.37, 3] };
+    const a = solve(p, eulerMaruyama, { ...opts, stream: Stream.fromSeed(5), backend: js });
+    const b = solve(p, eulerMaruyama, { ...opts, stream: Stream.fromSeed(5), backend: stepwise });
+    expect(a.fused && b.fused).toBe(true);
+    expect(JSON.stringify([a.moments, a.t, Array.from(a.final!)])).toBe(JSON.stringify([b.moments, b.t, Array.from(b.final!)]));
+    const wild = langevinProblem({ potential: doubleWell(), temperature: 0.5, x0: 2, tspan: [0, 60] });
+    const fail = (backend: typeof js) => {
+      try {
+        solve(wild, eulerMaruyama, { dt: 0.6, ensemble: 3000, blockSize: 512, saveAt: [0, 1.2], stream: Stream.fromSeed(5), backend });
+      } catch (e) {
+        return e as DivergenceError;
+      }
+      throw new Error('no divergence');
+    };
+    const [ea, eb] = [fail(js), fail(stepwise)];
+    expect(ea).toBeInstanceOf(DivergenceError);
+    expect([ea.step, ea.replica, ea.message, JSON.stringify(ea.partial)]).toEqual([eb.step, eb.replica, eb.message, JSON.stringify(eb.partial)]);
   });
 
   it('same seed, same bytes; a split by firstBlock reproduces the whole ensemble', () => {

@@ -15,7 +15,7 @@ import {
   type Executor,
   type StreamState,
 } from '@snrlab/core';
-import { emStepJS } from './js.js';
+import { emStepJS, emStepsJS } from './js.js';
 import { defaultBackend } from './registry.js';
 import { makeScratch, type Backend, type Drift } from './types.js';
 
@@ -54,12 +54,22 @@ export function runEnsemble(o: EnsembleOptions): { x: Float64Array; t: number } 
   validate(o);
   const backend = o.backend ?? defaultBackend();
   const noise = new EnsembleNoise(o.stream, o.n, o.d, { blockSize: o.blockSize, firstBlock: o.firstBlock });
-  const scratch = makeScratch(o.n * o.d);
-  let t = o.t0 ?? 0;
   const particle0 = (o.firstBlock ?? 0) * (o.blockSize ?? DEFAULT_BLOCK_SIZE);
+  const t0 = o.t0 ?? 0;
+  if (!o.onStep && backend.emSteps && typeof o.sigma === 'number' && o.drift.kind !== 'batched') {
+    // nothing looks at the ensemble between steps: let the backend run all of them in its order
+    const r = backend.emSteps(o.x, o.n, o.d, o.drift, { dt: o.dt, sigma: o.sigma }, o.steps, noise);
+    if (r) {
+      const t = t0 + r.step * o.dt;
+      throw new DivergenceError(r.step, t, particle0 + Math.floor(r.index / o.d), o.x[r.index], { completedSteps: r.step - 1, t: t - o.dt });
+    }
+    return { x: o.x, t: t0 + o.steps * o.dt };
+  }
+  const scratch = makeScratch(o.n * o.d);
+  let t = t0;
   for (let step = 1; step <= o.steps; step++) {
     const bad = backend.emStep(o.x, o.n, o.d, o.drift, { dt: o.dt, sigma: o.sigma, t }, noise, scratch);
-    t = (o.t0 ?? 0) + step * o.dt;
+    t = t0 + step * o.dt;
     if (bad >= 0) {
       throw new DivergenceError(step, t, particle0 + Math.floor(bad / o.d), o.x[bad], { completedSteps: step - 1, t: t - o.dt });
     }
@@ -87,6 +97,12 @@ type PartResult = { x: Float64Array } | { diverged: { step: number; time: number
 /** One contiguous range of blocks; a task so that the pool can run it. */
 export const ensemblePartTask = defineTask(import.meta.url, 'tensor/em-ensemble-part', (job: PartJob): PartResult => {
   const noise = new EnsembleNoise(Stream.restore(job.stream), job.n, job.d, { blockSize: job.blockSize, firstBlock: job.firstBlock });
+  if (typeof job.sigma === 'number') {
+    const r = emStepsJS(job.x, job.n, job.d, job.drift, { dt: job.dt, sigma: job.sigma }, job.steps, noise);
+    if (!r) return { x: job.x };
+    const replica = job.firstBlock * job.blockSize + Math.floor(r.index / job.d);
+    return { diverged: { step: r.step, time: job.t0 + r.step * job.dt, replica, value: job.x[r.index] } };
+  }
   const scratch = makeScratch(job.n * job.d);
   for (let step = 1; step <= job.steps; step++) {
     const bad = emStepJS(job.x, job.n, job.d, job.drift, { dt: job.dt, sigma: job.sigma, t: job.t0 + (step - 1) * job.dt }, noise, scratch);
@@ -128,12 +144,15 @@ export async function runEnsembleParallel(executor: Executor, o: EnsembleOptions
     });
   }
   const results = await executor.map(ensemblePartTask, jobs);
+  // the divergence an inline run meets first: the earliest step, then the lowest replica
+  let first: Extract<PartResult, { diverged: unknown }>['diverged'] | null = null;
+  for (const r of results) {
+    if ('diverged' in r && (!first || r.diverged.step < first.step)) first = r.diverged;
+  }
+  if (first) throw new DivergenceError(first.step, first.time, first.replica, first.value, { completedSteps: first.step - 1, t: first.time - o.dt });
   let offset = 0;
   for (const r of results) {
-    if ('diverged' in r) {
-      const { step, time, replica, value } = r.diverged;
-      throw new DivergenceError(step, time, replica, value);
-    }
+    if ('diverged' in r) continue;
     o.x.set(r.x, offset);
     offset += r.x.length;
   }

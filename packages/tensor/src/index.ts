@@ -3,9 +3,9 @@
  * created when first asked for (`selectBackend`, `getBackend`, `detectBackends`).
  */
 export { PACKAGE } from './package.js';
-export type { Backend, BackendName, Drift, EMStepParams, StepScratch } from './types.js';
+export type { Backend, BackendName, ClosedFormDrift, Divergence, Drift, EMStepParams, StepScratch } from './types.js';
 export { makeScratch } from './types.js';
-export { createJsBackend, emStepJS, driftInto, matmulJS } from './js.js';
+export { createJsBackend, emStepJS, emStepsJS, driftInto, matmulJS } from './js.js';
 export { createTfjsBackend, loadTfjs, TFJS_BACKENDS, type TfjsBackendName } from './tfjs.js';
 export {
   registerBackend,

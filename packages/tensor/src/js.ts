@@ -6,7 +6,7 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { EnsembleNoise, ParameterError, type Stream } from '@snrlab/core';
 import { checkMatmul, contiguous, reducedShape } from './nd.js';
-import type { Backend, Drift, EMStepParams, StepScratch } from './types.js';
+import type { Backend, ClosedFormDrift, Divergence, Drift, EMStepParams, StepScratch } from './types.js';
 import { makeScratch } from './types.js';
 
 /** One EM step on plain arrays; shared by the js backend and the worker-pool ensemble task. */
@@ -21,33 +21,19 @@ export function emStepJS(
 ): number {
   const size = n * d;
   if (x.length !== size) throw new ParameterError('x.length', x.length, `n·d = ${size}`);
-  const xi = scratch.noise.length === size ? scratch.noise : scratch.noise.subarray(0, size);
-  noise.fillNormal(xi);
   const dt = p.dt;
   const sq = Math.sqrt(dt);
-  let bad = -1;
   const sigma = p.sigma;
   if (typeof sigma === 'number' && drift.kind !== 'batched') {
+    // closed-form drift: draws and update fused in one pass over x
     const s = sigma * sq;
-    if (drift.kind === 'linear') {
-      const a = drift.rate * dt;
-      const c = drift.center ?? 0;
-      for (let i = 0; i < size; i++) {
-        const v = x[i] - a * (x[i] - c) + s * xi[i];
-        x[i] = v;
-        if (v - v !== 0 && bad < 0) bad = i;
-      }
-    } else {
-      const tilt = drift.tilt ?? 0;
-      for (let i = 0; i < size; i++) {
-        const u = x[i];
-        const v = u + (u - u * u * u + tilt) * dt + s * xi[i];
-        x[i] = v;
-        if (v - v !== 0 && bad < 0) bad = i;
-      }
-    }
-    return bad;
+    const r =
+      drift.kind === 'linear' ? noise.eulerSteps(x, 'linear', drift.rate * dt, drift.center ?? 0, s) : noise.eulerSteps(x, 'double-well', dt, drift.tilt ?? 0, s);
+    return r ? r.index : -1;
   }
+  const xi = scratch.noise.length === size ? scratch.noise : scratch.noise.subarray(0, size);
+  noise.fillNormal(xi);
+  let bad = -1;
   // general path: drift into scratch, per-dimension noise amplitude
   const f = scratch.drift.length === size ? scratch.drift : scratch.drift.subarray(0, size);
   driftInto(drift, x, f, n, d, p.t ?? 0);
@@ -60,6 +46,28 @@ export function emStepJS(
     }
   }
   return bad;
+}
+
+/**
+ * `steps` fused Euler–Maruyama steps with a closed-form drift and scalar sigma, block by block
+ * (each block stays in cache for all its steps); the bytes of `steps` calls of emStepJS.
+ * Shared by the js backend's `emSteps` and the worker-pool ensemble task.
+ */
+export function emStepsJS(
+  x: Float64Array,
+  n: number,
+  d: number,
+  drift: ClosedFormDrift,
+  p: { dt: number; sigma: number },
+  steps: number,
+  noise: EnsembleNoise,
+): Divergence | null {
+  const size = n * d;
+  if (x.length !== size) throw new ParameterError('x.length', x.length, `n·d = ${size}`);
+  const dt = p.dt;
+  const s = p.sigma * Math.sqrt(dt);
+  if (drift.kind === 'linear') return noise.eulerSteps(x, 'linear', drift.rate * dt, drift.center ?? 0, s, steps);
+  return noise.eulerSteps(x, 'double-well', dt, drift.tilt ?? 0, s, steps);
 }
 
 /** Evaluate a drift for the whole ensemble into `out`. */
@@ -187,6 +195,7 @@ export function createJsBackend(): Backend {
       }
       return emStepJS(x, n, d, drift, p, noise, sc);
     },
+    emSteps: emStepsJS,
     matmul: matmulJS,
     batchedMatmul(a, b) {
       checkMatmul(a, b, true);

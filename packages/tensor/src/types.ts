@@ -14,6 +14,17 @@ export type Drift =
   | { kind: 'double-well'; tilt?: number }
   | { kind: 'batched'; fn: (x: Float64Array, out: Float64Array, n: number, d: number, t: number) => void };
 
+/** The drifts with a closed form, which kernels can fuse with the noise. */
+export type ClosedFormDrift = Exclude<Drift, { kind: 'batched' }>;
+
+/** Where a run of several steps first produced a non-finite value. */
+export interface Divergence {
+  /** 1-based step within the run. */
+  step: number;
+  /** Index of the coordinate in x (particle-major). */
+  index: number;
+}
+
 export interface EMStepParams {
   dt: number;
   /** Noise amplitude: the increment is sigma·√dt·ξ. A scalar, or one value per dimension. */
@@ -42,6 +53,14 @@ export interface Backend extends BackendLike {
    * (particle-major). Returns the index of the first non-finite coordinate, or −1.
    */
   emStep(x: Float64Array, n: number, d: number, drift: Drift, p: EMStepParams, noise: EnsembleNoise, scratch?: StepScratch): number;
+  /**
+   * Optional: `steps` Euler–Maruyama steps at once, for a closed-form drift and a scalar sigma,
+   * in the order the backend runs fastest; the same bytes as `steps` calls of `emStep`. The js
+   * backend runs each block of particles through all the steps while it sits in cache. Returns
+   * null, or the divergence step-by-step stepping would meet first (1-based step, index); x is
+   * then left part-way.
+   */
+  emSteps?(x: Float64Array, n: number, d: number, drift: ClosedFormDrift, p: { dt: number; sigma: number }, steps: number, noise: EnsembleNoise): Divergence | null;
   /** C = A·B for 2-D arrays. */
   matmul(a: NdArray, b: NdArray): NdArray<Float64Array>;
   /** C[i] = A[i]·B[i] for 3-D arrays [batch, m, k]·[batch, k, n]. */

@@ -60,6 +60,48 @@ describe('Euler–Maruyama ensembles', () => {
     await expect(runEnsembleParallel(inlineExecutor, { ...o, x: y })).rejects.toThrow(/replica 37/);
   });
 
+  it('block-by-block runs (no onStep) give the bytes of step-by-step runs, d = 1 and 3', () => {
+    for (const d of [1, 3]) {
+      for (const drift of [{ kind: 'linear', rate: 2, center: 0.1 } as const, { kind: 'double-well', tilt: -0.1 } as const]) {
+        const n = 9001;
+        const base = { n, d, drift, dt: 0.02, steps: 30, sigma: 0.8, stream: Stream.fromSeed(9), blockSize: 2000 };
+        const a = Float64Array.from({ length: n * d }, (_, i) => Math.sin(i));
+        const b = a.slice();
+        runEnsemble({ ...base, x: a });
+        let calls = 0;
+        runEnsemble({ ...base, x: b, onStep: () => calls++ }); // onStep forces step-major order
+        expect(calls).toBe(30);
+        expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+      }
+    }
+  });
+
+  it('divergence is reported as step-by-step stepping meets it, inline and across parts', async () => {
+    // particle 9000 (last block) runs away at an earlier step than particle 10 (first block)
+    const mk = () => {
+      const x = new Float64Array(10_000).fill(0.5);
+      x[10] = 4;
+      x[9000] = 40;
+      return x;
+    };
+    const o = { n: 10_000, d: 1, drift: { kind: 'double-well' } as const, dt: 0.5, steps: 50, sigma: 0, stream: Stream.fromSeed(1), blockSize: 1000 };
+    const errOf = async (f: () => unknown) => {
+      try {
+        await f();
+      } catch (e) {
+        return e as DivergenceError;
+      }
+      throw new Error('no divergence');
+    };
+    const stepwise = await errOf(() => runEnsemble({ ...o, x: mk(), onStep: () => {} }));
+    expect(stepwise.replica).toBe(9000);
+    const blockwise = await errOf(() => runEnsemble({ ...o, x: mk() }));
+    const parts = await errOf(() => runEnsembleParallel(inlineExecutor, { ...o, x: mk(), parts: 4 }));
+    for (const e of [blockwise, parts]) {
+      expect([e.step, e.time, e.replica, e.message]).toEqual([stepwise.step, stepwise.time, stepwise.replica, stepwise.message]);
+    }
+  });
+
   it('bad input is refused by name', () => {
     const x = new Float64Array(4);
     const base = { x, n: 4, d: 1, drift: { kind: 'linear', rate: 1 } as const, dt: 0.1, steps: 1, sigma: 1, stream: Stream.fromSeed(1) };

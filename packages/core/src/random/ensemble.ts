@@ -49,6 +49,36 @@ export class EnsembleNoise {
     return out;
   }
 
+  /**
+   * `steps` fused Euler–Maruyama steps of the whole ensemble (N·d values, particle-major):
+   * `Stream.eulerStepLinear` (kind 'linear': p1 = rate·dt, p2 = centre) or
+   * `Stream.eulerStepDoubleWell` (kind 'double-well': p1 = dt, p2 = tilt), noise amplitude s.
+   * Each block runs all its steps before the next block starts, so its values stay in cache;
+   * blocks draw from their own streams and do not interact, so the bytes are those of stepping
+   * the whole ensemble one step at a time. Returns null when every value stayed finite, else the
+   * divergence that step-by-step stepping meets first: the earliest step, then the lowest index.
+   * x is then left part-way (blocks stop at different steps).
+   */
+  eulerSteps(x: Float64Array, kind: 'linear' | 'double-well', p1: number, p2: number, s: number, steps = 1): { step: number; index: number } | null {
+    const per = this.blockSize * this.dim;
+    let step = 0;
+    let index = -1;
+    for (let b = 0; b < this.blocks; b++) {
+      const lo = b * per;
+      const part = x.subarray(lo, Math.min(x.length, lo + per));
+      // once a block has diverged, later blocks need only run far enough to tie with it
+      const limit = step || steps;
+      const k = kind === 'linear' ? this.streams[b].eulerStepLinear(part, p1, p2, s, limit) : this.streams[b].eulerStepDoubleWell(part, p1, p2, s, limit);
+      if (k > 0 && (step === 0 || k < step)) {
+        step = k;
+        let i = 0;
+        while (part[i] - part[i] === 0) i++;
+        index = lo + i;
+      }
+    }
+    return step ? { step, index } : null;
+  }
+
   /** The stream of one block (for per-particle extra draws, e.g. jumps or resampling). */
   blockStream(b: number): Stream {
     return this.streams[b];

@@ -102,7 +102,8 @@ export function philoxFillJS(
 
 interface WasmPhilox {
   fill(out: number, n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): void;
-  normals(n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, skip: number, mean: number, sd: number): number;
+  normals(n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, skip: number, cont: number, mode: number, p1: number, p2: number, p3: number): number;
+  finite(): number;
   view: Uint32Array;
   normalsView: Float64Array;
 }
@@ -124,7 +125,7 @@ function loadWasm(): WasmPhilox | null {
     const bytes = Uint8Array.from(atob(PHILOX_WASM_BASE64), (ch) => ch.charCodeAt(0));
     // 2 KiB: synchronous compilation is allowed everywhere (browsers cap it at 4 KiB).
     const instance = new WA.Instance(new WA.Module(bytes), { m: { exp: Math.exp, log: Math.log } });
-    const exports = instance.exports as { fill: WasmPhilox['fill']; normals: WasmPhilox['normals']; memory: { buffer: ArrayBuffer } };
+    const exports = instance.exports as Pick<WasmPhilox, 'fill' | 'normals' | 'finite'> & { memory: { buffer: ArrayBuffer } };
     const buf = exports.memory.buffer;
     // the ziggurat reads the very tables the JS path uses, so both give identical values
     new Float64Array(buf, WASM_LAYOUT.tableK, 256).set(ZIG_K);
@@ -133,6 +134,7 @@ function loadWasm(): WasmPhilox | null {
     wasm = {
       fill: exports.fill,
       normals: exports.normals,
+      finite: exports.finite,
       view: new Uint32Array(buf, 0, WASM_MAX_BLOCKS * 4),
       normalsView: new Float64Array(buf, WASM_LAYOUT.normals, WASM_LAYOUT.maxNormals),
     };
@@ -183,28 +185,90 @@ export function philoxFill(
 /** Most normals one `wasmNormals` call produces. */
 export const WASM_MAX_NORMALS = WASM_LAYOUT.maxNormals;
 
+const TWO32 = 4294967296;
+
+/** The stream and word position the module's own word buffer stands at (pos −1: unknown). */
+const at = { c2: 0, c3: 0, k0: 0, k1: 0, pos: -1 };
+let lastBadStep = 0;
+
+/** One normals() call from absolute word `pos`, continuing the module's buffer when it can. */
+function draw(w: WasmPhilox, n: number, pos: number, c2: number, c3: number, k0: number, k1: number, mode: number, p1: number, p2: number, p3: number): number {
+  const cont = pos === at.pos && c2 === at.c2 && c3 === at.c3 && k0 === at.k0 && k1 === at.k1 ? 1 : 0;
+  const block = Math.floor(pos / 4);
+  const used = w.normals(n, block | 0, Math.floor(block / TWO32) | 0, c2 | 0, c3 | 0, k0 | 0, k1 | 0, pos - block * 4, cont, mode, p1, p2, p3) >>> 0;
+  at.pos = pos + used;
+  at.c2 = c2;
+  at.c3 = c3;
+  at.k0 = k0;
+  at.k1 = k1;
+  return used;
+}
+
 /**
  * n ≤ WASM_MAX_NORMALS standard normals from the stream (key k0,k1; id c2,c3) whose next word is
- * word `skip` (0..3) of block (c0,c1), written to `out` as mean + sd·z. Returns the number of
- * words consumed, or −1 when WebAssembly is unavailable (the caller then uses the JS path).
+ * word `pos`, written to `out[offset ..]` as mean + sd·z. Returns the stream's new word
+ * position, or −1 when WebAssembly is unavailable (the caller then uses the JS path).
  */
 export function wasmNormals(
   out: Float64Array,
   offset: number,
   n: number,
-  c0: number,
-  c1: number,
+  pos: number,
   c2: number,
   c3: number,
   k0: number,
   k1: number,
-  skip: number,
   mean: number,
   sd: number,
 ): number {
   const w = loadWasm();
   if (!w) return -1;
-  const used = w.normals(n, c0 | 0, c1 | 0, c2 | 0, c3 | 0, k0 | 0, k1 | 0, skip, mean, sd);
+  const used = draw(w, n, pos, c2 >>> 0, c3 >>> 0, k0 >>> 0, k1 >>> 0, 0, mean, sd, 0);
   out.set(w.normalsView.subarray(0, n), offset);
-  return used >>> 0;
+  return pos + used;
+}
+
+/**
+ * `steps` fused Euler–Maruyama updates of `x[offset .. offset+n)` (n ≤ WASM_MAX_NORMALS), each
+ * with the stream's next n normals (stream as for `wasmNormals`; formulas in
+ * Stream.eulerStepLinear and eulerStepDoubleWell; mode 1 linear, 2 double well). The values stay
+ * in the module between steps. Stops after a step that produced a non-finite value:
+ * `wasmLastBadStep()` gives that step (1-based), or 0. Returns the stream's new word position,
+ * or −1 when WebAssembly is unavailable.
+ */
+export function wasmEulerSteps(
+  x: Float64Array,
+  offset: number,
+  n: number,
+  pos: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+  mode: 1 | 2,
+  p1: number,
+  p2: number,
+  s: number,
+  steps: number,
+): number {
+  const w = loadWasm();
+  if (!w) return -1;
+  const view = w.normalsView;
+  view.set(x.subarray(offset, offset + n));
+  lastBadStep = 0;
+  let p = pos;
+  for (let k = 1; k <= steps; k++) {
+    p += draw(w, n, p, c2 >>> 0, c3 >>> 0, k0 >>> 0, k1 >>> 0, mode, p1, p2, s);
+    if (w.finite() !== 1) {
+      lastBadStep = k;
+      break;
+    }
+  }
+  x.set(view.subarray(0, n), offset);
+  return p;
+}
+
+/** The step at which the last `wasmEulerSteps` call met a non-finite value, or 0. */
+export function wasmLastBadStep(): number {
+  return lastBadStep;
 }

@@ -2,7 +2,7 @@
 (module
   (import "m" "exp" (func $exp (param f64) (result f64)))
   (import "m" "log" (func $log (param f64) (result f64)))
-  (memory (export "memory") 2)
+  (memory (export "memory") 4)
   (global $M0 v128 (v128.const i32x4 0xD2511F53 0xD2511F53 0xD2511F53 0xD2511F53))
   (global $M1 v128 (v128.const i32x4 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57))
   ;; normals() state shared with $refill
@@ -15,6 +15,7 @@
   (global $sk0 (mut i32) (i32.const 0))
   (global $sk1 (mut i32) (i32.const 0))
   (global $nref (mut i32) (i32.const 0))
+  (global $finite (mut i32) (i32.const 1))
 
   (func $fill (export "fill") (param $out i32) (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32)
     (local $X00 v128) (local $X10 v128) (local $X20 v128) (local $X30 v128) (local $P010 v128) (local $P230 v128) (local $L00 v128) (local $H00 v128)
@@ -90,27 +91,72 @@
   ;; the next 512 blocks of the normals() stream into the word buffer
   (func $refill
     (local $lo i32)
-    (call $fill (i32.const 0) (i32.const 512) (global.get $bc0) (global.get $bc1) (global.get $sc2) (global.get $sc3) (global.get $sk0) (global.get $sk1))
+    (call $fill (i32.const 73728) (i32.const 512) (global.get $bc0) (global.get $bc1) (global.get $sc2) (global.get $sc3) (global.get $sk0) (global.get $sk1))
     (global.set $nref (i32.add (global.get $nref) (i32.const 1)))
-    (global.set $p (i32.const 0))
-    (global.set $end (i32.const 8192))
+    (global.set $p (i32.const 73728))
+    (global.set $end (i32.const 81920))
     (local.set $lo (i32.add (global.get $bc0) (i32.const 512)))
     (global.set $bc1 (select (i32.add (global.get $bc1) (i32.const 1)) (global.get $bc1) (i32.lt_u (local.get $lo) (global.get $bc0))))
     (global.set $bc0 (local.get $lo)))
 
-  (func (export "normals") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $mean f64) (param $sd f64) (result i32)
-    (local $i i32) (local $a i32) (local $b i32) (local $idx i32) (local $p i32) (local $end i32)
-    (local $rabs f64) (local $x f64) (local $u f64) (local $xx f64) (local $yy f64)
-    (global.set $bc0 (local.get $c0)) (global.set $bc1 (local.get $c1))
-    (global.set $sc2 (local.get $c2)) (global.set $sc3 (local.get $c3))
-    (global.set $sk0 (local.get $k0)) (global.set $sk1 (local.get $k1))
-    (global.set $nref (i32.const 0))
-    (call $refill)
-    (local.set $p (i32.add (global.get $p) (i32.shl (local.get $skip) (i32.const 2))))
+  (func (export "normals") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $cont i32) (param $mode i32) (param $p1 f64) (param $p2 f64) (param $p3 f64) (result i32)
+    (local $i i32) (local $a i32) (local $b i32) (local $idx i32) (local $p i32) (local $end i32) (local $j i32) (local $ia1 i32) (local $avail i32)
+    (local $rabs f64) (local $x f64) (local $u f64) (local $xx f64) (local $yy f64) (local $chk f64)
+    (local $V v128) (local $R v128) (local $X v128) (local $U v128) (local $C v128) (local $CHK v128)
+    (local $P1 v128) (local $P2 v128) (local $P3 v128)
+    (local.set $P1 (f64x2.splat (local.get $p1))) (local.set $P2 (f64x2.splat (local.get $p2))) (local.set $P3 (f64x2.splat (local.get $p3)))
+    ;; $cont: the caller knows the word buffer still holds this stream at this position (the
+    ;; previous call ended here), so nothing is regenerated
+    (if (i32.eqz (local.get $cont))
+      (then
+        (global.set $bc0 (local.get $c0)) (global.set $bc1 (local.get $c1))
+        (global.set $sc2 (local.get $c2)) (global.set $sc3 (local.get $c3))
+        (global.set $sk0 (local.get $k0)) (global.set $sk1 (local.get $k1))
+        (call $refill)
+        (global.set $p (i32.add (global.get $p) (i32.shl (local.get $skip) (i32.const 2))))))
+    (local.set $p (global.get $p))
     (local.set $end (global.get $end))
+    (local.set $avail (i32.shr_u (i32.sub (local.get $end) (local.get $p)) (i32.const 2)))
+    (global.set $nref (i32.const 0))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        ;; two candidates at once: both accepted on the fast path (about 98% of pairs) gives
+        ;; exactly what two scalar passes would; otherwise the scalar path takes the first
+        (if (i32.and (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $end))
+                     (i32.le_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+          (then
+            (local.set $V (v128.load (local.get $p)))
+            (local.set $idx (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $V)) (i32.const 255)) (i32.const 3)))
+            (local.set $ia1 (i32.shl (i32.and (i32x4.extract_lane 2 (local.get $V)) (i32.const 255)) (i32.const 3)))
+            (local.set $R (f64x2.add
+              (f64x2.mul (f64x2.convert_low_i32x4_u (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (i32x4.shr_u (local.get $V) (i32.const 9)) (local.get $V)))
+                         (v128.const f64x2 536870912 536870912))
+              (f64x2.convert_low_i32x4_u (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15 (i32x4.shr_u (local.get $V) (i32.const 3)) (local.get $V)))))
+            ;; bit 8 of each a moved to its lane's sign bit; x ≥ 0, so xor is exact negation
+            (local.set $X (v128.xor
+              (f64x2.mul (local.get $R)
+                (v128.load64_lane offset=67584 1 (local.get $ia1) (v128.load64_zero offset=67584 (local.get $idx))))
+              (v128.and (i32x4.shl (i8x16.shuffle 0 1 2 3 0 1 2 3 8 9 10 11 8 9 10 11 (local.get $V) (local.get $V)) (i32.const 23))
+                        (v128.const i32x4 0 0x80000000 0 0x80000000))))
+            (if (i64x2.all_true (f64x2.lt (local.get $R)
+                  (v128.load64_lane offset=65536 1 (local.get $ia1) (v128.load64_zero offset=65536 (local.get $idx)))))
+              (then
+                (local.set $j (i32.shl (local.get $i) (i32.const 3)))
+                
+                (if (i32.eqz (local.get $mode))
+                  (then (v128.store offset=81920 (local.get $j) (f64x2.add (local.get $P1) (f64x2.mul (local.get $P2) (local.get $X)))))
+                  (else
+                    (local.set $U (v128.load offset=81920 (local.get $j)))
+                    (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (f64x2.mul (v128.const f64x2 1 1) (local.get $X)))))
+                    (local.set $U (if (result v128) (i32.eq (local.get $mode) (i32.const 1))
+                      (then (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (local.get $P1) (f64x2.sub (local.get $U) (local.get $P2)))) (local.get $C)))
+                      (else (f64x2.add (f64x2.add (local.get $U) (f64x2.mul (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (f64x2.mul (local.get $U) (local.get $U)) (local.get $U))) (local.get $P2)) (local.get $P1))) (local.get $C)))))
+                    (v128.store offset=81920 (local.get $j) (local.get $U))
+                    (local.set $CHK (f64x2.add (local.get $CHK) (f64x2.sub (local.get $U) (local.get $U))))))
+                (local.set $p (i32.add (local.get $p) (i32.const 16)))
+                (local.set $i (i32.add (local.get $i) (i32.const 2)))
+                (br $next)))))
         (block $accept
           (loop $retry
             ;; fast path: both words in the buffer
@@ -187,12 +233,26 @@
                 (f64.load offset=69632 (local.get $idx)))
               (call $exp (f64.mul (f64.mul (f64.const -0.5) (local.get $x)) (local.get $x)))))
             (br $retry)))
-        ;; mean + sd·z, the same operations as the JS path
-        (f64.store offset=73728 (i32.shl (local.get $i) (i32.const 3)) (f64.add (local.get $mean) (f64.mul (local.get $sd) (local.get $x))))
+        (local.set $j (i32.shl (local.get $i) (i32.const 3)))
+        
+        (if (i32.eqz (local.get $mode))
+          (then (f64.store offset=81920 (local.get $j) (f64.add (local.get $p1) (f64.mul (local.get $p2) (local.get $x)))))
+          (else
+            (local.set $u (f64.load offset=81920 (local.get $j)))
+            (local.set $xx (f64.mul (local.get $p3) (f64.add (f64.const 0) (f64.mul (f64.const 1) (local.get $x)))))
+            (local.set $u (if (result f64) (i32.eq (local.get $mode) (i32.const 1))
+              (then (f64.add (f64.sub (local.get $u) (f64.mul (local.get $p1) (f64.sub (local.get $u) (local.get $p2)))) (local.get $xx)))
+              (else (f64.add (f64.add (local.get $u) (f64.mul (f64.add (f64.sub (local.get $u) (f64.mul (f64.mul (local.get $u) (local.get $u)) (local.get $u))) (local.get $p2)) (local.get $p1))) (local.get $xx)))))
+            (f64.store offset=81920 (local.get $j) (local.get $u))
+            (local.set $chk (f64.add (local.get $chk) (f64.sub (local.get $u) (local.get $u))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
-    ;; words consumed = words refilled − words left − words skipped
-    (i32.sub (i32.sub (i32.mul (global.get $nref) (i32.const 2048))
-                      (i32.shr_u (i32.sub (local.get $end) (local.get $p)) (i32.const 2)))
-             (local.get $skip)))
+    (local.set $chk (f64.add (local.get $chk) (f64.add (f64x2.extract_lane 0 (local.get $CHK)) (f64x2.extract_lane 1 (local.get $CHK)))))
+    (global.set $finite (f64.eq (local.get $chk) (local.get $chk)))
+    (global.set $p (local.get $p))
+    ;; words consumed = words available at the start + words refilled − words left
+    (i32.sub (i32.add (local.get $avail) (i32.mul (global.get $nref) (i32.const 2048)))
+             (i32.shr_u (i32.sub (local.get $end) (local.get $p)) (i32.const 2))))
+
+  (func (export "finite") (result i32) (global.get $finite))
 )
