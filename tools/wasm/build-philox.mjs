@@ -24,12 +24,13 @@ import wabtInit from 'wabt';
 
 export const LAYOUT = {
   words: 0, // fill() output for JS (up to 4096 blocks = 64 KiB)
-  refill: 73728, // normals()' own word buffer, kept between calls so that a call can continue
+  // 512 pairs (K[l], ±W[l]) indexed by the low 9 bits of a draw, (sign << 8) | layer: one load
+  // gives both, and the sign comes with W (rabs·(−W) is exactly −(rabs·W))
+  tableKW: 65536,
+  tableF: 73728,
+  refill: 75776, // normals()' own word buffer, kept between calls so that a call can continue
   refillBlocks: 512,
-  tableK: 65536,
-  tableW: 65536 + 2048,
-  tableF: 65536 + 4096,
-  normals: 81920, // 16384 f64: normals out, or the values a fused Euler step updates
+  normals: 83968, // 16384 f64: normals out, or the values a fused Euler step updates
   maxNormals: 16384,
   pages: 4,
 };
@@ -180,7 +181,7 @@ ${Array.from({ length: G }, (_, g) => store(g)).join('')}
     (global.set $bc0 (local.get $lo)))
 
   (func (export "normals") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $cont i32) (param $mode i32) (param $p1 f64) (param $p2 f64) (param $p3 f64) (result i32)
-    (local $i i32) (local $a i32) (local $b i32) (local $idx i32) (local $p i32) (local $end i32) (local $j i32) (local $ia1 i32) (local $avail i32)
+    (local $i i32) (local $a i32) (local $b i32) (local $idx i32) (local $p i32) (local $end i32) (local $j i32) (local $ia1 i32) (local $avail i32) (local $lim i32)
     (local $rabs f64) (local $x f64) (local $u f64) (local $xx f64) (local $yy f64) (local $chk f64)
     (local $V v128) (local $R v128) (local $X v128) (local $U v128) (local $C v128) (local $CHK v128)
     (local $P1 v128) (local $P2 v128) (local $P3 v128)
@@ -201,32 +202,38 @@ ${Array.from({ length: G }, (_, g) => store(g)).join('')}
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        ;; two candidates at once: both accepted on the fast path (about 98% of pairs) gives
-        ;; exactly what two scalar passes would; otherwise the scalar path takes the first
-        (if (i32.and (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $end))
-                     (i32.le_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
-          (then
-            (local.set $V (v128.load (local.get $p)))
-            (local.set $idx (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $V)) (i32.const 255)) (i32.const 3)))
-            (local.set $ia1 (i32.shl (i32.and (i32x4.extract_lane 2 (local.get $V)) (i32.const 255)) (i32.const 3)))
-            (local.set $R (f64x2.add
-              (f64x2.mul (f64x2.convert_low_i32x4_u (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (i32x4.shr_u (local.get $V) (i32.const 9)) (local.get $V)))
-                         (v128.const f64x2 536870912 536870912))
-              (f64x2.convert_low_i32x4_u (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15 (i32x4.shr_u (local.get $V) (i32.const 3)) (local.get $V)))))
-            ;; bit 8 of each a moved to its lane's sign bit; x ≥ 0, so xor is exact negation
-            (local.set $X (v128.xor
-              (f64x2.mul (local.get $R)
-                (v128.load64_lane offset=${L.tableW} 1 (local.get $ia1) (v128.load64_zero offset=${L.tableW} (local.get $idx))))
-              (v128.and (i32x4.shl (i8x16.shuffle 0 1 2 3 0 1 2 3 8 9 10 11 8 9 10 11 (local.get $V) (local.get $V)) (i32.const 23))
-                        (v128.const i32x4 0 0x80000000 0 0x80000000))))
-            (if (i64x2.all_true (f64x2.lt (local.get $R)
-                  (v128.load64_lane offset=${L.tableK} 1 (local.get $ia1) (v128.load64_zero offset=${L.tableK} (local.get $idx)))))
-              (then
-                (local.set $j (i32.shl (local.get $i) (i32.const 3)))
-                ${EMIT2}
-                (local.set $p (i32.add (local.get $p) (i32.const 16)))
-                (local.set $i (i32.add (local.get $i) (i32.const 2)))
-                (br $next)))))
+        ;; Two candidates per iteration while both take the fast path (about 98% of pairs):
+        ;; exactly what two scalar passes would give. $lim folds both bounds (words left in the
+        ;; buffer, normals left to make) into one compare, as p and i advance in step here.
+        (local.set $lim (select
+          (i32.sub (local.get $end) (i32.const 16))
+          (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3)))
+          (i32.lt_s (i32.sub (local.get $end) (i32.const 16))
+                    (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3))))))
+        (block $fastdone
+          (loop $fast
+            (br_if $fastdone (i32.gt_s (local.get $p) (local.get $lim)))
+            ;; (K, ±W) of both candidates; their a words loaded as scalars (cheaper than lane extracts)
+            (local.set $U (v128.load offset=${L.tableKW} (i32.shl (i32.and (i32.load (local.get $p)) (i32.const 511)) (i32.const 4))))
+            (local.set $C (v128.load offset=${L.tableKW} (i32.shl (i32.and (i32.load offset=8 (local.get $p)) (i32.const 511)) (i32.const 4))))
+            ;; rabs = (a >>> 9)·2^29 + (b >>> 3) < 2^52, built in the mantissa of 2^52 + rabs (exact):
+            ;; with L = a·2^32 + b per lane, (L >> 12) keeps a's bits from 9 up at 29..51 and
+            ;; (L >> 3) has b >>> 3 in its low 29 bits
+            (local.set $V (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (v128.load (local.get $p)) (local.get $U)))
+            (local.set $R (f64x2.sub
+              (v128.or
+                (v128.or (v128.and (i64x2.shr_u (local.get $V) (i32.const 12)) (v128.const i64x2 0xFFFFFFFFE0000000 0xFFFFFFFFE0000000))
+                         (v128.and (i64x2.shr_u (local.get $V) (i32.const 3)) (v128.const i64x2 0x1FFFFFFF 0x1FFFFFFF)))
+                (v128.const i64x2 0x4330000000000000 0x4330000000000000))
+              (v128.const f64x2 0x1p52 0x1p52)))
+            (br_if $fastdone (v128.any_true (f64x2.ge (local.get $R) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $U) (local.get $C)))))
+            (local.set $j (i32.shl (local.get $i) (i32.const 3)))
+            (local.set $X (f64x2.mul (local.get $R) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $U) (local.get $C))))
+            ${EMIT2}
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $fast)))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (block $accept
           (loop $retry
             ;; fast path: both words in the buffer
@@ -237,15 +244,13 @@ ${Array.from({ length: G }, (_, g) => store(g)).join('')}
                 (local.set $p (i32.add (local.get $p) (i32.const 8))))
               (else ${READ('$a').replace(/\(call \$refill\)/g, '(call $refill) (local.set $p (global.get $p)) (local.set $end (global.get $end))')}${READ('$b').replace(/\(call \$refill\)/g, '(call $refill) (local.set $p (global.get $p)) (local.set $end (global.get $end))')}))
             (local.set $idx (i32.shl (i32.and (local.get $a) (i32.const 255)) (i32.const 3)))
+            (local.set $ia1 (i32.shl (i32.and (local.get $a) (i32.const 511)) (i32.const 4)))
             (local.set $rabs (f64.add
               (f64.mul (f64.convert_i32_u (i32.shr_u (local.get $a) (i32.const 9))) (f64.const 536870912))
               (f64.convert_i32_u (i32.shr_u (local.get $b) (i32.const 3)))))
-            ;; sign from bit 8 without a branch (a 50/50 branch mispredicts half the time);
-            ;; x ≥ 0 here, so copysign(x, ±1) is exactly x or −x, as in stream.ts
-            (local.set $x (f64.copysign
-              (f64.mul (local.get $rabs) (f64.load offset=${L.tableW} (local.get $idx)))
-              (f64.convert_i32_s (i32.sub (i32.const 1) (i32.and (i32.shr_u (local.get $a) (i32.const 7)) (i32.const 2))))))
-            (br_if $accept (f64.lt (local.get $rabs) (f64.load offset=${L.tableK} (local.get $idx))))
+            ;; the sign (bit 8) comes with W: rabs·(±W) is exactly ±(rabs·W), as in stream.ts
+            (local.set $x (f64.mul (local.get $rabs) (f64.load offset=${L.tableKW + 8} (local.get $ia1))))
+            (br_if $accept (f64.lt (local.get $rabs) (f64.load offset=${L.tableKW} (local.get $ia1))))
             (if (i32.eqz (local.get $idx))
               (then
                 ;; base layer: sample the tail beyond R (Marsaglia 1964)

@@ -128,8 +128,11 @@ function loadWasm(): WasmPhilox | null {
     const exports = instance.exports as Pick<WasmPhilox, 'fill' | 'normals' | 'finite'> & { memory: { buffer: ArrayBuffer } };
     const buf = exports.memory.buffer;
     // the ziggurat reads the very tables the JS path uses, so both give identical values
-    new Float64Array(buf, WASM_LAYOUT.tableK, 256).set(ZIG_K);
-    new Float64Array(buf, WASM_LAYOUT.tableW, 256).set(ZIG_W);
+    const kw = new Float64Array(buf, WASM_LAYOUT.tableKW, 1024);
+    for (let i = 0; i < 512; i++) {
+      kw[2 * i] = ZIG_K[i & 255];
+      kw[2 * i + 1] = i < 256 ? ZIG_W[i] : -ZIG_W[i & 255];
+    }
     new Float64Array(buf, WASM_LAYOUT.tableF, 256).set(ZIG_F);
     wasm = {
       fill: exports.fill,

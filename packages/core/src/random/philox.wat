@@ -91,16 +91,16 @@
   ;; the next 512 blocks of the normals() stream into the word buffer
   (func $refill
     (local $lo i32)
-    (call $fill (i32.const 73728) (i32.const 512) (global.get $bc0) (global.get $bc1) (global.get $sc2) (global.get $sc3) (global.get $sk0) (global.get $sk1))
+    (call $fill (i32.const 75776) (i32.const 512) (global.get $bc0) (global.get $bc1) (global.get $sc2) (global.get $sc3) (global.get $sk0) (global.get $sk1))
     (global.set $nref (i32.add (global.get $nref) (i32.const 1)))
-    (global.set $p (i32.const 73728))
-    (global.set $end (i32.const 81920))
+    (global.set $p (i32.const 75776))
+    (global.set $end (i32.const 83968))
     (local.set $lo (i32.add (global.get $bc0) (i32.const 512)))
     (global.set $bc1 (select (i32.add (global.get $bc1) (i32.const 1)) (global.get $bc1) (i32.lt_u (local.get $lo) (global.get $bc0))))
     (global.set $bc0 (local.get $lo)))
 
   (func (export "normals") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $cont i32) (param $mode i32) (param $p1 f64) (param $p2 f64) (param $p3 f64) (result i32)
-    (local $i i32) (local $a i32) (local $b i32) (local $idx i32) (local $p i32) (local $end i32) (local $j i32) (local $ia1 i32) (local $avail i32)
+    (local $i i32) (local $a i32) (local $b i32) (local $idx i32) (local $p i32) (local $end i32) (local $j i32) (local $ia1 i32) (local $avail i32) (local $lim i32)
     (local $rabs f64) (local $x f64) (local $u f64) (local $xx f64) (local $yy f64) (local $chk f64)
     (local $V v128) (local $R v128) (local $X v128) (local $U v128) (local $C v128) (local $CHK v128)
     (local $P1 v128) (local $P2 v128) (local $P3 v128)
@@ -121,42 +121,48 @@
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        ;; two candidates at once: both accepted on the fast path (about 98% of pairs) gives
-        ;; exactly what two scalar passes would; otherwise the scalar path takes the first
-        (if (i32.and (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $end))
-                     (i32.le_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
-          (then
-            (local.set $V (v128.load (local.get $p)))
-            (local.set $idx (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $V)) (i32.const 255)) (i32.const 3)))
-            (local.set $ia1 (i32.shl (i32.and (i32x4.extract_lane 2 (local.get $V)) (i32.const 255)) (i32.const 3)))
-            (local.set $R (f64x2.add
-              (f64x2.mul (f64x2.convert_low_i32x4_u (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (i32x4.shr_u (local.get $V) (i32.const 9)) (local.get $V)))
-                         (v128.const f64x2 536870912 536870912))
-              (f64x2.convert_low_i32x4_u (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15 (i32x4.shr_u (local.get $V) (i32.const 3)) (local.get $V)))))
-            ;; bit 8 of each a moved to its lane's sign bit; x ≥ 0, so xor is exact negation
-            (local.set $X (v128.xor
-              (f64x2.mul (local.get $R)
-                (v128.load64_lane offset=67584 1 (local.get $ia1) (v128.load64_zero offset=67584 (local.get $idx))))
-              (v128.and (i32x4.shl (i8x16.shuffle 0 1 2 3 0 1 2 3 8 9 10 11 8 9 10 11 (local.get $V) (local.get $V)) (i32.const 23))
-                        (v128.const i32x4 0 0x80000000 0 0x80000000))))
-            (if (i64x2.all_true (f64x2.lt (local.get $R)
-                  (v128.load64_lane offset=65536 1 (local.get $ia1) (v128.load64_zero offset=65536 (local.get $idx)))))
-              (then
-                (local.set $j (i32.shl (local.get $i) (i32.const 3)))
-                
+        ;; Two candidates per iteration while both take the fast path (about 98% of pairs):
+        ;; exactly what two scalar passes would give. $lim folds both bounds (words left in the
+        ;; buffer, normals left to make) into one compare, as p and i advance in step here.
+        (local.set $lim (select
+          (i32.sub (local.get $end) (i32.const 16))
+          (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3)))
+          (i32.lt_s (i32.sub (local.get $end) (i32.const 16))
+                    (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3))))))
+        (block $fastdone
+          (loop $fast
+            (br_if $fastdone (i32.gt_s (local.get $p) (local.get $lim)))
+            ;; (K, ±W) of both candidates; their a words loaded as scalars (cheaper than lane extracts)
+            (local.set $U (v128.load offset=65536 (i32.shl (i32.and (i32.load (local.get $p)) (i32.const 511)) (i32.const 4))))
+            (local.set $C (v128.load offset=65536 (i32.shl (i32.and (i32.load offset=8 (local.get $p)) (i32.const 511)) (i32.const 4))))
+            ;; rabs = (a >>> 9)·2^29 + (b >>> 3) < 2^52, built in the mantissa of 2^52 + rabs (exact):
+            ;; with L = a·2^32 + b per lane, (L >> 12) keeps a's bits from 9 up at 29..51 and
+            ;; (L >> 3) has b >>> 3 in its low 29 bits
+            (local.set $V (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (v128.load (local.get $p)) (local.get $U)))
+            (local.set $R (f64x2.sub
+              (v128.or
+                (v128.or (v128.and (i64x2.shr_u (local.get $V) (i32.const 12)) (v128.const i64x2 0xFFFFFFFFE0000000 0xFFFFFFFFE0000000))
+                         (v128.and (i64x2.shr_u (local.get $V) (i32.const 3)) (v128.const i64x2 0x1FFFFFFF 0x1FFFFFFF)))
+                (v128.const i64x2 0x4330000000000000 0x4330000000000000))
+              (v128.const f64x2 0x1p52 0x1p52)))
+            (br_if $fastdone (v128.any_true (f64x2.ge (local.get $R) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $U) (local.get $C)))))
+            (local.set $j (i32.shl (local.get $i) (i32.const 3)))
+            (local.set $X (f64x2.mul (local.get $R) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $U) (local.get $C))))
+            
                 (if (i32.eqz (local.get $mode))
-                  (then (v128.store offset=81920 (local.get $j) (f64x2.add (local.get $P1) (f64x2.mul (local.get $P2) (local.get $X)))))
+                  (then (v128.store offset=83968 (local.get $j) (f64x2.add (local.get $P1) (f64x2.mul (local.get $P2) (local.get $X)))))
                   (else
-                    (local.set $U (v128.load offset=81920 (local.get $j)))
+                    (local.set $U (v128.load offset=83968 (local.get $j)))
                     (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (f64x2.mul (v128.const f64x2 1 1) (local.get $X)))))
                     (local.set $U (if (result v128) (i32.eq (local.get $mode) (i32.const 1))
                       (then (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (local.get $P1) (f64x2.sub (local.get $U) (local.get $P2)))) (local.get $C)))
                       (else (f64x2.add (f64x2.add (local.get $U) (f64x2.mul (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (f64x2.mul (local.get $U) (local.get $U)) (local.get $U))) (local.get $P2)) (local.get $P1))) (local.get $C)))))
-                    (v128.store offset=81920 (local.get $j) (local.get $U))
+                    (v128.store offset=83968 (local.get $j) (local.get $U))
                     (local.set $CHK (f64x2.add (local.get $CHK) (f64x2.sub (local.get $U) (local.get $U))))))
-                (local.set $p (i32.add (local.get $p) (i32.const 16)))
-                (local.set $i (i32.add (local.get $i) (i32.const 2)))
-                (br $next)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $fast)))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (block $accept
           (loop $retry
             ;; fast path: both words in the buffer
@@ -173,15 +179,13 @@
           (local.set $b (i32.load (local.get $p)))
           (local.set $p (i32.add (local.get $p) (i32.const 4)))))
             (local.set $idx (i32.shl (i32.and (local.get $a) (i32.const 255)) (i32.const 3)))
+            (local.set $ia1 (i32.shl (i32.and (local.get $a) (i32.const 511)) (i32.const 4)))
             (local.set $rabs (f64.add
               (f64.mul (f64.convert_i32_u (i32.shr_u (local.get $a) (i32.const 9))) (f64.const 536870912))
               (f64.convert_i32_u (i32.shr_u (local.get $b) (i32.const 3)))))
-            ;; sign from bit 8 without a branch (a 50/50 branch mispredicts half the time);
-            ;; x ≥ 0 here, so copysign(x, ±1) is exactly x or −x, as in stream.ts
-            (local.set $x (f64.copysign
-              (f64.mul (local.get $rabs) (f64.load offset=67584 (local.get $idx)))
-              (f64.convert_i32_s (i32.sub (i32.const 1) (i32.and (i32.shr_u (local.get $a) (i32.const 7)) (i32.const 2))))))
-            (br_if $accept (f64.lt (local.get $rabs) (f64.load offset=65536 (local.get $idx))))
+            ;; the sign (bit 8) comes with W: rabs·(±W) is exactly ±(rabs·W), as in stream.ts
+            (local.set $x (f64.mul (local.get $rabs) (f64.load offset=65544 (local.get $ia1))))
+            (br_if $accept (f64.lt (local.get $rabs) (f64.load offset=65536 (local.get $ia1))))
             (if (i32.eqz (local.get $idx))
               (then
                 ;; base layer: sample the tail beyond R (Marsaglia 1964)
@@ -229,21 +233,21 @@
             (f64.const 0x1p-53)))
             (br_if $accept (f64.lt
               (f64.add
-                (f64.mul (f64.sub (f64.load offset=69624 (local.get $idx)) (f64.load offset=69632 (local.get $idx))) (local.get $u))
-                (f64.load offset=69632 (local.get $idx)))
+                (f64.mul (f64.sub (f64.load offset=73720 (local.get $idx)) (f64.load offset=73728 (local.get $idx))) (local.get $u))
+                (f64.load offset=73728 (local.get $idx)))
               (call $exp (f64.mul (f64.mul (f64.const -0.5) (local.get $x)) (local.get $x)))))
             (br $retry)))
         (local.set $j (i32.shl (local.get $i) (i32.const 3)))
         
         (if (i32.eqz (local.get $mode))
-          (then (f64.store offset=81920 (local.get $j) (f64.add (local.get $p1) (f64.mul (local.get $p2) (local.get $x)))))
+          (then (f64.store offset=83968 (local.get $j) (f64.add (local.get $p1) (f64.mul (local.get $p2) (local.get $x)))))
           (else
-            (local.set $u (f64.load offset=81920 (local.get $j)))
+            (local.set $u (f64.load offset=83968 (local.get $j)))
             (local.set $xx (f64.mul (local.get $p3) (f64.add (f64.const 0) (f64.mul (f64.const 1) (local.get $x)))))
             (local.set $u (if (result f64) (i32.eq (local.get $mode) (i32.const 1))
               (then (f64.add (f64.sub (local.get $u) (f64.mul (local.get $p1) (f64.sub (local.get $u) (local.get $p2)))) (local.get $xx)))
               (else (f64.add (f64.add (local.get $u) (f64.mul (f64.add (f64.sub (local.get $u) (f64.mul (f64.mul (local.get $u) (local.get $u)) (local.get $u))) (local.get $p2)) (local.get $p1))) (local.get $xx)))))
-            (f64.store offset=81920 (local.get $j) (local.get $u))
+            (f64.store offset=83968 (local.get $j) (local.get $u))
             (local.set $chk (f64.add (local.get $chk) (f64.sub (local.get $u) (local.get $u))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
