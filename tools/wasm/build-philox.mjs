@@ -100,14 +100,14 @@ const UNIFORM = (dst) => `${READ('$a')}${READ('$b')}
 //  0: NORMALS[i] = p1 + p2·x                                   (mean, sd)
 //  1: u = NORMALS[i]; NORMALS[i] = u − p1·(u − p2) + p3·z         (a = rate·dt, centre, s)
 //  2: u = NORMALS[i]; NORMALS[i] = u + (u − u·u·u + p2)·p1 + p3·z (tilt, dt, s)
-// with z = 0 + 1·x, the value fillNormal would have stored.
+// with z = 0 + x = 0 + 1·x, the value fillNormal would have stored (x is never NaN, so 1·x = x).
 const N = `offset=${LAYOUT.normals}`;
 const EMIT1 = `
         (if (i32.eqz (local.get $mode))
           (then (f64.store ${N} (local.get $j) (f64.add (local.get $p1) (f64.mul (local.get $p2) (local.get $x)))))
           (else
             (local.set $u (f64.load ${N} (local.get $j)))
-            (local.set $xx (f64.mul (local.get $p3) (f64.add (f64.const 0) (f64.mul (f64.const 1) (local.get $x)))))
+            (local.set $xx (f64.mul (local.get $p3) (f64.add (f64.const 0) (local.get $x))))
             (local.set $u (if (result f64) (i32.eq (local.get $mode) (i32.const 1))
               (then (f64.add (f64.sub (local.get $u) (f64.mul (local.get $p1) (f64.sub (local.get $u) (local.get $p2)))) (local.get $xx)))
               (else (f64.add (f64.add (local.get $u) (f64.mul (f64.add (f64.sub (local.get $u) (f64.mul (f64.mul (local.get $u) (local.get $u)) (local.get $u))) (local.get $p2)) (local.get $p1))) (local.get $xx)))))
@@ -118,7 +118,7 @@ const EMIT2 = `
                   (then (v128.store ${N} (local.get $j) (f64x2.add (local.get $P1) (f64x2.mul (local.get $P2) (local.get $X)))))
                   (else
                     (local.set $U (v128.load ${N} (local.get $j)))
-                    (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (f64x2.mul (v128.const f64x2 1 1) (local.get $X)))))
+                    (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (local.get $X))))
                     (local.set $U (if (result v128) (i32.eq (local.get $mode) (i32.const 1))
                       (then (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (local.get $P1) (f64x2.sub (local.get $U) (local.get $P2)))) (local.get $C)))
                       (else (f64x2.add (f64x2.add (local.get $U) (f64x2.mul (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (f64x2.mul (local.get $U) (local.get $U)) (local.get $U))) (local.get $P2)) (local.get $P1))) (local.get $C)))))

@@ -153,7 +153,7 @@
                   (then (v128.store offset=83968 (local.get $j) (f64x2.add (local.get $P1) (f64x2.mul (local.get $P2) (local.get $X)))))
                   (else
                     (local.set $U (v128.load offset=83968 (local.get $j)))
-                    (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (f64x2.mul (v128.const f64x2 1 1) (local.get $X)))))
+                    (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (local.get $X))))
                     (local.set $U (if (result v128) (i32.eq (local.get $mode) (i32.const 1))
                       (then (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (local.get $P1) (f64x2.sub (local.get $U) (local.get $P2)))) (local.get $C)))
                       (else (f64x2.add (f64x2.add (local.get $U) (f64x2.mul (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (f64x2.mul (local.get $U) (local.get $U)) (local.get $U))) (local.get $P2)) (local.get $P1))) (local.get $C)))))
@@ -243,7 +243,7 @@
           (then (f64.store offset=83968 (local.get $j) (f64.add (local.get $p1) (f64.mul (local.get $p2) (local.get $x)))))
           (else
             (local.set $u (f64.load offset=83968 (local.get $j)))
-            (local.set $xx (f64.mul (local.get $p3) (f64.add (f64.const 0) (f64.mul (f64.const 1) (local.get $x)))))
+            (local.set $xx (f64.mul (local.get $p3) (f64.add (f64.const 0) (local.get $x))))
             (local.set $u (if (result f64) (i32.eq (local.get $mode) (i32.const 1))
               (then (f64.add (f64.sub (local.get $u) (f64.mul (local.get $p1) (f64.sub (local.get $u) (local.get $p2)))) (local.get $xx)))
               (else (f64.add (f64.add (local.get $u) (f64.mul (f64.add (f64.sub (local.get $u) (f64.mul (f64.mul (local.get $u) (local.get $u)) (local.get $u))) (local.get $p2)) (local.get $p1))) (local.get $xx)))))
