@@ -113,17 +113,52 @@ const EMIT1 = `
               (else (f64.add (f64.add (local.get $u) (f64.mul (f64.add (f64.sub (local.get $u) (f64.mul (f64.mul (local.get $u) (local.get $u)) (local.get $u))) (local.get $p2)) (local.get $p1))) (local.get $xx)))))
             (f64.store ${N} (local.get $j) (local.get $u))
             (local.set $chk (f64.add (local.get $chk) (f64.sub (local.get $u) (local.get $u))))))`;
-const EMIT2 = `
-                (if (i32.eqz (local.get $mode))
-                  (then (v128.store ${N} (local.get $j) (f64x2.add (local.get $P1) (f64x2.mul (local.get $P2) (local.get $X)))))
-                  (else
-                    (local.set $U (v128.load ${N} (local.get $j)))
-                    (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (local.get $X))))
-                    (local.set $U (if (result v128) (i32.eq (local.get $mode) (i32.const 1))
-                      (then (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (local.get $P1) (f64x2.sub (local.get $U) (local.get $P2)))) (local.get $C)))
-                      (else (f64x2.add (f64x2.add (local.get $U) (f64x2.mul (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (f64x2.mul (local.get $U) (local.get $U)) (local.get $U))) (local.get $P2)) (local.get $P1))) (local.get $C)))))
-                    (v128.store ${N} (local.get $j) (local.get $U))
-                    (local.set $CHK (f64x2.add (local.get $CHK) (f64x2.sub (local.get $U) (local.get $U))))))`;
+// EMIT2 for one mode (the fast loop is generated once per mode, so it never tests $mode)
+const EMIT2_BY_MODE = [
+  `(v128.store ${N} (local.get $j) (f64x2.add (local.get $P1) (f64x2.mul (local.get $P2) (local.get $X))))`,
+  `(local.set $U (v128.load ${N} (local.get $j)))
+                (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (local.get $X))))
+                (local.set $U (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (local.get $P1) (f64x2.sub (local.get $U) (local.get $P2)))) (local.get $C)))
+                (v128.store ${N} (local.get $j) (local.get $U))
+                (local.set $CHK (f64x2.add (local.get $CHK) (f64x2.sub (local.get $U) (local.get $U))))`,
+  `(local.set $U (v128.load ${N} (local.get $j)))
+                (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (local.get $X))))
+                (local.set $U (f64x2.add (f64x2.add (local.get $U) (f64x2.mul (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (f64x2.mul (local.get $U) (local.get $U)) (local.get $U))) (local.get $P2)) (local.get $P1))) (local.get $C)))
+                (v128.store ${N} (local.get $j) (local.get $U))
+                (local.set $CHK (f64x2.add (local.get $CHK) (f64x2.sub (local.get $U) (local.get $U))))`,
+];
+
+const fastLoop = (m) => `
+        (block $fastdone
+          (loop $fast
+            (br_if $fastdone (i32.gt_s (local.get $p) (local.get $lim)))
+            ;; (K, ±W) of both candidates; their a words loaded as scalars (cheaper than lane extracts)
+            (local.set $U (v128.load offset=${LAYOUT.tableKW} (i32.shl (i32.and (i32.load (local.get $p)) (i32.const 511)) (i32.const 4))))
+            (local.set $C (v128.load offset=${LAYOUT.tableKW} (i32.shl (i32.and (i32.load offset=8 (local.get $p)) (i32.const 511)) (i32.const 4))))
+            ;; rabs = (a >>> 9)·2^29 + (b >>> 3) < 2^52, built in the mantissa of 2^52 + rabs (exact):
+            ;; with L = a·2^32 + b per lane, (L >> 12) keeps a's bits from 9 up at 29..51 and
+            ;; (L >> 3) has b >>> 3 in its low 29 bits
+            (local.set $V (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (v128.load (local.get $p)) (local.get $U)))
+            (local.set $R (f64x2.sub
+              (v128.or
+                (v128.or (v128.and (i64x2.shr_u (local.get $V) (i32.const 12)) (v128.const i64x2 0xFFFFFFFFE0000000 0xFFFFFFFFE0000000))
+                         (v128.and (i64x2.shr_u (local.get $V) (i32.const 3)) (v128.const i64x2 0x1FFFFFFF 0x1FFFFFFF)))
+                (v128.const i64x2 0x4330000000000000 0x4330000000000000))
+              (v128.const f64x2 0x1p52 0x1p52)))
+            (br_if $fastdone (v128.any_true (f64x2.ge (local.get $R) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $U) (local.get $C)))))
+            (local.set $j (i32.shl (local.get $i) (i32.const 3)))
+            (local.set $X (f64x2.mul (local.get $R) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $U) (local.get $C))))
+            ${EMIT2_BY_MODE[m]}
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $fast)))
+`;
+const FAST = `
+        (if (i32.eqz (local.get $mode))
+          (then ${fastLoop(0)})
+          (else (if (i32.eq (local.get $mode) (i32.const 1))
+            (then ${fastLoop(1)})
+            (else ${fastLoop(2)}))))`;
 
 const L = LAYOUT;
 export const WAT = `;; Generated by tools/wasm/build-philox.mjs. Do not edit; edit the generator.
@@ -210,30 +245,7 @@ ${Array.from({ length: G }, (_, g) => store(g)).join('')}
           (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3)))
           (i32.lt_s (i32.sub (local.get $end) (i32.const 16))
                     (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3))))))
-        (block $fastdone
-          (loop $fast
-            (br_if $fastdone (i32.gt_s (local.get $p) (local.get $lim)))
-            ;; (K, ±W) of both candidates; their a words loaded as scalars (cheaper than lane extracts)
-            (local.set $U (v128.load offset=${L.tableKW} (i32.shl (i32.and (i32.load (local.get $p)) (i32.const 511)) (i32.const 4))))
-            (local.set $C (v128.load offset=${L.tableKW} (i32.shl (i32.and (i32.load offset=8 (local.get $p)) (i32.const 511)) (i32.const 4))))
-            ;; rabs = (a >>> 9)·2^29 + (b >>> 3) < 2^52, built in the mantissa of 2^52 + rabs (exact):
-            ;; with L = a·2^32 + b per lane, (L >> 12) keeps a's bits from 9 up at 29..51 and
-            ;; (L >> 3) has b >>> 3 in its low 29 bits
-            (local.set $V (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (v128.load (local.get $p)) (local.get $U)))
-            (local.set $R (f64x2.sub
-              (v128.or
-                (v128.or (v128.and (i64x2.shr_u (local.get $V) (i32.const 12)) (v128.const i64x2 0xFFFFFFFFE0000000 0xFFFFFFFFE0000000))
-                         (v128.and (i64x2.shr_u (local.get $V) (i32.const 3)) (v128.const i64x2 0x1FFFFFFF 0x1FFFFFFF)))
-                (v128.const i64x2 0x4330000000000000 0x4330000000000000))
-              (v128.const f64x2 0x1p52 0x1p52)))
-            (br_if $fastdone (v128.any_true (f64x2.ge (local.get $R) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $U) (local.get $C)))))
-            (local.set $j (i32.shl (local.get $i) (i32.const 3)))
-            (local.set $X (f64x2.mul (local.get $R) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $U) (local.get $C))))
-            ${EMIT2}
-            (local.set $p (i32.add (local.get $p) (i32.const 16)))
-            (local.set $i (i32.add (local.get $i) (i32.const 2)))
-            (br $fast)))
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+${FAST}        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (block $accept
           (loop $retry
             ;; fast path: both words in the buffer
