@@ -135,6 +135,16 @@ describe('Stream', () => {
     }
   });
 
+  it('fused steps refuse bad input by name', () => {
+    const s = Stream.fromSeed(1);
+    const x = new Float64Array(8);
+    expect(() => s.eulerStepLinear(x, 0.1, 0, 1, 1.5)).toThrow(/invalid steps: got 1.5/);
+    expect(() => s.eulerStepLinear(x, Number.NaN, 0, 1)).toThrow(/invalid a: got NaN/);
+    expect(() => s.eulerStepDoubleWell(x, 0, 0, 1)).toThrow(/invalid dt: got 0/);
+    expect(() => s.eulerStepDoubleWell(x, 0.1, 0, Infinity)).toThrow(/invalid s: got Infinity/);
+    expect(() => s.eulerStepLinear([0, 1] as unknown as Float64Array, 0.1, 0, 1)).toThrow(/x/);
+  });
+
   it('a fused step that overflows stops and names the step', () => {
     for (const n of [10, 1000, 20000]) {
       const s = Stream.fromSeed(1);

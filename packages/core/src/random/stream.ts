@@ -9,6 +9,7 @@
  */
 import { philoxBlockJS, philoxFill, wasmEulerSteps, wasmLastBadStep, wasmNormals, WASM_MAX_NORMALS } from './philox.js';
 import { ZIG_F, ZIG_K, ZIG_R, ZIG_W } from './ziggurat.js';
+import { assertFinite, assertInteger, assertPositive, ParameterTypeError } from '../errors.js';
 
 export type PathLabel = string | number;
 
@@ -335,6 +336,8 @@ export class Stream {
    * returns 0 when all `steps` ran.
    */
   eulerStepLinear(x: Float64Array, a: number, c: number, s: number, steps = 1): number {
+    assertFinite('a', a);
+    assertFinite('c', c);
     return this.eulerSteps(x, 1, a, c, s, steps);
   }
 
@@ -344,10 +347,15 @@ export class Stream {
    * as in `eulerStepLinear` (same return value).
    */
   eulerStepDoubleWell(x: Float64Array, dt: number, tilt: number, s: number, steps = 1): number {
+    assertPositive('dt', dt);
+    assertFinite('tilt', tilt);
     return this.eulerSteps(x, 2, dt, tilt, s, steps);
   }
 
   private eulerSteps(x: Float64Array, mode: 1 | 2, p1: number, p2: number, s: number, steps: number): number {
+    if (!(x instanceof Float64Array)) throw new ParameterTypeError('x', x, 'a Float64Array');
+    assertFinite('s', s);
+    assertInteger('steps', steps, { min: 0 });
     if (x.length >= 64 && x.length <= WASM_MAX_NORMALS) {
       const next = wasmEulerSteps(x, 0, x.length, this.position, this.c2, this.c3, this.k0, this.k1, mode, p1, p2, s, steps);
       if (next >= 0) {
