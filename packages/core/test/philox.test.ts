@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import wabtInit from 'wabt';
 import { philoxBlockJS, philoxFill, philoxFillJS, philoxImplementation } from '../src/random/philox.js';
+import { PHILOX_WASM_BASE64, WASM_LAYOUT } from '../src/random/philox-wasm.js';
+// @ts-expect-error: the generator is plain JavaScript without type declarations
+import { LAYOUT, WAT } from '../../../tools/wasm/build-philox.mjs';
 
 // Random123 known-answer vectors for Philox4x32-10: (counter; key) -> output
 const KAT: [number[], number[], number[]][] = [
@@ -38,5 +42,14 @@ describe('Philox4x32-10', () => {
       philoxFillJS(b, n, c0, c1, 0xdeadbeef, 0x12345678, 0x9abcdef0, 0x0fedcba9);
       expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
     }
+  });
+
+  it('the committed module is what tools/wasm/build-philox.mjs generates', async () => {
+    const wabt = await wabtInit();
+    const mod = wabt.parseWat('philox.wat', WAT, { simd: true });
+    mod.validate();
+    const { buffer } = mod.toBinary({});
+    expect(Buffer.from(buffer).toString('base64')).toBe(PHILOX_WASM_BASE64);
+    expect(WASM_LAYOUT).toEqual(LAYOUT);
   });
 });
