@@ -4,7 +4,7 @@ import { InlineExecutor } from '../src/executors/inline.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { alwaysCrashTask, crashOnceTask, failTask, normalsTask, sleepTask } from './fixtures/tasks.js';
+import { alwaysCrashTask, crashOnceTask, failTask, keptLengthTask, normalsTask, sleepTask, transferTask } from './fixtures/tasks.js';
 import { runExperiment } from '../src/experiment/run.js';
 import { estimatorScalingExperiment } from '../src/experiments/estimator-scaling.js';
 import { Stream } from '../src/random/stream.js';
@@ -33,6 +33,18 @@ describe('executors', () => {
       const got = await pool(n).map(sumTask, jobs);
       expect(Buffer.concat(got.map((a) => Buffer.from(a.buffer))).equals(ref)).toBe(true);
     }
+  });
+
+  it('transferResult moves a result back from a worker and changes nothing inline', async () => {
+    const p = pool(1);
+    const [r] = await p.map(transferTask, [{ n: 1000 }]);
+    expect(r.x.length).toBe(1000);
+    expect(r.x[999]).toBe(1.5);
+    expect(await p.map(keptLengthTask, [{}])).toEqual([0]); // the worker's copy is detached: moved, not copied
+    const inline = new InlineExecutor();
+    const [s] = await inline.map(transferTask, [{ n: 10 }]);
+    expect(s.x[9]).toBe(1.5);
+    expect(await inline.map(keptLengthTask, [{}])).toEqual([80]);
   });
 
   it('an experiment prints identical metrics inline and with 1, 2 and 4 workers', async () => {

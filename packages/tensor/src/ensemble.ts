@@ -10,6 +10,7 @@ import {
   EnsembleNoise,
   DEFAULT_BLOCK_SIZE,
   defineTask,
+  transferResult,
   ParameterError,
   Stream,
   type Executor,
@@ -99,7 +100,8 @@ export const ensemblePartTask = defineTask(import.meta.url, 'tensor/em-ensemble-
   const noise = new EnsembleNoise(Stream.restore(job.stream), job.n, job.d, { blockSize: job.blockSize, firstBlock: job.firstBlock });
   if (typeof job.sigma === 'number') {
     const r = emStepsJS(job.x, job.n, job.d, job.drift, { dt: job.dt, sigma: job.sigma }, job.steps, noise);
-    if (!r) return { x: job.x };
+    // job.x is this task's own copy: move it back rather than copy it again
+    if (!r) return transferResult({ x: job.x }, [job.x.buffer as ArrayBuffer]);
     const replica = job.firstBlock * job.blockSize + Math.floor(r.index / job.d);
     return { diverged: { step: r.step, time: job.t0 + r.step * job.dt, replica, value: job.x[r.index] } };
   }

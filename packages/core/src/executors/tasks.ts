@@ -5,7 +5,19 @@
  * The registry lives on globalThis so that an ESM and a CJS copy of core share it.
  */
 
+import * as Comlink from 'comlink';
+
 export type TaskFn<A = unknown, R = unknown> = (args: A) => R | Promise<R>;
+
+/**
+ * Mark buffers in a task's result to be moved back from a worker instead of copied: for large
+ * typed arrays the copy is a measurable share of a short task. The task must not keep them.
+ * Inline executors return the value untouched. (Arguments are always copied, so a job can be
+ * retried after its worker crashed.)
+ */
+export function transferResult<T>(value: T, buffers: ArrayBuffer[]): T {
+  return Comlink.transfer(value, buffers);
+}
 
 export interface TaskRef<A = unknown, R = unknown> {
   /** URL of the module whose evaluation defines the task (pass `import.meta.url`). */
