@@ -81,6 +81,27 @@ describe('Stream', () => {
     }
   });
 
+  it('fillUniform gives exactly the values of repeated uniform() calls, at any offset and length', () => {
+    for (const [skip, n] of [
+      [0, 64],
+      [1, 1000],
+      [3, 16385],
+      [2, 40001],
+      [5, 63],
+    ]) {
+      const s = Stream.fromSeed(n).child('u');
+      s.skip(skip);
+      const c = s.clone();
+      const out = s.fillUniform(new Float64Array(n), -2, 3);
+      for (let i = 0; i < n; i++) {
+        const v = -2 + 5 * c.uniform();
+        if (!Object.is(v, out[i])) throw new Error(`n ${n}: value ${i} is ${out[i]}, expected ${v}`);
+      }
+      expect(s.position).toBe(c.position);
+      expect(s.nextUint32()).toBe(c.nextUint32());
+    }
+  });
+
   it('interleaved fills of two streams continue each one exactly (the module keeps one buffer)', () => {
     const a = Stream.fromSeed(3).child('a');
     const b = Stream.fromSeed(3).child('b');

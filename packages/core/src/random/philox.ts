@@ -104,6 +104,7 @@ interface WasmPhilox {
   fill(out: number, n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): void;
   normals(n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, skip: number, cont: number, mode: number, p1: number, p2: number, p3: number): number;
   finite(): number;
+  uniforms(n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, skip: number, cont: number, lo: number, w: number): number;
   view: Uint32Array;
   normalsView: Float64Array;
 }
@@ -126,7 +127,7 @@ function loadWasm(): WasmPhilox | null {
     // under 4 KiB (a test keeps it there): synchronous compilation is allowed everywhere, as
     // browsers cap it at 4 KiB on the main thread.
     const instance = new WA.Instance(new WA.Module(bytes), { m: { exp: Math.exp, log: Math.log } });
-    const exports = instance.exports as Pick<WasmPhilox, 'fill' | 'normals' | 'finite'> & { memory: { buffer: ArrayBuffer } };
+    const exports = instance.exports as Pick<WasmPhilox, 'fill' | 'normals' | 'finite' | 'uniforms'> & { memory: { buffer: ArrayBuffer } };
     const buf = exports.memory.buffer;
     // the ziggurat reads the very tables the JS path uses, so both give identical values
     const kw = new Float64Array(buf, WASM_LAYOUT.tableKW, 1024);
@@ -139,6 +140,7 @@ function loadWasm(): WasmPhilox | null {
       fill: exports.fill,
       normals: exports.normals,
       finite: exports.finite,
+      uniforms: exports.uniforms,
       view: new Uint32Array(buf, 0, WASM_MAX_BLOCKS * 4),
       normalsView: new Float64Array(buf, WASM_LAYOUT.normals, WASM_LAYOUT.maxNormals),
     };
@@ -195,11 +197,20 @@ const TWO32 = 4294967296;
 const at = { c2: 0, c3: 0, k0: 0, k1: 0, pos: -1 };
 let lastBadStep = 0;
 
-/** One normals() call from absolute word `pos`, continuing the module's buffer when it can. */
+/**
+ * One normals() call (mode ≥ 0) or uniforms() call (mode −1: p1 = lo, p2 = width) from absolute
+ * word `pos`, continuing the module's buffer when it can.
+ */
 function draw(w: WasmPhilox, n: number, pos: number, c2: number, c3: number, k0: number, k1: number, mode: number, p1: number, p2: number, p3: number): number {
   const cont = pos === at.pos && c2 === at.c2 && c3 === at.c3 && k0 === at.k0 && k1 === at.k1 ? 1 : 0;
   const block = Math.floor(pos / 4);
-  const used = w.normals(n, block | 0, Math.floor(block / TWO32) | 0, c2 | 0, c3 | 0, k0 | 0, k1 | 0, pos - block * 4, cont, mode, p1, p2, p3) >>> 0;
+  const c0 = block | 0;
+  const c1 = Math.floor(block / TWO32) | 0;
+  const skip = pos - block * 4;
+  const used =
+    (mode < 0
+      ? w.uniforms(n, c0, c1, c2 | 0, c3 | 0, k0 | 0, k1 | 0, skip, cont, p1, p2)
+      : w.normals(n, c0, c1, c2 | 0, c3 | 0, k0 | 0, k1 | 0, skip, cont, mode, p1, p2, p3)) >>> 0;
   at.pos = pos + used;
   at.c2 = c2;
   at.c3 = c3;
@@ -228,6 +239,30 @@ export function wasmNormals(
   const w = loadWasm();
   if (!w) return -1;
   const used = draw(w, n, pos, c2 >>> 0, c3 >>> 0, k0 >>> 0, k1 >>> 0, 0, mean, sd, 0);
+  out.set(w.normalsView.subarray(0, n), offset);
+  return pos + used;
+}
+
+/**
+ * n ≤ WASM_MAX_NORMALS uniforms lo + width·u (u on [0, 1) with 53 bits, the values of
+ * Stream.uniform()) into `out[offset ..]`, from the stream as for `wasmNormals`. Returns the
+ * stream's new word position, or −1 when WebAssembly is unavailable.
+ */
+export function wasmUniforms(
+  out: Float64Array,
+  offset: number,
+  n: number,
+  pos: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+  lo: number,
+  width: number,
+): number {
+  const w = loadWasm();
+  if (!w) return -1;
+  const used = draw(w, n, pos, c2 >>> 0, c3 >>> 0, k0 >>> 0, k1 >>> 0, -1, lo, width, 0);
   out.set(w.normalsView.subarray(0, n), offset);
   return pos + used;
 }

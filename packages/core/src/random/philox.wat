@@ -105,6 +105,7 @@
     (local $V v128) (local $R v128) (local $X v128) (local $U v128) (local $C v128) (local $CHK v128)
     (local $P1 v128) (local $P2 v128) (local $P3 v128)
     (local.set $P1 (f64x2.splat (local.get $p1))) (local.set $P2 (f64x2.splat (local.get $p2))) (local.set $P3 (f64x2.splat (local.get $p3)))
+
     ;; $cont: the caller knows the word buffer still holds this stream at this position (the
     ;; previous call ended here), so nothing is regenerated
     (if (i32.eqz (local.get $cont))
@@ -117,19 +118,18 @@
     (local.set $p (global.get $p))
     (local.set $end (global.get $end))
     (local.set $avail (i32.shr_u (i32.sub (local.get $end) (local.get $p)) (i32.const 2)))
-    (global.set $nref (i32.const 0))
-    (block $done
+    (global.set $nref (i32.const 0))    (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         ;; Two candidates per iteration while both take the fast path (about 98% of pairs):
-        ;; exactly what two scalar passes would give. $lim folds both bounds (words left in the
-        ;; buffer, normals left to make) into one compare, as p and i advance in step here.
+        ;; exactly what two scalar passes would give.
+        ;; $lim folds both bounds (words left in the buffer, values left to make) into one
+        ;; compare, as p and i advance in step in the pair loop
         (local.set $lim (select
           (i32.sub (local.get $end) (i32.const 16))
           (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3)))
           (i32.lt_s (i32.sub (local.get $end) (i32.const 16))
                     (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3))))))
-
         (if (i32.eqz (local.get $mode))
           (then 
         (block $fastdone
@@ -305,6 +305,72 @@
         (br $next)))
     (local.set $chk (f64.add (local.get $chk) (f64.add (f64x2.extract_lane 0 (local.get $CHK)) (f64x2.extract_lane 1 (local.get $CHK)))))
     (global.set $finite (f64.eq (local.get $chk) (local.get $chk)))
+
+    (global.set $p (local.get $p))
+    ;; words consumed = words available at the start + words refilled − words left
+    (i32.sub (i32.add (local.get $avail) (i32.mul (global.get $nref) (i32.const 2048)))
+             (i32.shr_u (i32.sub (local.get $end) (local.get $p)) (i32.const 2))))
+
+  ;; uniforms(n, c0, c1, c2, c3, k0, k1, skip, cont, lo, w) -> words consumed: n values lo + w·u
+  ;; into NORMALS, u = ((a >>> 5)·2^26 + (b >>> 6))·2^-53 exactly as Stream.uniform(), two per
+  ;; SIMD iteration (every u takes two words, so pairs never shift)
+  (func (export "uniforms") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $cont i32) (param $lo f64) (param $w f64) (result i32)
+    (local $i i32) (local $a i32) (local $b i32) (local $p i32) (local $end i32) (local $avail i32) (local $lim i32) (local $u f64) (local $V v128)
+
+    ;; $cont: the caller knows the word buffer still holds this stream at this position (the
+    ;; previous call ended here), so nothing is regenerated
+    (if (i32.eqz (local.get $cont))
+      (then
+        (global.set $bc0 (local.get $c0)) (global.set $bc1 (local.get $c1))
+        (global.set $sc2 (local.get $c2)) (global.set $sc3 (local.get $c3))
+        (global.set $sk0 (local.get $k0)) (global.set $sk1 (local.get $k1))
+        (call $refill)
+        (global.set $p (i32.add (global.get $p) (i32.shl (local.get $skip) (i32.const 2))))))
+    (local.set $p (global.get $p))
+    (local.set $end (global.get $end))
+    (local.set $avail (i32.shr_u (i32.sub (local.get $end) (local.get $p)) (i32.const 2)))
+    (global.set $nref (i32.const 0))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        ;; $lim folds both bounds (words left in the buffer, values left to make) into one
+        ;; compare, as p and i advance in step in the pair loop
+        (local.set $lim (select
+          (i32.sub (local.get $end) (i32.const 16))
+          (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3)))
+          (i32.lt_s (i32.sub (local.get $end) (i32.const 16))
+                    (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3))))))
+        (block $fastdone
+          (loop $fast
+            (br_if $fastdone (i32.gt_s (local.get $p) (local.get $lim)))
+            (local.set $V (v128.load (local.get $p)))
+            (v128.store offset=83968 (i32.shl (local.get $i) (i32.const 3))
+              (f64x2.add (f64x2.splat (local.get $lo)) (f64x2.mul (f64x2.splat (local.get $w))
+                (f64x2.mul
+                  (f64x2.add
+                    (f64x2.mul (f64x2.convert_low_i32x4_u (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (i32x4.shr_u (local.get $V) (i32.const 5)) (local.get $V)))
+                               (v128.const f64x2 67108864 67108864))
+                    (f64x2.convert_low_i32x4_u (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15 (i32x4.shr_u (local.get $V) (i32.const 6)) (local.get $V))))
+                  (v128.const f64x2 0x1p-53 0x1p-53)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $fast)))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        
+          (if (i32.ge_u (local.get $p) (local.get $end)) (then (call $refill) (local.set $p (global.get $p)) (local.set $end (global.get $end))))
+          (local.set $a (i32.load (local.get $p)))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (if (i32.ge_u (local.get $p) (local.get $end)) (then (call $refill) (local.set $p (global.get $p)) (local.set $end (global.get $end))))
+          (local.set $b (i32.load (local.get $p)))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (local.set $u (f64.mul
+            (f64.add (f64.mul (f64.convert_i32_u (i32.shr_u (local.get $a) (i32.const 5))) (f64.const 67108864))
+                     (f64.convert_i32_u (i32.shr_u (local.get $b) (i32.const 6))))
+            (f64.const 0x1p-53)))
+        (f64.store offset=83968 (i32.shl (local.get $i) (i32.const 3)) (f64.add (local.get $lo) (f64.mul (local.get $w) (local.get $u))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+
     (global.set $p (local.get $p))
     ;; words consumed = words available at the start + words refilled − words left
     (i32.sub (i32.add (local.get $avail) (i32.mul (global.get $nref) (i32.const 2048)))

@@ -7,7 +7,7 @@
  * stream is a pure function of (root seed, path). Results therefore never depend on how work
  * is chunked or how many workers ran it: a job names its path, not its position.
  */
-import { philoxBlockJS, philoxFill, wasmEulerSteps, wasmLastBadStep, wasmNormals, WASM_MAX_NORMALS } from './philox.js';
+import { philoxBlockJS, philoxFill, wasmEulerSteps, wasmLastBadStep, wasmNormals, wasmUniforms, WASM_MAX_NORMALS } from './philox.js';
 import { ZIG_F, ZIG_K, ZIG_R, ZIG_W } from './ziggurat.js';
 import { assertFinite, assertInteger, assertPositive, ParameterTypeError } from '../errors.js';
 
@@ -300,10 +300,20 @@ export class Stream {
     return -Math.log(this.uniformPositive());
   }
 
-  /** Fill `out` with U[lo, hi). */
+  /** Fill `out` with U[lo, hi): the values of repeated lo + (hi − lo)·uniform() calls. */
   fillUniform(out: Float64Array, lo = 0, hi = 1): Float64Array {
     const w = hi - lo;
-    for (let i = 0; i < out.length; i++) out[i] = lo + w * this.uniform();
+    let i = 0;
+    if (out.length >= 64) {
+      while (i < out.length) {
+        const m = Math.min(WASM_MAX_NORMALS, out.length - i);
+        const next = wasmUniforms(out, i, m, this.position, this.c2, this.c3, this.k0, this.k1, lo, w);
+        if (next < 0) break; // no WebAssembly: i is 0 here
+        this.seek(next);
+        i += m;
+      }
+    }
+    for (; i < out.length; i++) out[i] = lo + w * this.uniform();
     return out;
   }
 
