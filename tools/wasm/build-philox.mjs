@@ -2,7 +2,7 @@
 // base64) from the templates below. The binary is committed, so installing snrlab never needs a
 // WebAssembly toolchain; run `node tools/wasm/build-philox.mjs` after editing this file.
 //
-// Two exports:
+// Exports:
 //  fill(out, nBlocks, c0, c1, c2, c3, k0, k1)
 //    Philox4x32-10 blocks for counters (c0,c1,c2,c3) upward; (c0,c1) is a 64-bit block counter
 //    that wraps without touching (c2,c3). Eight blocks per iteration: two independent groups of
@@ -95,7 +95,6 @@ const UNIFORM = (dst) => `${READ('$a')}${READ('$b')}
                      (f64.convert_i32_u (i32.shr_u (local.get $b) (i32.const 6))))
             (f64.const 0x1p-53)))`;
 
-
 // What the normals() loop does with each normal x (slot $j = 8·i of the NORMALS buffer), by
 // $mode. The operations, and their order, are those of Stream.fillNormal (mode 0) and of the
 // fused Euler–Maruyama step in stream.ts (modes 1, 2), so every path gives the same bytes:
@@ -161,7 +160,6 @@ const FAST = `
           (else (if (i32.eq (local.get $mode) (i32.const 1))
             (then ${fastLoop(1)})
             (else ${fastLoop(2)}))))`;
-
 
 const L = LAYOUT;
 const PROLOGUE = `
