@@ -188,7 +188,7 @@ export function philoxFill(
   }
 }
 
-/** Most normals one `wasmNormals` call produces. */
+/** Most values one `wasmFill` or `wasmEulerSteps` call takes. */
 export const WASM_MAX_NORMALS = WASM_LAYOUT.maxNormals;
 
 const TWO32 = 4294967296;
@@ -220,11 +220,13 @@ function draw(w: WasmPhilox, n: number, pos: number, c2: number, c3: number, k0:
 }
 
 /**
- * n ≤ WASM_MAX_NORMALS standard normals from the stream (key k0,k1; id c2,c3) whose next word is
- * word `pos`, written to `out[offset ..]` as mean + sd·z. Returns the stream's new word
- * position, or −1 when WebAssembly is unavailable (the caller then uses the JS path).
+ * n ≤ WASM_MAX_NORMALS values into `out[offset ..]` from the stream (key k0,k1; id c2,c3) whose
+ * next word is word `pos`: 'normal' writes p1 + p2·z (mean, sd) with the values of
+ * Stream.normal(); 'uniform' writes p1 + p2·u (lo, width) with those of Stream.uniform().
+ * Returns the stream's new word position, or −1 when WebAssembly is unavailable (the caller
+ * then uses the JS path).
  */
-export function wasmNormals(
+export function wasmFill(
   out: Float64Array,
   offset: number,
   n: number,
@@ -233,43 +235,20 @@ export function wasmNormals(
   c3: number,
   k0: number,
   k1: number,
-  mean: number,
-  sd: number,
+  kind: 'normal' | 'uniform',
+  p1: number,
+  p2: number,
 ): number {
   const w = loadWasm();
   if (!w) return -1;
-  const used = draw(w, n, pos, c2 >>> 0, c3 >>> 0, k0 >>> 0, k1 >>> 0, 0, mean, sd, 0);
-  out.set(w.normalsView.subarray(0, n), offset);
-  return pos + used;
-}
-
-/**
- * n ≤ WASM_MAX_NORMALS uniforms lo + width·u (u on [0, 1) with 53 bits, the values of
- * Stream.uniform()) into `out[offset ..]`, from the stream as for `wasmNormals`. Returns the
- * stream's new word position, or −1 when WebAssembly is unavailable.
- */
-export function wasmUniforms(
-  out: Float64Array,
-  offset: number,
-  n: number,
-  pos: number,
-  c2: number,
-  c3: number,
-  k0: number,
-  k1: number,
-  lo: number,
-  width: number,
-): number {
-  const w = loadWasm();
-  if (!w) return -1;
-  const used = draw(w, n, pos, c2 >>> 0, c3 >>> 0, k0 >>> 0, k1 >>> 0, -1, lo, width, 0);
+  const used = draw(w, n, pos, c2 >>> 0, c3 >>> 0, k0 >>> 0, k1 >>> 0, kind === 'normal' ? 0 : -1, p1, p2, 0);
   out.set(w.normalsView.subarray(0, n), offset);
   return pos + used;
 }
 
 /**
  * `steps` fused Euler–Maruyama updates of `x[offset .. offset+n)` (n ≤ WASM_MAX_NORMALS), each
- * with the stream's next n normals (stream as for `wasmNormals`; formulas in
+ * with the stream's next n normals (stream as for `wasmFill`; formulas in
  * Stream.eulerStepLinear and eulerStepDoubleWell; mode 1 linear, 2 double well). The values stay
  * in the module between steps. Stops after a step that produced a non-finite value:
  * `wasmLastBadStep()` gives that step (1-based), or 0. Returns the stream's new word position,

@@ -7,7 +7,7 @@
  * stream is a pure function of (root seed, path). Results therefore never depend on how work
  * is chunked or how many workers ran it: a job names its path, not its position.
  */
-import { philoxBlockJS, philoxFill, wasmEulerSteps, wasmLastBadStep, wasmNormals, wasmUniforms, WASM_MAX_NORMALS } from './philox.js';
+import { philoxBlockJS, philoxFill, wasmEulerSteps, wasmFill, wasmLastBadStep, WASM_MAX_NORMALS } from './philox.js';
 import { ZIG_F, ZIG_K, ZIG_R, ZIG_W } from './ziggurat.js';
 import { assertFinite, assertInteger, assertPositive, ParameterTypeError } from '../errors.js';
 
@@ -303,16 +303,7 @@ export class Stream {
   /** Fill `out` with U[lo, hi): the values of repeated lo + (hi − lo)·uniform() calls. */
   fillUniform(out: Float64Array, lo = 0, hi = 1): Float64Array {
     const w = hi - lo;
-    let i = 0;
-    if (out.length >= 64) {
-      while (i < out.length) {
-        const m = Math.min(WASM_MAX_NORMALS, out.length - i);
-        const next = wasmUniforms(out, i, m, this.position, this.c2, this.c3, this.k0, this.k1, lo, w);
-        if (next < 0) break; // no WebAssembly: i is 0 here
-        this.seek(next);
-        i += m;
-      }
-    }
+    let i = out.length >= 64 ? this.fillInModule(out, 'uniform', lo, w) : 0;
     for (; i < out.length; i++) out[i] = lo + w * this.uniform();
     return out;
   }
@@ -322,18 +313,21 @@ export class Stream {
    * the ziggurat inside the WebAssembly module, next to the generator.
    */
   fillNormal(out: Float64Array, mean = 0, sd = 1): Float64Array {
-    if (out.length >= 64) {
-      let i = 0;
-      while (i < out.length) {
-        const m = Math.min(WASM_MAX_NORMALS, out.length - i);
-        const next = wasmNormals(out, i, m, this.position, this.c2, this.c3, this.k0, this.k1, mean, sd);
-        if (next < 0) return this.fillNormalJS(out, i, mean, sd);
-        this.seek(next);
-        i += m;
-      }
-      return out;
+    const i = out.length >= 64 ? this.fillInModule(out, 'normal', mean, sd) : 0;
+    return i < out.length ? this.fillNormalJS(out, i, mean, sd) : out;
+  }
+
+  /** Fill `out` in chunks the module holds; returns how far it got (0 without WebAssembly). */
+  private fillInModule(out: Float64Array, kind: 'normal' | 'uniform', p1: number, p2: number): number {
+    let i = 0;
+    while (i < out.length) {
+      const m = Math.min(WASM_MAX_NORMALS, out.length - i);
+      const next = wasmFill(out, i, m, this.position, this.c2, this.c3, this.k0, this.k1, kind, p1, p2);
+      if (next < 0) break;
+      this.seek(next);
+      i += m;
     }
-    return this.fillNormalJS(out, 0, mean, sd);
+    return i;
   }
 
   /**
