@@ -81,8 +81,26 @@ export class DivergenceError extends Error {
 /** Raised when an AbortSignal stops a run; carries what was finished. */
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';
-  constructor(readonly partial?: unknown) {
-    super('run cancelled');
+  constructor(
+    readonly partial?: unknown,
+    message = 'run cancelled',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An experiment produced measurements that break its own output schema: a bug in the
+ * experiment, reported with its id and the field path.
+ */
+export class MeasurementSchemaError extends Error {
+  override readonly name = 'MeasurementSchemaError';
+  constructor(
+    readonly experiment: string,
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`bug in experiment ${experiment}: measurement '${field}' ${problem} (please report this with the command that ran it)`);
   }
 }
 

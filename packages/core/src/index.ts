@@ -116,7 +116,35 @@ export {
   suggestExperiments,
   UnknownExperimentError,
 } from './experiment/registry.js';
-export { runExperiment, rerunManifest, resolveExperiment, gitCommit, DEFAULT_SEED, type RunOptions } from './experiment/run.js';
+export { runExperiment, rerunManifest, resolveExperiment, gitCommit, flattenMetrics, DEFAULT_SEED, type RunOptions, type ProgressEvent } from './experiment/run.js';
+export {
+  defineExperimentTask,
+  defineStage,
+  anyNumber,
+  runEnvelope,
+  pipelineTask,
+  serializeError,
+  deserializeError,
+  isSubExperimentStage,
+  type PipelineJob,
+  type TaskContext,
+  type TaskBody,
+  type ExperimentTask,
+  type ReduceInfo,
+  type Prior,
+  type Stage,
+  type SubExperimentStage,
+  type AnyStage,
+  type Presentation,
+  type PipelineExperiment,
+  type SingleStageDefinition,
+  type MultiStageDefinition,
+  type ExperimentDefinition,
+  type MeasurementsOf,
+  type TaskEnvelope,
+  type TaskOutcome,
+  type SerializedError,
+} from './experiment/pipeline.js';
 export { xyFigure, curve, VEGA_LITE_SCHEMA, type XYFigureInput, type XYPoint, type XYLine, type AxisSpec } from './experiment/figures.js';
 export { experiments as coreExperiments, estimatorScalingExperiment, positionalErrorExperiment } from './experiments/index.js';
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { coerceParams, describeParams, parseParams, paramsJSONSchema } from '../src/experiment/params.js';
 import { defineExperiment, getExperiment, listExperiments, registerExperiments, suggestExperiments } from '../src/experiment/registry.js';
 import { rerunManifest, runExperiment } from '../src/experiment/run.js';
+import { defineExperimentTask } from '../src/experiment/pipeline.js';
 import { intervalAgrees, verdict } from '../src/experiment/verdict.js';
 import { ParameterError, ParameterTypeError } from '../src/errors.js';
 import { experiments } from '../src/experiments/index.js';
@@ -78,20 +79,29 @@ describe('registry and runner', () => {
     expect(suggestExperiments('positional')[0]).toBe('core.positional-error');
   });
 
+  const trivial = {
+    title: '',
+    claim: '',
+    params: z.object({}),
+    measurements: z.object({}),
+    plan: () => [],
+    task: defineExperimentTask(import.meta.url, 'test.trivial/none', () => 0),
+    reduce: () => ({}),
+    judge: () => [],
+    present: () => ({}),
+  };
+
   it('ids are checked', () => {
-    const run = () => ({ metrics: {}, verdicts: [] });
-    expect(() => defineExperiment({ id: 'Bad Id', domain: 'x', title: '', claim: '', params: z.object({}), run })).toThrow(/invalid experiment id/);
-    expect(() => defineExperiment({ id: 'a.b', domain: 'x', title: '', claim: '', params: z.object({}), run })).toThrow(/domain 'x.'/);
+    expect(() => defineExperiment({ id: 'Bad Id', domain: 'x', ...trivial })).toThrow(/invalid experiment id/);
+    expect(() => defineExperiment({ id: 'a.b', domain: 'x', ...trivial })).toThrow(/domain 'x.'/);
   });
 
   it('a hard-coded verdict that its interval contradicts is refused', async () => {
     const liar = defineExperiment({
       id: 'test.liar',
       domain: 'test',
-      title: 't',
-      claim: 'c',
-      params: z.object({}),
-      run: () => ({ metrics: {}, verdicts: [{ claim: 'c', theory: 0, measured: 5, ci95: [4, 6], agrees: true, note: '' }] }),
+      ...trivial,
+      judge: () => [{ claim: 'c', theory: 0, measured: 5, ci95: [4, 6] as [number, number], agrees: true, note: '' }],
     });
     await expect(runExperiment(liar)).rejects.toThrow(/agrees=true, which its interval does not support/);
   });

@@ -3,7 +3,9 @@
  * `register` entry point adds them here, and the CLI lists whatever was registered.
  * Lives on globalThis so duplicate copies of core (ESM + CJS) share one registry.
  */
-import type { Experiment, PackageInfo, ParamsSchema } from './types.js';
+import type { z } from 'zod';
+import type { Experiment, LegacyExperiment, PackageInfo, ParamsSchema } from './types.js';
+import type { ExperimentDefinition, MultiStageDefinition, PipelineExperiment, SingleStageDefinition, PipelineJob } from './pipeline.js';
 
 const KEY = Symbol.for('snrlab.experiments');
 
@@ -19,11 +21,40 @@ function table(): Map<string, Experiment> {
 
 const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$/;
 
-/** Check an experiment's shape and return it (typed). */
-export function defineExperiment<S extends ParamsSchema>(e: Experiment<S>): Experiment<S> {
+function checkId(e: { id: string; domain: string }): void {
   if (!ID.test(e.id)) throw new TypeError(`invalid experiment id: ${JSON.stringify(e.id)}; expected '<domain>.<name>' in lower-case words joined by '-'`);
   if (!e.id.startsWith(e.domain + '.')) throw new TypeError(`invalid experiment id: ${e.id}; expected it to start with its domain '${e.domain}.'`);
-  return e;
+}
+
+/**
+ * Define an experiment: either one stage (`plan`, `task`, `reduce`) or several (`stages`), then
+ * `judge` and `present` on the typed measurements. Returns it with its stages listed.
+ */
+export function defineExperiment<S extends ParamsSchema, J extends PipelineJob, R, M>(e: SingleStageDefinition<S, J, R, M>): PipelineExperiment<S, M>;
+export function defineExperiment<S extends ParamsSchema, M>(e: MultiStageDefinition<S, M>): PipelineExperiment<S, M>;
+/** @deprecated the closed `run` of earlier releases; move to plan/task/reduce. */
+export function defineExperiment<S extends ParamsSchema>(e: LegacyExperiment<S>): LegacyExperiment<S>;
+export function defineExperiment(e: ExperimentDefinition<any, any> | LegacyExperiment<any>): Experiment<any, any> {
+  checkId(e);
+  if ('run' in e && typeof e.run === 'function') return e;
+  if ('stages' in e && e.stages) {
+    if (e.stages.length === 0) throw new TypeError(`experiment ${e.id}: 'stages' is empty`);
+    const names = new Set<string>();
+    for (const s of e.stages) {
+      if (names.has(s.name)) throw new TypeError(`experiment ${e.id}: stage '${s.name}' is defined twice`);
+      names.add(s.name);
+    }
+    return e as PipelineExperiment<any, any>;
+  }
+  const d = e as SingleStageDefinition<any, any, any, any>;
+  if (typeof d.plan !== 'function' || !d.task || typeof d.reduce !== 'function') {
+    throw new TypeError(`experiment ${e.id}: define plan, task and reduce (or stages)`);
+  }
+  const { plan, task, reduce, ...rest } = d;
+  return {
+    ...rest,
+    stages: [{ name: 'main', plan: (p: z.output<ParamsSchema>) => plan(p), task, reduce: (partials: unknown[], p: z.output<ParamsSchema>, _prior: unknown, info: any) => reduce(partials, p, info) }],
+  } as PipelineExperiment<any, any>;
 }
 
 /** Register experiments from a package (idempotent for the same object). */

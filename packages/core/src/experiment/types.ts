@@ -54,20 +54,28 @@ export interface Manifest {
   packages: Record<string, string>;
   node: string;
   platform: string;
+  /** The backend(s) the tasks actually computed on, joined by '+' (e.g. 'js', 'wasm', 'js+wasm'). */
   backend: string;
+  /** The backend the run asked for. */
+  backendRequested: string;
   executor: { kind: string; workers: number };
+  /** Tasks run, per stage. */
+  tasks?: Record<string, number>;
   rng: { generator: 'philox4x32-10'; implementation: 'wasm' | 'js' };
   gitCommit: string | null;
   startedAt: string;
   durationMs: number;
 }
 
-export interface ExperimentResult {
+export interface ExperimentResult<M = unknown> {
   id: string;
   title: string;
   domain: string;
   claim: string;
   params: Record<string, unknown>;
+  /** The typed measurements (pipeline experiments; undefined for a legacy `run`). */
+  measurements: M;
+  /** Flat numeric view of the measurements, for `--json` and the sweep store. */
   metrics: Record<string, number>;
   tables: Table[];
   figures: Figure[];
@@ -96,19 +104,24 @@ export interface RunContext {
   signal: AbortSignal;
 }
 
-export type ParamsSchema = z.ZodObject<z.ZodRawShape>;
+export type { ParamsSchema } from './pipeline.js';
+import type { ParamsSchema, PipelineExperiment } from './pipeline.js';
 
-export interface Experiment<S extends ParamsSchema = ParamsSchema> {
-  /** `<domain>.<name>`, lower-case words joined by '-'. */
+/**
+ * The closed `run(params, ctx)` of earlier releases, kept only while experiments move to the
+ * pipeline (plan → task → reduce → judge → present).
+ */
+export interface LegacyExperiment<S extends ParamsSchema = ParamsSchema> {
   id: string;
   domain: string;
   title: string;
-  /** The claim under test, in one sentence. */
   claim: string;
-  /** Longer explanation for `snrlab describe` and the report. */
   description?: string;
   params: S;
   run(params: z.output<S>, ctx: RunContext): Promise<ExperimentOutput> | ExperimentOutput;
-  /** Set by `registerExperiments`. */
   package?: PackageInfo;
+  stages?: undefined;
 }
+
+/** Any registered experiment. */
+export type Experiment<S extends ParamsSchema = ParamsSchema, M = any> = PipelineExperiment<S, M> | LegacyExperiment<S>;

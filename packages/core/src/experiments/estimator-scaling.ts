@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { defineExperiment } from '../experiment/registry.js';
 import { verdict } from '../experiment/verdict.js';
 import { xyFigure } from '../experiment/figures.js';
-import { defineTask } from '../executors/tasks.js';
-import { Stream, type StreamState } from '../random/stream.js';
+import { anyNumber, defineExperimentTask } from '../experiment/pipeline.js';
+import type { Stream } from '../random/stream.js';
 import { poisson, stableSymmetric, studentT } from '../random/distributions.js';
 import { fitScaling, measureSpread, validateBudgets, type ScalingPoint, type SpreadKind } from '../snr/scaling.js';
 
@@ -58,21 +58,35 @@ function drawer(noise: NoiseKind, p: EstimatorScalingParams): (s: Stream) => num
 }
 
 interface Job {
+  path: [number];
   params: EstimatorScalingParams;
   budget: number;
-  stream: StreamState;
 }
 
-/** One budget's spread; a task so that budgets can run on any worker. */
-export const budgetTask = defineTask(import.meta.url, 'core.estimator-scaling/budget', (job: Job): ScalingPoint => {
+/** One budget's spread: a task, so that budgets can run on any worker. */
+export const budgetTask = defineExperimentTask(import.meta.url, 'core.estimator-scaling/budget', (job: Job, { stream }): ScalingPoint => {
   const draw = drawer(job.params.noise, job.params);
   const estimator = (b: number, s: Stream) => {
     let acc = 0;
     for (let i = 0; i < b; i++) acc += draw(s);
     return acc / b;
   };
-  return measureSpread(estimator, job.budget, job.params.replicates, Stream.restore(job.stream), { spread: spreadFor(job.params) });
+  return measureSpread(estimator, job.budget, job.params.replicates, stream, { spread: spreadFor(job.params) });
 });
+
+const point = z.object({ budget: anyNumber(), mean: anyNumber(), spread: anyNumber(), spreadSE: anyNumber(), spreadRaw: anyNumber(), fpc: anyNumber(), replicates: anyNumber() });
+
+const measurements = z.object({
+  spread: z.enum(['variance', 'iqr']),
+  exponent: anyNumber(),
+  exponentSE: anyNumber(),
+  theoryExponent: anyNumber(),
+  chi2Reduced: anyNumber(),
+  prefactor: anyNumber(),
+  points: z.array(point),
+});
+
+export type EstimatorScalingMeasurements = z.output<typeof measurements>;
 
 export const estimatorScalingExperiment = defineExperiment({
   id: 'core.estimator-scaling',
@@ -82,48 +96,40 @@ export const estimatorScalingExperiment = defineExperiment({
   description:
     'Each estimate is the mean of B i.i.d. draws. For finite variance σ², Var = σ²/B exactly. For symmetric α-stable noise the mean of B draws is B^(1/α−1) times one draw, so the variance does not exist and the IQR² (reported as the spread) scales as B^(2/α−2). The exponent is the weighted log–log slope with its standard error.',
   params,
-  async run(p, ctx) {
+  measurements,
+  validate(p) {
     validateBudgets(p.budgets);
+  },
+  plan: (p) => p.budgets.map((budget): Job => ({ path: [budget], params: p, budget })),
+  task: budgetTask,
+  reduce(points, p) {
     const kind = spreadFor(p);
-    const jobs: Job[] = p.budgets.map((budget) => ({ params: p, budget, stream: ctx.stream.child(budget).state() }));
-    let done = 0;
-    const points = await ctx.executor.map(budgetTask, jobs, {
-      signal: ctx.signal,
-      onResult: () => ctx.progress.update(++done, jobs.length, 'budgets'),
-    });
     const fit = fitScaling(points, kind);
-    const theory = theoryExponent(p);
-    const label = kind === 'iqr' ? 'IQR²' : 'variance';
-    const anchor = fit.prefactor * Math.pow(p.budgets[0], fit.exponent) / Math.pow(p.budgets[0], theory);
+    return { spread: kind, exponent: fit.exponent, exponentSE: fit.exponentSE, theoryExponent: theoryExponent(p), chi2Reduced: fit.chi2Reduced, prefactor: fit.prefactor, points };
+  },
+  metrics: (m) => ({ exponent: m.exponent, exponentSE: m.exponentSE, theoryExponent: m.theoryExponent, chi2Reduced: m.chi2Reduced, prefactor: m.prefactor }),
+  judge(m, p) {
+    const theory = m.theoryExponent;
+    const label = m.spread === 'iqr' ? 'IQR²' : 'variance';
     const note =
       p.noise === 'alpha-stable'
         ? `α-stable noise has no variance; the spread is IQR², whose exponent is 2/α − 2 = ${theory.toFixed(4)}.`
         : p.noise === 'student-t' && p.df <= 4
           ? `Student-t with df = ${p.df} has no finite fourth moment, so the spread is IQR²; its slope is ${theory} only asymptotically.`
           : 'Finite variance: Var(mean of B) = σ²/B, slope −1.';
+    return [verdict({ claim: `${label} ∝ B^${theory.toFixed(4)}`, theory, measured: m.exponent, se: m.exponentSE, note })];
+  },
+  present(m, p) {
+    const theory = m.theoryExponent;
+    const label = m.spread === 'iqr' ? 'IQR²' : 'variance';
+    const anchor = (m.prefactor * Math.pow(p.budgets[0], m.exponent)) / Math.pow(p.budgets[0], theory);
     return {
-      metrics: {
-        exponent: fit.exponent,
-        exponentSE: fit.exponentSE,
-        theoryExponent: theory,
-        chi2Reduced: fit.chi2Reduced,
-        prefactor: fit.prefactor,
-      },
-      verdicts: [
-        verdict({
-          claim: `${label} ∝ B^${theory.toFixed(4)}`,
-          theory,
-          measured: fit.exponent,
-          se: fit.exponentSE,
-          note,
-        }),
-      ],
       tables: [
         {
           name: 'spread',
           title: `${label} per budget`,
           columns: ['budget', label, 'SE', 'theory (fit anchored)'],
-          rows: points.map((pt) => [pt.budget, pt.spread, pt.spreadSE, anchor * Math.pow(pt.budget, theory)]),
+          rows: m.points.map((pt) => [pt.budget, pt.spread, pt.spreadSE, anchor * Math.pow(pt.budget, theory)]),
         },
       ],
       figures: [
@@ -132,7 +138,7 @@ export const estimatorScalingExperiment = defineExperiment({
           title: `${label} of the mean against budget (${p.noise})`,
           x: { title: 'budget B', log: true },
           y: { title: label, log: true },
-          points: points.map((pt) => ({ x: pt.budget, y: pt.spread, lo: pt.spread - 1.96 * pt.spreadSE, hi: pt.spread + 1.96 * pt.spreadSE, series: 'measured' })),
+          points: m.points.map((pt) => ({ x: pt.budget, y: pt.spread, lo: pt.spread - 1.96 * pt.spreadSE, hi: pt.spread + 1.96 * pt.spreadSE, series: 'measured' })),
           lines: p.budgets.map((b) => ({ x: b, y: anchor * Math.pow(b, theory), series: `theory B^${theory.toFixed(3)}` })),
         }),
       ],

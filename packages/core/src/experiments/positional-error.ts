@@ -9,7 +9,7 @@ import { xyFigure } from '../experiment/figures.js';
 import { positionalError } from '../snr/positional-error.js';
 import { normalCdf, poissonQuantile } from '../stats/special.js';
 import type { Stream } from '../random/stream.js';
-import type { ExperimentOutput } from '../experiment/types.js';
+import { anyNumber, defineExperimentTask } from '../experiment/pipeline.js';
 
 const params = z.object({
   profile: z.enum(['linear', 'exponential']).default('exponential').describe('mean profile F(x): C0·(1 − x/L) or C0·exp(−x/λ)'),
@@ -58,6 +58,41 @@ export function positionalErrorModel(p: PositionalErrorParams) {
   return { grid, mean, derivative, sd, sample, threshold: p.thresholdFraction * p.amplitude };
 }
 
+interface Job {
+  path: [];
+  params: PositionalErrorParams;
+}
+
+/** All realisations in one task: they are drawn one after another from the run's root stream. */
+export const realizationsTask = defineExperimentTask(import.meta.url, 'core.positional-error/realizations', (job: Job, { stream }) => {
+  const p = job.params;
+  const m = positionalErrorModel(p);
+  const r = positionalError({ grid: m.grid, sample: m.sample, threshold: m.threshold, realizations: p.realizations, stream, mean: m.mean, derivative: m.derivative, sd: m.sd });
+  return { ...r, meanProfile: Array.from(r.meanProfile), sdProfile: Array.from(r.sdProfile) };
+});
+
+const measurements = z.object({
+  boundary: z.boolean(),
+  reason: z.string().optional(),
+  xStar: anyNumber(),
+  sigmaXDirect: anyNumber(),
+  sigmaXDirectSE: anyNumber(),
+  sigmaXDelta: anyNumber(),
+  sigmaXDeltaSE: anyNumber(),
+  sigmaXDeltaAnalytic: anyNumber().optional(),
+  sigmaF: anyNumber(),
+  slope: anyNumber(),
+  ratio: anyNumber(),
+  ratioSE: anyNumber(),
+  ratioCI95: z.tuple([anyNumber(), anyNumber()]),
+  secondOrder: anyNumber(),
+  noBoundary: anyNumber(),
+  meanProfile: z.array(anyNumber()),
+  sdProfile: z.array(anyNumber()),
+});
+
+export type PositionalErrorMeasurements = z.output<typeof measurements>;
+
 export const positionalErrorExperiment = defineExperiment({
   id: 'core.positional-error',
   domain: 'core',
@@ -66,25 +101,42 @@ export const positionalErrorExperiment = defineExperiment({
   description:
     'Realisations of a noisy field are read against a threshold; the direct estimate is the sd of the crossing positions, the delta-method estimate is the sd of the field at the mean crossing divided by the slope of the mean field there. The noise is a Gaussian copula along x with the given correlation length; at the default (very long) correlation length each realisation is smooth, which is the regime the delta method describes.',
   params,
-  run(p, ctx): ExperimentOutput {
+  measurements,
+  plan: (p) => [{ path: [], params: p } as Job],
+  task: realizationsTask,
+  reduce: ([r]) => r as PositionalErrorMeasurements,
+  metrics: (r): Record<string, number> =>
+    !r.boundary
+      ? { boundary: 0, sigmaXDirect: NaN, sigmaXDelta: NaN, ratio: NaN }
+      : {
+          boundary: 1,
+          xStar: r.xStar,
+          sigmaXDirect: r.sigmaXDirect,
+          sigmaXDirectSE: r.sigmaXDirectSE,
+          sigmaXDelta: r.sigmaXDelta,
+          sigmaXDeltaSE: r.sigmaXDeltaSE,
+          sigmaXDeltaAnalytic: r.sigmaXDeltaAnalytic ?? NaN,
+          ratio: r.ratio,
+          ratioSE: r.ratioSE,
+          secondOrder: r.secondOrder,
+          noBoundary: r.noBoundary,
+        },
+  judge: (r) =>
+    !r.boundary
+      ? []
+      : [
+          verdict({
+            claim: 'σ_x(direct) / σ_x(delta method) = 1',
+            theory: 1,
+            measured: r.ratio,
+            ci95: r.ratioCI95,
+            tolerance: r.secondOrder,
+            note: `The delta method is first order; the tolerance ${r.secondOrder.toExponential(2)} is the size of its second-order terms, 2(σ_x/ℓ)² for the lengths ℓ over which the slope and the noise level change. σ_F(x*) = ${r.sigmaF.toPrecision(4)}, |F′(x*)| = ${Math.abs(r.slope).toPrecision(4)}: the delta method gives ${r.sigmaXDelta.toPrecision(4)} against a direct ${r.sigmaXDirect.toPrecision(4)}. With short correlation lengths a realisation crosses many times and the first crossing is no longer described by the delta method.`,
+          }),
+        ],
+  present(r, p) {
+    if (!r.boundary) return { notes: [`No boundary: ${r.reason}.`] };
     const m = positionalErrorModel(p);
-    const r = positionalError({
-      grid: m.grid,
-      sample: m.sample,
-      threshold: m.threshold,
-      realizations: p.realizations,
-      stream: ctx.stream,
-      mean: m.mean,
-      derivative: m.derivative,
-      sd: m.sd,
-    });
-    if (!r.boundary) {
-      return {
-        metrics: { boundary: 0, sigmaXDirect: NaN, sigmaXDelta: NaN, ratio: NaN },
-        verdicts: [],
-        notes: [`No boundary: ${r.reason}.`],
-      };
-    }
     const step = Math.max(1, Math.floor(m.grid.length / 120));
     const profileLines = [];
     for (let i = 0; i < m.grid.length; i += step) {
@@ -94,29 +146,6 @@ export const positionalErrorExperiment = defineExperiment({
       profileLines.push({ x: m.grid[i], y: m.threshold, series: 'threshold' });
     }
     return {
-      metrics: {
-        boundary: 1,
-        xStar: r.xStar,
-        sigmaXDirect: r.sigmaXDirect,
-        sigmaXDirectSE: r.sigmaXDirectSE,
-        sigmaXDelta: r.sigmaXDelta,
-        sigmaXDeltaSE: r.sigmaXDeltaSE,
-        sigmaXDeltaAnalytic: r.sigmaXDeltaAnalytic ?? NaN,
-        ratio: r.ratio,
-        ratioSE: r.ratioSE,
-        secondOrder: r.secondOrder,
-        noBoundary: r.noBoundary,
-      },
-      verdicts: [
-        verdict({
-          claim: 'σ_x(direct) / σ_x(delta method) = 1',
-          theory: 1,
-          measured: r.ratio,
-          ci95: r.ratioCI95,
-          tolerance: r.secondOrder,
-          note: `The delta method is first order; the tolerance ${r.secondOrder.toExponential(2)} is the size of its second-order terms, 2(σ_x/ℓ)² for the lengths ℓ over which the slope and the noise level change. σ_F(x*) = ${r.sigmaF.toPrecision(4)}, |F′(x*)| = ${Math.abs(r.slope).toPrecision(4)}: the delta method gives ${r.sigmaXDelta.toPrecision(4)} against a direct ${r.sigmaXDirect.toPrecision(4)}. With short correlation lengths a realisation crosses many times and the first crossing is no longer described by the delta method.`,
-        }),
-      ],
       tables: [
         {
           name: 'positional-error',
