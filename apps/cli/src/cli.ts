@@ -137,19 +137,24 @@ export function buildProgram(): Command {
     .argument('<id>', 'experiment id')
     .option('--set <key=value>', 'set a parameter (repeatable; lists are comma-separated)', collect, [])
     .option('--seed <n>', 'root seed (integer or string)', seedArg, 1)
-    .addOption(new Option('--workers <n>', 'run on a worker pool of n threads').argParser(positiveInt('workers')))
+    .addOption(new Option('--workers <n>', 'worker threads that run the tasks (default 1: the terminal stays responsive, so Ctrl-C stops any experiment at once)').argParser(positiveInt('workers')))
     .option('--backend <name>', "compute backend: 'auto', 'js', 'wasm', 'cpu', 'node', 'node-gpu'")
-    .option('--json', 'print the whole result as JSON on stdout, and nothing else')
+    .option('--json', 'print the whole result (measurements, metrics, verdicts, manifest) as JSON on stdout, and nothing else')
     .option('--out <dir>', 'write result.json and each figure as SVG into <dir>')
     .option('--strict', 'exit 5 if any verdict disagrees')
     .action(async (id: string, o: { set: string[]; seed: number | string; workers?: number; backend?: string; json?: boolean; out?: string; strict?: boolean }) => {
       const exp = resolveExperiment(id);
       const params = coerceParams(exp.params, parseSets(o.set));
       const backend = await makeBackend(o.backend);
-      const executor: Executor | undefined = o.workers ? new WorkerPool({ workers: o.workers }) : undefined;
+      // tasks always run off the main thread, so a SIGINT is handled at once whatever the experiment
+      const executor: Executor = new WorkerPool({ workers: o.workers ?? 1 });
       const progress = terminalProgress(!o.json && Boolean(process.stderr.isTTY));
       const ac = new AbortController();
-      const onSigint = () => ac.abort();
+      const onSigint = () => {
+        // a second Ctrl-C does not wait for the clean-up
+        process.once('SIGINT', () => process.exit(EXIT.interrupted));
+        ac.abort();
+      };
       process.once('SIGINT', onSigint);
       let result: ExperimentResult;
       try {
@@ -157,7 +162,7 @@ export function buildProgram(): Command {
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
-        await executor?.close();
+        await executor.close();
       }
       if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
       else console.log(formatResult(result));
@@ -317,7 +322,7 @@ function exitCodeOf(err: unknown): { code: number; message: string } {
   if (isParameterError(err)) return { code: EXIT.usage, message: (err as Error).message };
   if (err instanceof DivergenceError) return { code: EXIT.diverged, message: err.message };
   if (err instanceof BackendUnavailableError) return { code: EXIT.backend, message: err.message };
-  if (err instanceof CancelledError) return { code: EXIT.interrupted, message: 'interrupted' };
+  if (err instanceof CancelledError) return { code: EXIT.interrupted, message: err.message === 'run cancelled' ? 'interrupted' : `interrupted: ${err.message}` };
   if (err instanceof CommanderError) return { code: err.exitCode === 0 ? 0 : EXIT.usage, message: '' };
   const e = err as Error;
   return { code: EXIT.internal, message: e?.stack ?? String(err) };

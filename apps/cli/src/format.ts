@@ -59,7 +59,7 @@ export function formatResult(r: ExperimentResult): string {
   const out: string[] = [];
   out.push(`${r.id} — ${r.title}`);
   out.push(`claim: ${r.claim}`);
-  out.push(`seed ${r.manifest.seed}, backend ${r.manifest.backend}, ${r.manifest.executor.kind} executor (${r.manifest.executor.workers} worker${r.manifest.executor.workers === 1 ? '' : 's'}), ${(r.manifest.durationMs / 1000).toFixed(2)} s`);
+  out.push(`seed ${r.manifest.seed}, backend ${r.manifest.backend}${r.manifest.backendRequested && r.manifest.backendRequested !== r.manifest.backend ? ` (asked for ${r.manifest.backendRequested}; the tasks ran on ${r.manifest.backend})` : ''}, ${r.manifest.executor.kind} executor (${r.manifest.executor.workers} worker${r.manifest.executor.workers === 1 ? '' : 's'}), ${(r.manifest.durationMs / 1000).toFixed(2)} s`);
   out.push('');
   out.push(table(['metric', 'value'], Object.entries(r.metrics).map(([k, v]) => [k, v])));
   if (r.verdicts.length) {

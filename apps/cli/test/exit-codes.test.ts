@@ -1,28 +1,10 @@
-/** Exit codes that need a purpose-built experiment: divergence (3) and --strict (5). */
+/** Exit codes that need a purpose-built experiment: divergence (3), --strict (5), Ctrl-C (130). */
 import { describe, expect, it, vi } from 'vitest';
-import { DivergenceError, registerExperiments, verdict, z } from '@snrlab/core';
+import { registerExperiments } from '@snrlab/core';
+import { testExperiments } from './fixtures/experiments.mjs';
 import { main, EXIT } from '../src/cli.js';
 
-registerExperiments({ name: 'cli-test', version: '0.0.0' }, [
-  {
-    id: 'test.diverges',
-    domain: 'test',
-    title: 'blows up',
-    claim: 'x',
-    params: z.object({}),
-    run() {
-      throw new DivergenceError(17, 0.85, 3, Infinity);
-    },
-  },
-  {
-    id: 'test.disagrees',
-    domain: 'test',
-    title: 'measures something else',
-    claim: 'x',
-    params: z.object({}),
-    run: () => ({ metrics: { m: 2 }, verdicts: [verdict({ claim: 'm = 1', theory: 1, measured: 2, se: 0.1 })] }),
-  },
-]);
+registerExperiments({ name: 'cli-test', version: '0.0.0' }, testExperiments);
 
 describe('exit codes', () => {
   it('a diverging run exits 3 and names the step and replica', async () => {
@@ -40,5 +22,19 @@ describe('exit codes', () => {
     expect(await main(['node', 'snrlab', 'run', 'test.disagrees', '--strict'])).toBe(EXIT.disagrees);
     log.mockRestore();
     err.mockRestore();
+  });
+
+  it('Ctrl-C stops an experiment whose task never yields: exit 130, and it says what was finished', async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const t0 = Date.now();
+    const running = main(['node', 'snrlab', 'run', 'test.busy', '--set', 'seconds=120']);
+    // the worker needs a moment to start; then the signal must stop a task that never yields
+    setTimeout(() => process.emit('SIGINT'), 1500);
+    expect(await running).toBe(EXIT.interrupted);
+    expect(Date.now() - t0).toBeLessThan(60_000); // far below the task's 120 s: it was stopped, not finished
+    expect(err.mock.calls.flat().join(' ')).toMatch(/interrupted: run of test.busy cancelled: stage 'main' had finished 0 of 1 tasks/);
+    err.mockRestore();
+    log.mockRestore();
   });
 });
