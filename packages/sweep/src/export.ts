@@ -27,6 +27,7 @@ export function resultsToJSON(rows: PointRow[], opts: ExportOptions = {}): strin
       seed: r.seed,
       status: r.status,
       params: r.params,
+      measurements: r.measurements,
       metrics: r.metrics,
       verdicts: r.verdicts?.map((v) => ({ claim: v.claim, theory: v.theory, measured: v.measured, ci95: v.ci95, agrees: v.agrees })) ?? null,
       error: r.error,

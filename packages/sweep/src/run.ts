@@ -12,13 +12,13 @@ interface PointJob {
   modules: string[];
 }
 
-type PointResult = Pick<ExperimentResult, 'metrics' | 'verdicts' | 'manifest'>;
+type PointResult = Pick<ExperimentResult, 'measurements' | 'metrics' | 'verdicts' | 'manifest'>;
 
 /** One sweep point: import the registering modules, run the experiment, keep what the store needs. */
 export const sweepPointTask = defineTask(import.meta.url, 'sweep/point', async (job: PointJob): Promise<PointResult> => {
   for (const m of job.modules) await import(/* @vite-ignore */ m);
   const r = await runExperiment(job.experiment, job.params, { seed: job.seed });
-  return { metrics: r.metrics, verdicts: r.verdicts, manifest: r.manifest };
+  return { measurements: r.measurements, metrics: r.metrics, verdicts: r.verdicts, manifest: r.manifest };
 });
 
 export interface SweepOptions {
@@ -87,7 +87,7 @@ export async function runSweep(specInput: SweepSpec, opts: SweepOptions): Promis
         onSettled: (i, s) => {
           const p = pending[i];
           if (s.status === 'ok') {
-            store.write(p, { status: 'done', result: s.value as ExperimentResult, attempts: s.attempts });
+            store.write(p, { status: 'done', result: s.value, attempts: s.attempts });
             ok++;
           } else if (s.status === 'failed') {
             store.write(p, { status: 'failed', error: s.error, attempts: s.attempts });

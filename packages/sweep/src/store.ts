@@ -14,6 +14,8 @@ export interface PointRow {
   params: Record<string, unknown>;
   seed: string;
   status: 'done' | 'failed';
+  /** The experiment's typed measurements (JSON; NaN and ±Infinity become null). */
+  measurements: unknown;
   metrics: Record<string, number> | null;
   verdicts: Verdict[] | null;
   manifest: ExperimentResult['manifest'] | null;
@@ -31,6 +33,7 @@ CREATE TABLE IF NOT EXISTS points (
   params TEXT NOT NULL,
   seed TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+  measurements TEXT,
   metrics TEXT,
   verdicts TEXT,
   manifest TEXT,
@@ -48,9 +51,12 @@ export class ResultsStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);
+    // stores written before measurements were kept gain the column (null for their rows)
+    const columns = (this.db.prepare(`PRAGMA table_info(points)`).all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('measurements')) this.db.exec(`ALTER TABLE points ADD COLUMN measurements TEXT`);
     this.insert = this.db.prepare(
-      `INSERT OR REPLACE INTO points (idx, point, replica, params, seed, status, metrics, verdicts, manifest, error, attempts, finished_at)
-       VALUES (@idx, @point, @replica, @params, @seed, @status, @metrics, @verdicts, @manifest, @error, @attempts, @finished_at)`,
+      `INSERT OR REPLACE INTO points (idx, point, replica, params, seed, status, measurements, metrics, verdicts, manifest, error, attempts, finished_at)
+       VALUES (@idx, @point, @replica, @params, @seed, @status, @measurements, @metrics, @verdicts, @manifest, @error, @attempts, @finished_at)`,
     );
   }
 
@@ -74,7 +80,7 @@ export class ResultsStore {
     return { done: r.done ?? 0, failed: r.failed ?? 0 };
   }
 
-  write(p: SweepPoint, outcome: { status: 'done'; result: ExperimentResult; attempts: number } | { status: 'failed'; error: string; attempts: number }): void {
+  write(p: SweepPoint, outcome: { status: 'done'; result: Pick<ExperimentResult, 'measurements' | 'metrics' | 'verdicts' | 'manifest'>; attempts: number } | { status: 'failed'; error: string; attempts: number }): void {
     this.insert.run({
       idx: p.index,
       point: p.point,
@@ -82,6 +88,7 @@ export class ResultsStore {
       params: canonicalJSON(p.params),
       seed: p.seed,
       status: outcome.status,
+      measurements: outcome.status === 'done' && outcome.result.measurements !== undefined ? JSON.stringify(outcome.result.measurements) : null,
       metrics: outcome.status === 'done' ? JSON.stringify(outcome.result.metrics) : null,
       verdicts: outcome.status === 'done' ? JSON.stringify(outcome.result.verdicts) : null,
       manifest: outcome.status === 'done' ? JSON.stringify(outcome.result.manifest) : null,
@@ -100,6 +107,7 @@ export class ResultsStore {
       params: JSON.parse(r.params as string),
       seed: r.seed as string,
       status: r.status as 'done' | 'failed',
+      measurements: r.measurements ? JSON.parse(r.measurements as string) : null,
       metrics: r.metrics ? JSON.parse(r.metrics as string) : null,
       verdicts: r.verdicts ? JSON.parse(r.verdicts as string) : null,
       manifest: r.manifest ? JSON.parse(r.manifest as string) : null,
