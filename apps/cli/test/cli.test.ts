@@ -21,6 +21,20 @@ function runJSON(...args: string[]) {
 }
 
 describe('snrlab CLI', () => {
+  it('`npx snrlab` works in the repository after npm ci (the committed launcher is linked)', () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const r = spawnSync('npx', ['--no-install', 'snrlab', 'list', '--json'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).map((e: { id: string }) => e.id)).toContain('core.estimator-scaling');
+  });
+
+  it('run --json shows the typed measurements and the backend the tasks used', () => {
+    const r = runJSON('core.estimator-scaling', '--set', 'replicates=400', '--backend', 'js', '--workers', '2');
+    expect(r.measurements.points.map((p: { budget: number }) => p.budget)).toEqual([1, 2, 4, 8, 16, 32, 64, 128]);
+    expect(r.measurements.exponent).toBe(r.metrics.exponent);
+    expect(r.manifest).toMatchObject({ backend: 'js', backendRequested: 'js', executor: { kind: 'pool', workers: 2 }, tasks: { main: 8 } });
+  });
+
   it('list shows every registered experiment (text and JSON)', () => {
     const r = snrlab('list', '--json');
     expect(r.code).toBe(0);
