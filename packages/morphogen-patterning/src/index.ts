@@ -73,7 +73,7 @@ export {
   type PropagatedSpread,
   type BoundaryMoments,
 } from './embryo.js';
-export { axisPositionalError, logInterpolate, type AxisPositionalErrorOptions, type AxisPoint } from './positional.js';
+export { axisPositionalError, axisPoint, logInterpolate, type AxisPositionalErrorOptions, type AxisPoint } from './positional.js';
 
 // experiments
 export {

@@ -68,11 +68,25 @@ export function axisPositionalError(o: AxisPositionalErrorOptions): { points: Ax
   const points: AxisPoint[] = [];
   const results: PositionalErrorResult[] = [];
   o.positions.forEach((x, j) => {
-    const threshold = o.reference(x);
-    const r = positionalError({ grid: o.grid, sample: o.sample, threshold, realizations: o.realizations, stream: o.stream.child(j) });
-    results.push(r);
-    if (!r.boundary) {
-      points.push({
+    const { point, result } = axisPoint(o, x, o.stream.child(j));
+    points.push(point);
+    results.push(result);
+  });
+  return { points, results };
+}
+
+/** One readout position of `axisPositionalError`, its realisations drawn from `stream`. */
+export function axisPoint(
+  o: Omit<AxisPositionalErrorOptions, 'positions' | 'stream'>,
+  x: number,
+  stream: Stream,
+): { point: AxisPoint; result: PositionalErrorResult } {
+  const threshold = o.reference(x);
+  const r = positionalError({ grid: o.grid, sample: o.sample, threshold, realizations: o.realizations, stream });
+  if (!r.boundary) {
+    return {
+      result: r,
+      point: {
         position: x,
         threshold,
         boundary: false,
@@ -90,12 +104,14 @@ export function axisPositionalError(o: AxisPositionalErrorOptions): { points: Ax
         slope: NaN,
         fittedSlope: NaN,
         noBoundary: r.noBoundary,
-      });
-      return;
-    }
-    const fit = fitMean(o.grid, r.meanProfile, o.fitRange);
-    const fittedSlope = (-fit.C0 / fit.decayLength) * Math.exp(-r.xStar / fit.decayLength);
-    points.push({
+      },
+    };
+  }
+  const fit = fitMean(o.grid, r.meanProfile, o.fitRange);
+  const fittedSlope = (-fit.C0 / fit.decayLength) * Math.exp(-r.xStar / fit.decayLength);
+  return {
+    result: r,
+    point: {
       position: x,
       threshold,
       boundary: true,
@@ -112,9 +128,8 @@ export function axisPositionalError(o: AxisPositionalErrorOptions): { points: Ax
       slope: r.slope,
       fittedSlope,
       noBoundary: r.noBoundary,
-    });
-  });
-  return { points, results };
+    },
+  };
 }
 
 /** Log-linear interpolation of per-cell values (at increasing `cells`) onto `grid`; values ≤ 0 are floored at `floor`. */

@@ -3,18 +3,7 @@
  * diffusion jumps is a product of Poissons whose means are the deterministic lattice profile
  * (Jahnke & Huisinga 2007): each voxel's mean matches the profile and its Fano factor is 1.
  */
-import {
-  defineExperiment,
-  defineTask,
-  jackknifeSE,
-  studentTQuantile,
-  Stream,
-  verdict,
-  xyFigure,
-  z,
-  type ExperimentOutput,
-  type StreamState,
-} from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, jackknifeSE, studentTQuantile, verdict, xyFigure, z } from '@snrlab/core';
 import { sddProblem1D } from '../pde.js';
 import { rdmeFromProblem, stationaryMean, totalProduction } from '../rdme/model.js';
 import { chooseMethod, createSimulator, RDME_METHODS } from '../rdme/method.js';
@@ -43,8 +32,9 @@ const params = z.object({
 export type RdmeStationaryParams = z.output<typeof params>;
 
 interface Job {
+  /** Replica index: the old `stream.child(r)`. */
+  path: [number];
   params: RdmeStationaryParams;
-  stream: StreamState;
 }
 
 interface ReplicaResult {
@@ -62,11 +52,11 @@ function model(p: RdmeStationaryParams) {
 }
 
 /** One replica: start at the rounded deterministic mean, burn in, then observe. */
-export const replicaTask = defineTask(import.meta.url, 'morphogen.rdme-stationary/replica', (job: Job): ReplicaResult => {
+export const replicaTask = defineExperimentTask(import.meta.url, 'morphogen.rdme-stationary/replica', (job: Job, { stream }): ReplicaResult => {
   const p = job.params;
   const m = model(p);
   const mu = stationaryMean(m);
-  const sim = createSimulator(m, p.method, Stream.restore(job.stream), Array.from(mu, Math.round));
+  const sim = createSimulator(m, p.method, stream, Array.from(mu, Math.round));
   sim.advance(p.burnIn / p.k);
   const V = m.voxels;
   const mean = new Float64Array(V);
@@ -101,6 +91,37 @@ function jackknife(values: number[][], f: (avg: number[]) => number): { value: n
   return { value, se: jackknifeSE(loo) };
 }
 
+const measurements = z.object({
+  /** Per voxel: centre, deterministic lattice mean μ, pooled mean and Fano factor with jackknife SEs. */
+  x: z.array(anyNumber()),
+  mu: z.array(anyNumber()),
+  means: z.array(anyNumber()),
+  meanSE: z.array(anyNumber()),
+  fanos: z.array(anyNumber()),
+  fanoSE: z.array(anyNumber()),
+  totalMean: anyNumber(),
+  totalMeanSE: anyNumber(),
+  /** Σb/k. */
+  totalMeanTheory: anyNumber(),
+  totalFano: anyNumber(),
+  totalFanoSE: anyNumber(),
+  /** Voxels with the largest |z| of the mean and of the Fano factor. */
+  worstMean: z.number(),
+  worstFano: z.number(),
+  maxRelMeanError: anyNumber(),
+  fanoMin: anyNumber(),
+  fanoMax: anyNumber(),
+  /** Student-t 97.5% quantile and its Bonferroni version over the voxels, with replicas − 1 df. */
+  t95: anyNumber(),
+  zBonferroni: anyNumber(),
+  events: z.number(),
+  replicas: z.number(),
+  /** The documented switch criterion's choice at these means. */
+  choice: z.object({ method: z.string(), minMeanCount: anyNumber(), reason: z.string() }),
+});
+
+export type RdmeStationaryMeasurements = z.output<typeof measurements>;
+
 export const rdmeStationaryExperiment = defineExperiment({
   id: 'morphogen.rdme-stationary',
   domain: 'morphogen',
@@ -109,14 +130,17 @@ export const rdmeStationaryExperiment = defineExperiment({
   description:
     'A 1-D lattice of voxels of the cell size: production in the source voxels, linear decay everywhere and diffusion jumps at rate D/h², reflecting walls. For such monomolecular networks the stationary law is a product of Poissons (Jahnke & Huisinga 2007). Each replica starts at the rounded deterministic mean, burns in, and records time averages of n_i and n_i² per voxel and snapshots of the total copy number. Means and Fano factors are pooled over replicas; their standard errors come from the jackknife over replicas. The per-voxel verdicts use the worst voxel against a Bonferroni-corrected 95% band.',
   params,
-  async run(p, ctx): Promise<ExperimentOutput> {
+  measurements,
+  validate(p) {
+    model(p);
+  },
+  plan: (p) => Array.from({ length: p.replicas }, (_, r): Job => ({ path: [r], params: p })),
+  task: replicaTask,
+  reduce(res, p): RdmeStationaryMeasurements {
     const m = model(p);
     const mu = stationaryMean(m);
     const V = m.voxels;
     const choice = chooseMethod(m, mu);
-    const jobs: Job[] = Array.from({ length: p.replicas }, (_, r) => ({ params: p, stream: ctx.stream.child(r).state() }));
-    let done = 0;
-    const res = await ctx.executor.map(replicaTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'replicas') });
     const means: number[] = [];
     const meanSE: number[] = [];
     const fanos: number[] = [];
@@ -134,12 +158,9 @@ export const rdmeStationaryExperiment = defineExperiment({
     const totalRows = res.map((r) => [r.totalSum / S, r.totalSumSq / S]);
     const totalMean = jackknife(totalRows, (a) => a[0]);
     const totalFano = jackknife(totalRows, (a) => (a[1] - a[0] * a[0]) / a[0]);
-    const totalTheory = totalProduction(m) / m.k;
     // worst voxel by |z|, judged against a Bonferroni band for V simultaneous comparisons;
     // Student-t quantiles because the jackknife SE comes from only R replicas
-    const df = p.replicas - 1;
-    const zB = studentTQuantile(1 - 0.025 / V, df);
-    const t95 = studentTQuantile(0.975, df);
+    const df = res.length - 1;
     let worstMean = 0;
     let worstFano = 0;
     let maxRel = 0;
@@ -152,66 +173,98 @@ export const rdmeStationaryExperiment = defineExperiment({
       fanoMin = Math.min(fanoMin, fanos[i]);
       fanoMax = Math.max(fanoMax, fanos[i]);
     }
-    const events = res.reduce((a, r) => a + r.events, 0);
-    const wm = worstMean;
-    const wf = worstFano;
+    return {
+      x: Array.from(m.x),
+      mu: Array.from(mu),
+      means,
+      meanSE,
+      fanos,
+      fanoSE,
+      totalMean: totalMean.value,
+      totalMeanSE: totalMean.se,
+      totalMeanTheory: totalProduction(m) / m.k,
+      totalFano: totalFano.value,
+      totalFanoSE: totalFano.se,
+      worstMean,
+      worstFano,
+      maxRelMeanError: maxRel,
+      fanoMin,
+      fanoMax,
+      t95: studentTQuantile(0.975, df),
+      zBonferroni: studentTQuantile(1 - 0.025 / V, df),
+      events: res.reduce((a, r) => a + r.events, 0),
+      replicas: res.length,
+      choice: { method: choice.method, minMeanCount: choice.minMeanCount, reason: choice.reason },
+    };
+  },
+  metrics: (r) => ({
+    maxRelMeanError: r.maxRelMeanError,
+    fanoMin: r.fanoMin,
+    fanoMax: r.fanoMax,
+    worstMeanZ: (r.means[r.worstMean] - r.mu[r.worstMean]) / r.meanSE[r.worstMean],
+    worstFanoZ: (r.fanos[r.worstFano] - 1) / r.fanoSE[r.worstFano],
+    totalMean: r.totalMean,
+    totalMeanSE: r.totalMeanSE,
+    totalMeanTheory: r.totalMeanTheory,
+    totalFano: r.totalFano,
+    totalFanoSE: r.totalFanoSE,
+    voxels: r.x.length,
+    events: r.events,
+    minMeanCount: r.choice.minMeanCount,
+  }),
+  judge(r, p) {
+    const V = r.x.length;
+    const { mu, means, meanSE, fanos, fanoSE, totalMean, totalMeanSE, totalFano, totalFanoSE, t95 } = r;
+    const zB = r.zBonferroni;
+    const df = r.replicas - 1;
+    const wm = r.worstMean;
+    const wf = r.worstFano;
     const relWorst = means[wm] / mu[wm] - 1;
     const relWorstSE = meanSE[wm] / mu[wm];
-    const exact = p.method === 'ssa' || (p.method === 'auto' && choice.method === 'ssa');
-    const approxNote = exact ? '' : ` The ${p.method === 'auto' ? choice.method : p.method} simulator is approximate: a disagreement measures its bias.`;
+    const approxNote = approximation(r, p);
+    return [
+      verdict({
+        claim: 'mean total copy number = Σb/k',
+        theory: r.totalMeanTheory,
+        measured: totalMean,
+        ci95: [totalMean - t95 * totalMeanSE, totalMean + t95 * totalMeanSE],
+        se: totalMeanSE,
+        note: `The total is an M/M/∞ queue: Poisson with mean Σb/k = ${r.totalMeanTheory.toFixed(2)}.${approxNote}`,
+      }),
+      verdict({
+        claim: 'Fano factor of the total copy number = 1',
+        theory: 1,
+        measured: totalFano,
+        ci95: [totalFano - t95 * totalFanoSE, totalFano + t95 * totalFanoSE],
+        se: totalFanoSE,
+        note: `From ${p.snapshots} snapshots per replica; jackknife SE over ${p.replicas} replicas, Student-t interval.${approxNote}`,
+      }),
+      verdict({
+        claim: 'every voxel mean = deterministic lattice profile (worst voxel, relative error)',
+        theory: 0,
+        measured: relWorst,
+        ci95: [relWorst - zB * relWorstSE, relWorst + zB * relWorstSE],
+        note: `Worst voxel ${wm} (x = ${r.x[wm].toFixed(1)} µm, μ = ${mu[wm].toFixed(2)}): the band is ±${zB.toFixed(2)} SE (Student t with ${df} df), Bonferroni-corrected for ${V} voxels. Largest |relative error| over voxels: ${(100 * r.maxRelMeanError).toFixed(2)}%.${approxNote}`,
+      }),
+      verdict({
+        claim: 'every voxel has Fano factor 1 (worst voxel)',
+        theory: 1,
+        measured: fanos[wf],
+        ci95: [fanos[wf] - zB * fanoSE[wf], fanos[wf] + zB * fanoSE[wf]],
+        note: `Worst voxel ${wf} (x = ${r.x[wf].toFixed(1)} µm); Fano factors range over [${r.fanoMin.toFixed(3)}, ${r.fanoMax.toFixed(3)}]; the band is ±${zB.toFixed(2)} SE (Bonferroni, ${V} voxels).${approxNote}`,
+      }),
+    ];
+  },
+  present(r, p) {
+    const V = r.x.length;
+    const { x, mu, means, meanSE, fanos, fanoSE } = r;
+    const exact = isExact(r, p);
     return {
-      metrics: {
-        maxRelMeanError: maxRel,
-        fanoMin,
-        fanoMax,
-        worstMeanZ: (means[wm] - mu[wm]) / meanSE[wm],
-        worstFanoZ: (fanos[wf] - 1) / fanoSE[wf],
-        totalMean: totalMean.value,
-        totalMeanSE: totalMean.se,
-        totalMeanTheory: totalTheory,
-        totalFano: totalFano.value,
-        totalFanoSE: totalFano.se,
-        voxels: V,
-        events,
-        minMeanCount: choice.minMeanCount,
-      },
-      verdicts: [
-        verdict({
-          claim: 'mean total copy number = Σb/k',
-          theory: totalTheory,
-          measured: totalMean.value,
-          ci95: [totalMean.value - t95 * totalMean.se, totalMean.value + t95 * totalMean.se],
-          se: totalMean.se,
-          note: `The total is an M/M/∞ queue: Poisson with mean Σb/k = ${totalTheory.toFixed(2)}.${approxNote}`,
-        }),
-        verdict({
-          claim: 'Fano factor of the total copy number = 1',
-          theory: 1,
-          measured: totalFano.value,
-          ci95: [totalFano.value - t95 * totalFano.se, totalFano.value + t95 * totalFano.se],
-          se: totalFano.se,
-          note: `From ${S} snapshots per replica; jackknife SE over ${p.replicas} replicas, Student-t interval.${approxNote}`,
-        }),
-        verdict({
-          claim: 'every voxel mean = deterministic lattice profile (worst voxel, relative error)',
-          theory: 0,
-          measured: relWorst,
-          ci95: [relWorst - zB * relWorstSE, relWorst + zB * relWorstSE],
-          note: `Worst voxel ${wm} (x = ${m.x[wm].toFixed(1)} µm, μ = ${mu[wm].toFixed(2)}): the band is ±${zB.toFixed(2)} SE (Student t with ${df} df), Bonferroni-corrected for ${V} voxels. Largest |relative error| over voxels: ${(100 * maxRel).toFixed(2)}%.${approxNote}`,
-        }),
-        verdict({
-          claim: 'every voxel has Fano factor 1 (worst voxel)',
-          theory: 1,
-          measured: fanos[wf],
-          ci95: [fanos[wf] - zB * fanoSE[wf], fanos[wf] + zB * fanoSE[wf]],
-          note: `Worst voxel ${wf} (x = ${m.x[wf].toFixed(1)} µm); Fano factors range over [${fanoMin.toFixed(3)}, ${fanoMax.toFixed(3)}]; the band is ±${zB.toFixed(2)} SE (Bonferroni, ${V} voxels).${approxNote}`,
-        }),
-      ],
       tables: [
         {
           name: 'voxels',
           columns: ['voxel', 'x (µm)', 'μ (deterministic)', 'mean', 'SE', 'Fano', 'Fano SE'],
-          rows: means.map((v, i) => [i, m.x[i], mu[i], v, meanSE[i], fanos[i], fanoSE[i]]),
+          rows: means.map((v, i) => [i, x[i], mu[i], v, meanSE[i], fanos[i], fanoSE[i]]),
         },
       ],
       figures: [
@@ -220,22 +273,31 @@ export const rdmeStationaryExperiment = defineExperiment({
           title: 'Stationary mean copy number per voxel',
           x: { title: 'x (µm)' },
           y: { title: 'molecules per voxel', log: true },
-          points: means.map((v, i) => ({ x: m.x[i], y: v, lo: v - 1.96 * meanSE[i], hi: v + 1.96 * meanSE[i], series: p.method })),
-          lines: Array.from(mu, (v, i) => ({ x: m.x[i], y: v, series: 'deterministic lattice profile' })),
+          points: means.map((v, i) => ({ x: x[i], y: v, lo: v - 1.96 * meanSE[i], hi: v + 1.96 * meanSE[i], series: p.method })),
+          lines: mu.map((v, i) => ({ x: x[i], y: v, series: 'deterministic lattice profile' })),
         }),
         xyFigure({
           name: 'fano',
           title: 'Fano factor per voxel (Poisson: 1)',
           x: { title: 'x (µm)' },
           y: { title: 'Var n / mean n' },
-          points: fanos.map((v, i) => ({ x: m.x[i], y: v, lo: v - 1.96 * fanoSE[i], hi: v + 1.96 * fanoSE[i], series: p.method })),
+          points: fanos.map((v, i) => ({ x: x[i], y: v, lo: v - 1.96 * fanoSE[i], hi: v + 1.96 * fanoSE[i], series: p.method })),
           lines: [
-            { x: m.x[0], y: 1, series: 'Poisson' },
-            { x: m.x[V - 1], y: 1, series: 'Poisson' },
+            { x: x[0], y: 1, series: 'Poisson' },
+            { x: x[V - 1], y: 1, series: 'Poisson' },
           ],
         }),
       ],
-      notes: [`${events} ${exact ? 'events' : 'steps'} over ${p.replicas} replicas. Switch criterion: ${choice.reason} → '${choice.method}'.`],
+      notes: [`${r.events} ${exact ? 'events' : 'steps'} over ${p.replicas} replicas. Switch criterion: ${r.choice.reason} → '${r.choice.method}'.`],
     };
   },
 });
+
+/** Whether the simulator that ran is the exact SSA. */
+function isExact(r: RdmeStationaryMeasurements, p: RdmeStationaryParams): boolean {
+  return p.method === 'ssa' || (p.method === 'auto' && r.choice.method === 'ssa');
+}
+
+function approximation(r: RdmeStationaryMeasurements, p: RdmeStationaryParams): string {
+  return isExact(r, p) ? '' : ` The ${p.method === 'auto' ? r.choice.method : p.method} simulator is approximate: a disagreement measures its bias.`;
+}

@@ -2,7 +2,7 @@
  * morphogen.steepness: steeper gradients give sharper boundaries, σ_x = σ_C/|C'|, until the
  * gradient is so steep that too few molecules reach the readout position.
  */
-import { defineExperiment, linearFit, loglogSlope, Moments, poisson, thresholdCrossing, verdict, xyFigure, z, type ExperimentOutput, type Stream } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, linearFit, loglogSlope, Moments, poisson, thresholdCrossing, verdict, xyFigure, z, type Stream } from '@snrlab/core';
 import { NEURAL_TUBE_SHH as SHH } from '../presets.js';
 
 const params = z.object({
@@ -66,6 +66,52 @@ export function sweepPoint(C0: number, lambda: number, xr: number, realizations:
   return { amplitude: C0, decayLength: lambda, count: N, predicted: lambda / Math.sqrt(N), direct, directSE, noBoundary };
 }
 
+type Sweep = 'amplitude' | 'decay-length';
+
+interface Job {
+  /** The sweep and the point's index in it: the old `stream.child(sweep).child(i)`. */
+  path: [Sweep, number];
+  amplitude: number;
+  decayLength: number;
+  readoutPosition: number;
+  realizations: number;
+}
+
+/** One sweep point on its own stream. */
+export const sweepPointTask = defineExperimentTask(import.meta.url, 'morphogen.steepness/point', (job: Job, { stream }) => ({
+  sweep: job.path[0],
+  point: sweepPoint(job.amplitude, job.decayLength, job.readoutPosition, job.realizations, stream),
+}));
+
+const point = z.object({
+  amplitude: anyNumber(),
+  decayLength: anyNumber(),
+  count: anyNumber(),
+  predicted: anyNumber(),
+  direct: anyNumber(),
+  directSE: anyNumber(),
+  noBoundary: anyNumber(),
+});
+
+const measurements = z.object({
+  amplitudeSweep: z.array(point),
+  decayLengthSweep: z.array(point),
+  /** Sweep points with N(x_r) ≥ minCount and a finite spread: those fitted. */
+  usablePoints: z.number(),
+  /** σ_x(direct) against σ_C/|C′|, log–log (null with fewer than 3 usable points). */
+  fit: z.object({ slope: anyNumber(), slopeSE: anyNumber(), prefactor: anyNumber(), chi2Reduced: anyNumber() }).nullable(),
+  /** σ_x against C₀ on the amplitude sweep (null with fewer than 2 usable points). */
+  amplitudeFit: z.object({ slope: anyNumber(), slopeSE: anyNumber() }).nullable(),
+  lambdaOptimalMeasured: anyNumber(),
+  lambdaOptimalSE: anyNumber(),
+  /** The decay-length sweep point with the smallest measured σ_x. */
+  best: z.object({ direct: anyNumber(), decayLength: anyNumber() }).nullable(),
+});
+
+export type SteepnessMeasurements = z.output<typeof measurements>;
+
+const usableFor = (p: SteepnessParams) => (q: SweepPoint) => q.count >= p.minCount && Number.isFinite(q.direct) && q.direct > 0;
+
 export const steepnessExperiment = defineExperiment({
   id: 'morphogen.steepness',
   domain: 'morphogen',
@@ -74,98 +120,128 @@ export const steepnessExperiment = defineExperiment({
   description:
     'An exponential gradient C₀e^{−x/λ} (molecules per cell) is read by the cell at x_r as a Poisson snapshot (the exact stationary RDME law). Its boundary is where the mean gradient equals its reading. Amplitude sweep (fixed λ, threshold following so the boundary stays at x_r): σ_x = λe^{x_r/2λ}/√C₀ falls as C₀^{−1/2}. Decay-length sweep (fixed C₀): a shallow gradient (λ ≫ x_r) makes the boundary fuzzy, σ_x ∝ λ; a very steep one starves the readout (N → 0) and σ_x grows as e^{x_r/2λ}; the crossover and minimum sit at λ* = x_r/2.',
   params,
-  run(p, ctx): ExperimentOutput {
-    const xr = p.readoutPosition;
-    const amp = p.amplitudes.map((C0, i) => sweepPoint(C0, p.decayLength, xr, p.realizations, ctx.stream.child('amplitude').child(i)));
-    const lam = p.decayLengths.map((l, i) => sweepPoint(p.amplitude, l, xr, p.realizations, ctx.stream.child('decay-length').child(i)));
-    const usable = (q: SweepPoint) => q.count >= p.minCount && Number.isFinite(q.direct) && q.direct > 0;
+  measurements,
+  plan: (p) => [
+    ...p.amplitudes.map((C0, i): Job => ({ path: ['amplitude', i], amplitude: C0, decayLength: p.decayLength, readoutPosition: p.readoutPosition, realizations: p.realizations })),
+    ...p.decayLengths.map((l, i): Job => ({ path: ['decay-length', i], amplitude: p.amplitude, decayLength: l, readoutPosition: p.readoutPosition, realizations: p.realizations })),
+  ],
+  task: sweepPointTask,
+  reduce(partials, p): SteepnessMeasurements {
+    const amp = partials.filter((r) => r.sweep === 'amplitude').map((r) => r.point);
+    const lam = partials.filter((r) => r.sweep === 'decay-length').map((r) => r.point);
+    const usable = usableFor(p);
     const all = [...amp, ...lam].filter(usable);
-    if (all.length < 3) {
-      return {
-        metrics: { usablePoints: all.length },
-        verdicts: [],
-        notes: [`Only ${all.length} sweep points have N(x_r) ≥ ${p.minCount} molecules at the boundary: too few to fit. Raise the amplitude or lower minCount.`],
-      };
-    }
+    const out: SteepnessMeasurements = {
+      amplitudeSweep: amp,
+      decayLengthSweep: lam,
+      usablePoints: all.length,
+      fit: null,
+      amplitudeFit: null,
+      lambdaOptimalMeasured: NaN,
+      lambdaOptimalSE: NaN,
+      best: null,
+    };
+    if (all.length < 3) return out;
     // σ_x(direct) ∝ (σ_C/|C'|)^slope: slope 1
     const fit = loglogSlope(
       all.map((q) => q.predicted),
       all.map((q) => q.direct),
       all.map((q) => q.directSE),
     );
+    out.fit = { slope: fit.slope, slopeSE: fit.slopeSE, prefactor: fit.prefactor, chi2Reduced: fit.chi2Reduced };
     // ln(σ_x/λ) = a + B/λ on the decay-length sweep: the minimum of λe^{B/λ} is at λ* = B
     const lamUsable = lam.filter(usable);
-    let lambdaStar = NaN;
-    let lambdaStarSE = NaN;
     if (lamUsable.length >= 3) {
       const lf = linearFit(
         lamUsable.map((q) => 1 / q.decayLength),
         lamUsable.map((q) => Math.log(q.direct / q.decayLength)),
         lamUsable.map((q) => q.directSE / q.direct),
       );
-      lambdaStar = lf.slope;
-      lambdaStarSE = lf.slopeSE;
+      out.lambdaOptimalMeasured = lf.slope;
+      out.lambdaOptimalSE = lf.slopeSE;
     }
     // amplitude sweep alone: σ_x ∝ C₀^{−1/2}
     const ampUsable = amp.filter(usable);
-    const ampFit =
-      ampUsable.length >= 2
-        ? loglogSlope(
-            ampUsable.map((q) => q.amplitude),
-            ampUsable.map((q) => q.direct),
-            ampUsable.map((q) => q.directSE),
-          )
-        : undefined;
-    let best = lam[0];
-    for (const q of lam) if (Number.isFinite(q.direct) && (!Number.isFinite(best.direct) || q.direct < best.direct)) best = q;
+    if (ampUsable.length >= 2) {
+      const ampFit = loglogSlope(
+        ampUsable.map((q) => q.amplitude),
+        ampUsable.map((q) => q.direct),
+        ampUsable.map((q) => q.directSE),
+      );
+      out.amplitudeFit = { slope: ampFit.slope, slopeSE: ampFit.slopeSE };
+    }
+    if (lam.length) {
+      let best = lam[0];
+      for (const q of lam) if (Number.isFinite(q.direct) && (!Number.isFinite(best.direct) || q.direct < best.direct)) best = q;
+      out.best = { direct: best.direct, decayLength: best.decayLength };
+    }
+    return out;
+  },
+  metrics: (m, p): Record<string, number> =>
+    !m.fit || !m.best
+      ? { usablePoints: m.usablePoints }
+      : {
+          slope: m.fit.slope,
+          slopeSE: m.fit.slopeSE,
+          prefactor: m.fit.prefactor,
+          amplitudeExponent: m.amplitudeFit ? m.amplitudeFit.slope : NaN,
+          amplitudeExponentSE: m.amplitudeFit ? m.amplitudeFit.slopeSE : NaN,
+          lambdaOptimalMeasured: m.lambdaOptimalMeasured,
+          lambdaOptimalSE: m.lambdaOptimalSE,
+          lambdaOptimalTheory: p.readoutPosition / 2,
+          sigmaXMin: m.best.direct,
+          sigmaXMinAt: m.best.decayLength,
+          usablePoints: m.usablePoints,
+        },
+  judge(m, p) {
+    const fit = m.fit;
+    if (!fit || !m.best) return [];
+    const xr = p.readoutPosition;
     const verdicts = [
       verdict({
         claim: 'σ_x(direct) ∝ (σ_C/|C′|)^1',
         theory: 1,
         measured: fit.slope,
         se: fit.slopeSE,
-        note: `Weighted log–log slope over ${all.length} sweep points with N(x_r) ≥ ${p.minCount} (reduced χ² ${fit.chi2Reduced.toFixed(2)}, SE inflated when above 1). Prefactor ${fit.prefactor.toFixed(3)} (theory 1).`,
+        note: `Weighted log–log slope over ${m.usablePoints} sweep points with N(x_r) ≥ ${p.minCount} (reduced χ² ${fit.chi2Reduced.toFixed(2)}, SE inflated when above 1). Prefactor ${fit.prefactor.toFixed(3)} (theory 1).`,
       }),
     ];
-    if (ampFit) {
+    if (m.amplitudeFit) {
       verdicts.push(
         verdict({
           claim: 'σ_x ∝ C₀^{−1/2} at fixed λ (more molecules, sharper boundary)',
           theory: -0.5,
-          measured: ampFit.slope,
-          se: ampFit.slopeSE,
+          measured: m.amplitudeFit.slope,
+          se: m.amplitudeFit.slopeSE,
           note: `Amplitude sweep at λ = ${p.decayLength} µm: σ_x = λe^{x_r/2λ}/√C₀.`,
         }),
       );
     }
-    if (Number.isFinite(lambdaStar)) {
+    if (Number.isFinite(m.lambdaOptimalMeasured)) {
       verdicts.push(
         verdict({
           claim: 'the sharpest boundary at fixed C₀ is at λ* = x_r/2',
           theory: xr / 2,
-          measured: lambdaStar,
-          se: lambdaStarSE,
-          note: `From the fit ln(σ_x/λ) = a + λ*/λ over the decay-length sweep (σ_x = λe^{x_r/2λ}/√C₀). Shallower gradients (λ > λ*) blur the boundary as σ_x ∝ λ; steeper ones leave too few molecules at x_r. Smallest measured σ_x: ${best.direct.toPrecision(4)} µm at λ = ${best.decayLength} µm.`,
+          measured: m.lambdaOptimalMeasured,
+          se: m.lambdaOptimalSE,
+          note: `From the fit ln(σ_x/λ) = a + λ*/λ over the decay-length sweep (σ_x = λe^{x_r/2λ}/√C₀). Shallower gradients (λ > λ*) blur the boundary as σ_x ∝ λ; steeper ones leave too few molecules at x_r. Smallest measured σ_x: ${m.best.direct.toPrecision(4)} µm at λ = ${m.best.decayLength} µm.`,
         }),
       );
     }
+    return verdicts;
+  },
+  present(m, p) {
+    if (!m.fit || !m.best) {
+      return { notes: [`Only ${m.usablePoints} sweep points have N(x_r) ≥ ${p.minCount} molecules at the boundary: too few to fit. Raise the amplitude or lower minCount.`] };
+    }
+    const xr = p.readoutPosition;
+    const amp = m.amplitudeSweep;
+    const lam = m.decayLengthSweep;
+    const usable = usableFor(p);
+    const all = [...amp, ...lam].filter(usable);
     const row = (q: SweepPoint, sweep: string) => [sweep, q.amplitude, q.decayLength, q.count, q.predicted, q.direct, q.directSE, q.noBoundary];
     const lamLine = p.decayLengths.map((l) => ({ x: l, y: l / Math.sqrt(p.amplitude * Math.exp(-xr / l)), series: 'λ/√N (theory)' }));
     return {
-      metrics: {
-        slope: fit.slope,
-        slopeSE: fit.slopeSE,
-        prefactor: fit.prefactor,
-        amplitudeExponent: ampFit ? ampFit.slope : NaN,
-        amplitudeExponentSE: ampFit ? ampFit.slopeSE : NaN,
-        lambdaOptimalMeasured: lambdaStar,
-        lambdaOptimalSE: lambdaStarSE,
-        lambdaOptimalTheory: xr / 2,
-        sigmaXMin: best.direct,
-        sigmaXMinAt: best.decayLength,
-        usablePoints: all.length,
-      },
-      verdicts,
       tables: [
         {
           name: 'sweep',

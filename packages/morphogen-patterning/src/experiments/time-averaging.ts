@@ -4,7 +4,7 @@
  * SSA) is run; σ_C(T) is compared with the exact variance of a window average, and its exponent
  * against T with the textbook −1/2.
  */
-import { defineExperiment, defineTask, loglogSlope, Stream, verdict, xyFigure, z, type ExperimentOutput, type StreamState } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, loglogSlope, verdict, xyFigure, z } from '@snrlab/core';
 import { sddProblem1D } from '../pde.js';
 import { rdmeFromProblem, stationaryMean } from '../rdme/model.js';
 import { NextSubvolumeSSA } from '../rdme/ssa.js';
@@ -29,10 +29,11 @@ const params = z.object({
 export type TimeAveragingParams = z.output<typeof params>;
 
 interface Job {
+  /** Replica index: the old `stream.child(r)`. */
+  path: [number];
   params: TimeAveragingParams;
   voxel: number;
   baseWindow: number;
-  stream: StreamState;
 }
 
 /** Per level j: Σw and Σw² over the windows of length 2^j base windows. */
@@ -47,11 +48,22 @@ function model(p: TimeAveragingParams) {
   return rdmeFromProblem(sddProblem1D({ D: p.D, k: p.k, p: p.p, h: p.h, sourceLength: p.sourceLength, patterningLength: p.patterningLength }));
 }
 
-export const windowTask = defineTask(import.meta.url, 'morphogen.time-averaging/replica', (job: Job): ReplicaSums => {
+/** The reading voxel (nearest to readoutPosition), its correlation time τ_c and the base window. */
+function reading(p: TimeAveragingParams) {
+  const m = model(p);
+  const mu = stationaryMean(m);
+  let voxel = 0;
+  for (let i = 0; i < m.voxels; i++) if (Math.abs(m.x[i] - p.readoutPosition) < Math.abs(m.x[voxel] - p.readoutPosition)) voxel = i;
+  const corr = new VoxelCorrelation(m, mu);
+  const tauC = corr.correlationTime(voxel);
+  return { m, mu, voxel, corr, tauC, baseWindow: p.baseWindow * tauC };
+}
+
+export const windowTask = defineExperimentTask(import.meta.url, 'morphogen.time-averaging/replica', (job: Job, { stream }): ReplicaSums => {
   const p = job.params;
   const m = model(p);
   const mu = stationaryMean(m);
-  const sim = new NextSubvolumeSSA(m, Stream.restore(job.stream), Array.from(mu, Math.round));
+  const sim = new NextSubvolumeSSA(m, stream, Array.from(mu, Math.round));
   sim.advance(p.burnIn / p.k);
   const levels = p.doublings + 1;
   const B = p.windowsPerReplica * 2 ** p.doublings;
@@ -104,6 +116,30 @@ function pooledVariance(res: ReplicaSums[], j: number): { variance: number; se: 
   return { variance, se };
 }
 
+const measurements = z.object({
+  voxel: z.number(),
+  /** Centre of the reading voxel (µm) and its stationary mean copy number. */
+  x: anyNumber(),
+  meanCount: anyNumber(),
+  /** Integrated correlation time of the voxel (s). */
+  tauC: anyNumber(),
+  /** |dμ/dx| at the voxel (central difference on the lattice). */
+  slope: anyNumber(),
+  /** Per window T: measured σ_C with its SE, and the exact RDME value. */
+  windows: z.array(z.object({ T: anyNumber(), sigma: anyNumber(), sigmaSE: anyNumber(), theory: anyNumber() })),
+  exponent: anyNumber(),
+  exponentSE: anyNumber(),
+  /** Slope of the exact σ_C(T) fitted with the same weights. */
+  exponentTheory: anyNumber(),
+  /** Exact local exponent over the last doubling. */
+  localExponentLongest: anyNumber(),
+  chi2: anyNumber(),
+  maxZ: anyNumber(),
+  events: z.number(),
+});
+
+export type TimeAveragingMeasurements = z.output<typeof measurements>;
+
 export const timeAveragingExperiment = defineExperiment({
   id: 'morphogen.time-averaging',
   domain: 'morphogen',
@@ -112,17 +148,14 @@ export const timeAveragingExperiment = defineExperiment({
   description:
     'The exact SSA of the RDME on the neural-tube lattice; the reading cell averages its copy number over windows T = τ_c·2^j (τ_c the integrated correlation time of its voxel). σ_C(T) is the pooled sd of the window averages (jackknife SE over replicas) and σ_x = σ_C/|C̄′| with the lattice slope. Theory: for monomolecular reactions Cov(n_i(t+s), n_i(t)) = μ_i G_ii(s) exactly, so Var(n̄_T) = μ_i Σ_m φ_m(i)² 2(a_mT − 1 + e^{−a_mT})/(a_mT)². The popular 1/√(T/τ_c) law is its limit for T much longer than the slowest relaxation time 1/k; in 1-D, molecules that leave the cell keep coming back (the return probability decays as s^{−1/2} up to 1/k), so at windows of a few τ_c the noise falls much more slowly.',
   params,
-  async run(p, ctx): Promise<ExperimentOutput> {
-    const m = model(p);
-    const mu = stationaryMean(m);
-    let voxel = 0;
-    for (let i = 0; i < m.voxels; i++) if (Math.abs(m.x[i] - p.readoutPosition) < Math.abs(m.x[voxel] - p.readoutPosition)) voxel = i;
-    const corr = new VoxelCorrelation(m, mu);
-    const tauC = corr.correlationTime(voxel);
-    const baseWindow = p.baseWindow * tauC;
-    const jobs: Job[] = Array.from({ length: p.replicas }, (_, r) => ({ params: p, voxel, baseWindow, stream: ctx.stream.child(r).state() }));
-    let done = 0;
-    const res = await ctx.executor.map(windowTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'replicas') });
+  measurements,
+  plan(p) {
+    const { voxel, baseWindow } = reading(p);
+    return Array.from({ length: p.replicas }, (_, r): Job => ({ path: [r], params: p, voxel, baseWindow }));
+  },
+  task: windowTask,
+  reduce(res, p): TimeAveragingMeasurements {
+    const { m, mu, voxel, corr, tauC, baseWindow } = reading(p);
     // slope of the mean profile at the reading voxel (central difference on the lattice)
     const a = Math.max(0, voxel - 1);
     const b = Math.min(m.voxels - 1, voxel + 1);
@@ -149,65 +182,90 @@ export const timeAveragingExperiment = defineExperiment({
     }
     // the local exponent over the last doubling, exact, shows how far from the asymptote the range reaches
     const n = T.length;
-    const localTheory = Math.log(theory[n - 1] / theory[n - 2]) / Math.log(2);
-    const events = res.reduce((s, r) => s + r.events, 0);
     return {
-      metrics: {
-        exponent: fit.slope,
-        exponentSE: fit.slopeSE,
-        exponentTheory: theoryFit.slope,
-        exponentAsymptotic: -0.5,
-        localExponentLongest: localTheory,
-        sigmaXExponent: fit.slope,
-        tauC,
-        relaxationTime: 1 / p.k,
-        longestWindowOverRelaxation: T[n - 1] * p.k,
-        meanCount: mu[voxel],
-        sigmaCShortest: sigma[0],
-        sigmaCLongest: sigma[n - 1],
-        sigmaXShortest: sigma[0] / slope,
-        sigmaXLongest: sigma[n - 1] / slope,
-        chi2,
-        maxZ,
-        events,
-      },
-      verdicts: [
-        verdict({
-          claim: 'σ_C(T) follows the exact window-average variance of the RDME (exponent over the sampled windows)',
-          theory: theoryFit.slope,
-          measured: fit.slope,
-          se: fit.slopeSE,
-          note: `Both fitted with the same weights on T = ${T[0].toFixed(0)}…${T[n - 1].toFixed(0)} s; point by point, χ² = ${chi2.toFixed(1)} for ${n} windows (largest |z| ${maxZ.toFixed(2)}).`,
-        }),
-        verdict({
-          claim: 'σ_C ∝ (T/τ_c)^{−1/2} once T ≫ τ_c',
-          theory: -0.5,
-          measured: fit.slope,
-          se: fit.slopeSE,
-          note: `Windows reach ${(T[n - 1] / tauC).toFixed(0)} τ_c = ${(T[n - 1] * p.k).toFixed(1)}/k (τ_c = ${tauC.toFixed(0)} s, 1/k = ${(1 / p.k).toFixed(0)} s). The −1/2 law needs T ≫ 1/k, the slowest relaxation, not just T ≫ τ_c: in 1-D a molecule that leaves the cell returns with probability decaying only as s^{−1/2}, so over windows of a few τ_c the noise falls roughly as T^{−1/4}…T^{−0.4}. Over the last doubling the exact local exponent is ${localTheory.toFixed(3)}. Longer windows always help — σ_x falls from ${(sigma[0] / slope).toPrecision(3)} to ${(sigma[n - 1] / slope).toPrecision(3)} µm — but less than the textbook law promises.`,
-        }),
-      ],
+      voxel,
+      x: m.x[voxel],
+      meanCount: mu[voxel],
+      tauC,
+      slope,
+      windows: T.map((t, j) => ({ T: t, sigma: sigma[j], sigmaSE: sigmaSE[j], theory: theory[j] })),
+      exponent: fit.slope,
+      exponentSE: fit.slopeSE,
+      exponentTheory: theoryFit.slope,
+      localExponentLongest: Math.log(theory[n - 1] / theory[n - 2]) / Math.log(2),
+      chi2,
+      maxZ,
+      events: res.reduce((s, r) => s + r.events, 0),
+    };
+  },
+  metrics(r, p) {
+    const w = r.windows;
+    const n = w.length;
+    return {
+      exponent: r.exponent,
+      exponentSE: r.exponentSE,
+      exponentTheory: r.exponentTheory,
+      exponentAsymptotic: -0.5,
+      localExponentLongest: r.localExponentLongest,
+      sigmaXExponent: r.exponent,
+      tauC: r.tauC,
+      relaxationTime: 1 / p.k,
+      longestWindowOverRelaxation: w[n - 1].T * p.k,
+      meanCount: r.meanCount,
+      sigmaCShortest: w[0].sigma,
+      sigmaCLongest: w[n - 1].sigma,
+      sigmaXShortest: w[0].sigma / r.slope,
+      sigmaXLongest: w[n - 1].sigma / r.slope,
+      chi2: r.chi2,
+      maxZ: r.maxZ,
+      events: r.events,
+    };
+  },
+  judge(r, p) {
+    const w = r.windows;
+    const n = w.length;
+    const tauC = r.tauC;
+    const Tn = w[n - 1].T;
+    return [
+      verdict({
+        claim: 'σ_C(T) follows the exact window-average variance of the RDME (exponent over the sampled windows)',
+        theory: r.exponentTheory,
+        measured: r.exponent,
+        se: r.exponentSE,
+        note: `Both fitted with the same weights on T = ${w[0].T.toFixed(0)}…${Tn.toFixed(0)} s; point by point, χ² = ${r.chi2.toFixed(1)} for ${n} windows (largest |z| ${r.maxZ.toFixed(2)}).`,
+      }),
+      verdict({
+        claim: 'σ_C ∝ (T/τ_c)^{−1/2} once T ≫ τ_c',
+        theory: -0.5,
+        measured: r.exponent,
+        se: r.exponentSE,
+        note: `Windows reach ${(Tn / tauC).toFixed(0)} τ_c = ${(Tn * p.k).toFixed(1)}/k (τ_c = ${tauC.toFixed(0)} s, 1/k = ${(1 / p.k).toFixed(0)} s). The −1/2 law needs T ≫ 1/k, the slowest relaxation, not just T ≫ τ_c: in 1-D a molecule that leaves the cell returns with probability decaying only as s^{−1/2}, so over windows of a few τ_c the noise falls roughly as T^{−1/4}…T^{−0.4}. Over the last doubling the exact local exponent is ${r.localExponentLongest.toFixed(3)}. Longer windows always help — σ_x falls from ${(w[0].sigma / r.slope).toPrecision(3)} to ${(w[n - 1].sigma / r.slope).toPrecision(3)} µm — but less than the textbook law promises.`,
+      }),
+    ];
+  },
+  present(r, p) {
+    const w = r.windows;
+    const tauC = r.tauC;
+    const mu = r.meanCount;
+    return {
       tables: [
         {
           name: 'windows',
           columns: ['T (s)', 'T/τ_c', 'σ_C (molecules)', 'SE', 'σ_C exact', 'σ_x = σ_C/|C̄′| (µm)'],
-          rows: T.map((t, j) => [t, t / tauC, sigma[j], sigmaSE[j], theory[j], sigma[j] / slope]),
+          rows: w.map((q) => [q.T, q.T / tauC, q.sigma, q.sigmaSE, q.theory, q.sigma / r.slope]),
         },
       ],
       figures: [
         xyFigure({
           name: 'sigma-vs-window',
-          title: `Readout noise against averaging window (voxel at x = ${m.x[voxel].toFixed(1)} µm, mean ${mu[voxel].toFixed(2)} molecules)`,
+          title: `Readout noise against averaging window (voxel at x = ${r.x.toFixed(1)} µm, mean ${mu.toFixed(2)} molecules)`,
           x: { title: 'window T (s)', log: true },
           y: { title: 'σ_C (molecules)', log: true },
-          points: T.map((t, j) => ({ x: t, y: sigma[j], lo: sigma[j] - 1.96 * sigmaSE[j], hi: sigma[j] + 1.96 * sigmaSE[j], series: 'SSA' })),
-          lines: [
-            ...T.map((t, j) => ({ x: t, y: theory[j], series: 'exact RDME' })),
-            ...T.map((t) => ({ x: t, y: Math.sqrt((2 * mu[voxel] * tauC) / t), series: '√(2μτ_c/T)' })),
-          ],
+          points: w.map((q) => ({ x: q.T, y: q.sigma, lo: q.sigma - 1.96 * q.sigmaSE, hi: q.sigma + 1.96 * q.sigmaSE, series: 'SSA' })),
+          lines: [...w.map((q) => ({ x: q.T, y: q.theory, series: 'exact RDME' })), ...w.map((q) => ({ x: q.T, y: Math.sqrt((2 * mu * tauC) / q.T), series: '√(2μτ_c/T)' }))],
         }),
       ],
-      notes: [`${events} SSA events over ${p.replicas} replicas; reading voxel ${voxel} at x = ${m.x[voxel].toFixed(2)} µm.`],
+      notes: [`${r.events} SSA events over ${p.replicas} replicas; reading voxel ${r.voxel} at x = ${r.x.toFixed(2)} µm.`],
     };
   },
 });
