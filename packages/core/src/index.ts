@@ -116,7 +116,7 @@ export {
   suggestExperiments,
   UnknownExperimentError,
 } from './experiment/registry.js';
-export { runExperiment, rerunManifest, resolveExperiment, gitCommit, flattenMetrics, DEFAULT_SEED, type RunOptions, type ProgressEvent } from './experiment/run.js';
+export { runExperiment, rerunManifest, resolveExperiment, gitCommit, flattenMetrics, DEFAULT_SEED, type RunOptions, type ProgressEvent, type InputRecord } from './experiment/run.js';
 export {
   defineExperimentTask,
   defineStage,

@@ -28,6 +28,18 @@ export interface RunOptions {
   /** Least time between two live reduces (default 200 ms). */
   liveIntervalMs?: number;
   signal?: AbortSignal;
+  /** Files the parameters were read from (a user's own problem), recorded with their content hash. */
+  inputs?: InputRecord[];
+}
+
+/** A user's input file behind a parameter: the manifest keeps its hash so a rerun can check it has the same input. */
+export interface InputRecord {
+  /** The parameter the file filled (e.g. 'profile', 'hamiltonian'). */
+  param: string;
+  file: string;
+  /** Format it was read as (e.g. 'csv', 'openfermion'). */
+  format?: string;
+  sha256: string;
 }
 
 export interface ProgressEvent<M = unknown> {
@@ -300,6 +312,7 @@ export async function runExperiment(
     backendRequested,
     executor: { kind: executor.kind, workers: executor.workers },
     ...(tasks ? { tasks } : {}),
+    ...(opts.inputs?.length ? { inputs: opts.inputs } : {}),
     rng: { generator: 'philox4x32-10', implementation: philoxImplementation() },
     gitCommit: gitCommit(),
     startedAt: startedAt.toISOString(),

@@ -61,6 +61,8 @@ export interface Manifest {
   executor: { kind: string; workers: number };
   /** Tasks run, per stage. */
   tasks?: Record<string, number>;
+  /** The user's input files behind parameters, with their SHA-256 (see `RunOptions.inputs`). */
+  inputs?: { param: string; file: string; format?: string; sha256: string }[];
   rng: { generator: 'philox4x32-10'; implementation: 'wasm' | 'js' };
   gitCommit: string | null;
   startedAt: string;
