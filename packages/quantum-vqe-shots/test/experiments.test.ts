@@ -7,6 +7,7 @@ import {
   paramsJSONSchema,
   runExperiment,
   type Executor,
+  type MapOptions,
   type Settled,
   type ExperimentResult,
   type TaskRef,
@@ -23,10 +24,13 @@ import '../src/register.js';
 const reversedExecutor: Executor = {
   kind: 'reversed',
   workers: 1,
-  async map<A, R>(task: TaskRef<A, R>, jobs: readonly A[]): Promise<R[]> {
+  async map<A, R>(task: TaskRef<A, R>, jobs: readonly A[], opts?: MapOptions<R>): Promise<R[]> {
     const fn = lookupTask(task)!;
     const out: R[] = new Array(jobs.length);
-    for (let i = jobs.length - 1; i >= 0; i--) out[i] = await fn(jobs[i]);
+    for (let i = jobs.length - 1; i >= 0; i--) {
+      out[i] = await fn(jobs[i]);
+      opts?.onResult?.(i, out[i]);
+    }
     return out;
   },
   async mapSettled<A, R>(task: TaskRef<A, R>, jobs: readonly A[]): Promise<Settled<R>[]> {

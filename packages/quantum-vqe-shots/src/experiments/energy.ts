@@ -2,7 +2,7 @@
  * vqe.energy: run VQE on a built-in molecule and compare the final energy with exact
  * diagonalisation (and exact diagonalisation with the published reference).
  */
-import { defineExperiment, verdict, xyFigure, z, type ExperimentOutput, type Verdict } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, verdict, xyFigure, z, type Verdict } from '@snrlab/core';
 import { groundState } from '../exact.js';
 import { ALLOCATIONS, GROUPINGS } from '../measurement.js';
 import { molecule } from '../molecules.js';
@@ -32,6 +32,73 @@ const params = z.object({
 
 export type EnergyParams = z.output<typeof params>;
 
+interface Job {
+  path: [];
+  params: EnergyParams;
+}
+
+/** The whole optimisation in one task: θ₀ and the optimiser's shots come from children of the root stream. */
+export const energyTask = defineExperimentTask(import.meta.url, 'vqe.energy/optimise', (job: Job, ctx) => {
+  const p = job.params;
+  const m = molecule(p.molecule);
+  const circuit = ansatzFor(p.molecule, p.ansatz, p.layers);
+  const problem = new VQEProblem(m.hamiltonian, circuit, { grouping: p.grouping, allocation: p.allocation });
+  const exact = groundState(m.hamiltonian);
+  const init = ctx.stream.child('init');
+  const theta0 = new Float64Array(problem.numParams);
+  for (let i = 0; i < theta0.length; i++) theta0[i] = p.initialSpread * init.normal();
+  const stream = ctx.stream.child('optimise');
+  const tapesPerStep = p.optimiser === 'spsa' ? 2 : problem.gradientTapes(p.optimiser);
+  const shotBudget = p.shots * tapesPerStep;
+  let r: OptimizeResult;
+  if (p.optimiser === 'spsa') r = spsa(problem, theta0, { steps: p.steps, shotBudget, stream, c: p.spsaC });
+  else {
+    r = gradientDescent(problem, theta0, {
+      steps: p.steps,
+      shotBudget,
+      stream,
+      learningRate: p.learningRate,
+      gradient: p.optimiser,
+      step: p.finiteDifferenceStep,
+      tolerance: p.shots === 0 ? 1e-13 : undefined,
+    });
+  }
+  return {
+    energy: r.energy,
+    exactGroundEnergy: exact.energy,
+    exactMethod: exact.method,
+    exactResidual: exact.residual,
+    steps: r.steps,
+    shotsUsed: r.shotsUsed,
+    parameters: problem.numParams,
+    groups: problem.estimator.groups.length,
+    ...(r.a !== undefined ? { spsaA: r.a } : {}),
+    trace: { energy: Array.from(r.trace.energy), shots: Array.from(r.trace.shots) },
+  };
+});
+
+const measurements = z.object({
+  /** Exact energy at the final parameters. */
+  energy: anyNumber(),
+  exactGroundEnergy: anyNumber(),
+  exactMethod: z.enum(['dense', 'lanczos']),
+  exactResidual: anyNumber(),
+  error: anyNumber(),
+  referenceGroundEnergy: anyNumber(),
+  energyTotal: anyNumber(),
+  exactGroundEnergyTotal: anyNumber(),
+  steps: anyNumber(),
+  shotsUsed: anyNumber(),
+  parameters: anyNumber(),
+  /** Measurement groups of the Hamiltonian. */
+  groups: anyNumber(),
+  /** SPSA's a (calibrated). */
+  spsaA: anyNumber().optional(),
+  trace: z.object({ energy: z.array(anyNumber()), shots: z.array(anyNumber()) }),
+});
+
+export type EnergyMeasurements = z.output<typeof measurements>;
+
 export const energyExperiment = defineExperiment({
   id: 'vqe.energy',
   domain: 'vqe',
@@ -40,31 +107,36 @@ export const energyExperiment = defineExperiment({
   description:
     'Optimises the chosen ansatz on a built-in Hamiltonian and reports the exact energy ⟨ψ(θ)|H|ψ(θ)⟩ at the final parameters against the ground energy from exact diagonalisation, which is itself checked against the published reference value. With shots = 0 the gradients are exact; with shots > 0 every circuit evaluation uses that many shots, split among measurement groups.',
   params,
-  run(p, ctx): ExperimentOutput {
+  measurements,
+  plan: (p) => [{ path: [], params: p } as Job],
+  task: energyTask,
+  reduce([r], p): EnergyMeasurements {
     const m = molecule(p.molecule);
-    const circuit = ansatzFor(p.molecule, p.ansatz, p.layers);
-    const problem = new VQEProblem(m.hamiltonian, circuit, { grouping: p.grouping, allocation: p.allocation });
-    const exact = groundState(m.hamiltonian);
-    const init = ctx.stream.child('init');
-    const theta0 = new Float64Array(problem.numParams);
-    for (let i = 0; i < theta0.length; i++) theta0[i] = p.initialSpread * init.normal();
-    const stream = ctx.stream.child('optimise');
-    const tapesPerStep = p.optimiser === 'spsa' ? 2 : problem.gradientTapes(p.optimiser);
-    const shotBudget = p.shots * tapesPerStep;
-    let r: OptimizeResult;
-    if (p.optimiser === 'spsa') r = spsa(problem, theta0, { steps: p.steps, shotBudget, stream, c: p.spsaC });
-    else {
-      r = gradientDescent(problem, theta0, {
-        steps: p.steps,
-        shotBudget,
-        stream,
-        learningRate: p.learningRate,
-        gradient: p.optimiser,
-        step: p.finiteDifferenceStep,
-        tolerance: p.shots === 0 ? 1e-13 : undefined,
-      });
-    }
-    const error = r.energy - exact.energy;
+    const total = m.energyKind === 'electronic' ? m.nuclearRepulsion : 0;
+    return {
+      ...r,
+      error: r.energy - r.exactGroundEnergy,
+      referenceGroundEnergy: m.referenceGroundEnergy,
+      energyTotal: r.energy + total,
+      exactGroundEnergyTotal: r.exactGroundEnergy + total,
+    };
+  },
+  metrics: (r) => ({
+    energy: r.energy,
+    exactGroundEnergy: r.exactGroundEnergy,
+    error: r.error,
+    referenceGroundEnergy: r.referenceGroundEnergy,
+    energyTotal: r.energyTotal,
+    exactGroundEnergyTotal: r.exactGroundEnergyTotal,
+    steps: r.steps,
+    shotsUsed: r.shotsUsed,
+    parameters: r.parameters,
+    ...(r.spsaA !== undefined ? { spsaA: r.spsaA } : {}),
+  }),
+  judge(r, p) {
+    const m = molecule(p.molecule);
+    const exact = { energy: r.exactGroundEnergy, method: r.exactMethod, residual: r.exactResidual };
+    const error = r.error;
     const decimals = p.molecule === 'lih-4q' ? 9 : 8;
     const verdicts: Verdict[] = [
       verdict({
@@ -99,21 +171,11 @@ export const energyExperiment = defineExperiment({
         }),
       );
     }
-    const total = m.energyKind === 'electronic' ? m.nuclearRepulsion : 0;
+    return verdicts;
+  },
+  present(r, p) {
+    const m = molecule(p.molecule);
     return {
-      metrics: {
-        energy: r.energy,
-        exactGroundEnergy: exact.energy,
-        error,
-        referenceGroundEnergy: m.referenceGroundEnergy,
-        energyTotal: r.energy + total,
-        exactGroundEnergyTotal: exact.energy + total,
-        steps: r.steps,
-        shotsUsed: r.shotsUsed,
-        parameters: problem.numParams,
-        ...(r.a !== undefined ? { spsaA: r.a } : {}),
-      },
-      verdicts,
       tables: [
         {
           name: 'result',
@@ -121,10 +183,10 @@ export const energyExperiment = defineExperiment({
           columns: ['quantity', 'value (Ha)'],
           rows: [
             ['VQE energy (exact at final θ)', r.energy],
-            ['exact ground energy', exact.energy],
+            ['exact ground energy', r.exactGroundEnergy],
             ['reference (see source)', m.referenceGroundEnergy],
             ['Hartree–Fock reference', m.referenceHartreeFockEnergy ?? null],
-            ['error', error],
+            ['error', r.error],
             [`energy kind`, m.energyKind],
           ],
         },
@@ -135,7 +197,7 @@ export const energyExperiment = defineExperiment({
           title: 'Energy error during the optimisation',
           x: { title: p.shots === 0 ? 'step' : 'shots spent', log: false },
           y: { title: 'E(θ) − E₀ (Ha)', log: true },
-          points: r.trace.energy.map((e, k) => ({ x: p.shots === 0 ? k : r.trace.shots[k], y: Math.max(e - exact.energy, 1e-16), series: p.optimiser })),
+          points: r.trace.energy.map((e, k) => ({ x: p.shots === 0 ? k : r.trace.shots[k], y: Math.max(e - r.exactGroundEnergy, 1e-16), series: p.optimiser })),
           lines: [
             { x: 0, y: CHEMICAL_ACCURACY, series: 'chemical accuracy' },
             { x: p.shots === 0 ? r.steps : r.shotsUsed, y: CHEMICAL_ACCURACY, series: 'chemical accuracy' },
@@ -144,9 +206,9 @@ export const energyExperiment = defineExperiment({
         }),
       ],
       notes: [
-        `${m.title}; ${problem.numParams} parameters, ${problem.estimator.groups.length} measurement groups (${p.grouping}).`,
+        `${m.title}; ${r.parameters} parameters, ${r.groups} measurement groups (${p.grouping}).`,
         m.energyKind === 'electronic'
-          ? `Energies are electronic; add the nuclear repulsion ${m.nuclearRepulsion} Ha for the total (exact: ${(exact.energy + total).toFixed(9)} Ha).`
+          ? `Energies are electronic; add the nuclear repulsion ${m.nuclearRepulsion} Ha for the total (exact: ${r.exactGroundEnergyTotal.toFixed(9)} Ha).`
           : 'Energies are total energies (the identity coefficient includes the nuclear repulsion).',
       ],
     };

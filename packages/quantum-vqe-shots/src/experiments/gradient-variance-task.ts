@@ -3,7 +3,7 @@
  * hardware-efficient ansatz with d parameters, measure the error of parameter-shift, SPSA and
  * finite-difference gradients at a fixed shot budget, and compute what theory says it should be.
  */
-import { Moments, Stream, defineTask, rademacher, type StreamState } from '@snrlab/core';
+import { Moments, defineExperimentTask, rademacher, type Stream } from '@snrlab/core';
 import { hardwareEfficient } from '../ansatz.js';
 import { finiteDifference, parameterShift, type GradientTransform } from '../gradients.js';
 import type { Allocation, Grouping, PreparedMeasurement } from '../measurement.js';
@@ -12,6 +12,8 @@ import { VQEProblem } from '../problem.js';
 import { squaredDistance, squaredNorm } from './common.js';
 
 export interface GradientVarianceJob {
+  /** [size index, θ point]: the stream of this sweep point. */
+  path: [number, number];
   sweep: 'depth' | 'width';
   molecule: MoleculeId;
   field: number;
@@ -24,7 +26,6 @@ export interface GradientVarianceJob {
   shiftReplicates: number;
   grouping: Grouping;
   allocation: Allocation;
-  stream: StreamState;
 }
 
 /** Mean and SE of a measured quantity. */
@@ -114,12 +115,11 @@ function linearMethod(problem: VQEProblem, t: GradientTransform, g: Float64Array
   };
 }
 
-export function gradientVariancePoint(job: GradientVarianceJob): GradientVariancePoint {
+export function gradientVariancePoint(job: GradientVarianceJob, root: Stream): GradientVariancePoint {
   const h = job.sweep === 'depth' ? molecule(job.molecule).hamiltonian : transverseFieldIsing(job.qubits, job.field);
   const circuit = hardwareEfficient(h.qubits, job.layers);
   const problem = new VQEProblem(h, circuit, { grouping: job.grouping, allocation: job.allocation });
   const est = problem.estimator;
-  const root = Stream.restore(job.stream);
   const init = root.child('theta');
   const d = circuit.numParams;
   const theta = new Float64Array(d);
@@ -221,4 +221,4 @@ export function gradientVariancePoint(job: GradientVarianceJob): GradientVarianc
   };
 }
 
-export const gradientVarianceTask = defineTask(import.meta.url, 'vqe.gradient-variance/point', gradientVariancePoint);
+export const gradientVarianceTask = defineExperimentTask(import.meta.url, 'vqe.gradient-variance/point', (job: GradientVarianceJob, { stream }) => gradientVariancePoint(job, stream));

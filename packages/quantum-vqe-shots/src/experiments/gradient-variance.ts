@@ -11,7 +11,7 @@
  * SPSA's shot-noise part is, per component, σ²/(2Nc²) whatever d is; its random-direction part is,
  * per component, (d − 1)‖g‖²/d ≈ ‖g‖², which grows with d as ‖g‖² does.
  */
-import { ParameterError, defineExperiment, loglogSlope, verdict, xyFigure, z, type ExperimentOutput, type Verdict } from '@snrlab/core';
+import { ParameterError, anyNumber, defineExperiment, loglogSlope, verdict, xyFigure, z } from '@snrlab/core';
 import { ALLOCATIONS, GROUPINGS, groupTerms } from '../measurement.js';
 import { molecule, transverseFieldIsing } from '../molecules.js';
 import { MOLECULE_IDS, pooled } from './common.js';
@@ -59,6 +59,63 @@ function slopes(s: Series): { slope: number; se: number; theory: number } {
   return { slope: m.slope, se: m.slopeSE, theory: t.slope };
 }
 
+const estimate = z.object({ mean: anyNumber(), se: anyNumber() });
+/** Measured (mean over the θ points ± SE) and theory, one entry per d. */
+const series = z.object({ measured: z.array(estimate), theory: z.array(anyNumber()) });
+/** Log–log slope against d, its SE, and the slope of the theory values. */
+const fit = z.object({ slope: anyNumber(), se: anyNumber(), theory: anyNumber() });
+const cost = z.object({ evaluations: anyNumber(), shotsPerEvaluation: anyNumber(), shots: anyNumber() });
+
+const measurements = z.object({
+  /** Numbers of parameters, ascending; every array below follows this order. */
+  d: z.array(anyNumber()),
+  gradNorm2: z.array(anyNumber()),
+  /** Per-shot variance σ² at SPSA's N. */
+  sigma2: z.array(anyNumber()),
+  /** dσ²/(2Nc²). */
+  shotNoiseApprox: z.array(anyNumber()),
+  series: z.object({
+    parameterShift: series,
+    finiteDifference: series,
+    spsa: series,
+    /** SPSA's random-direction part extrapolated to c → 0, and at c. */
+    spsaDirection: series,
+    spsaDirectionAtC: series,
+    spsaShotNoise: series,
+    spsaShotNoisePerComponent: series,
+    spsaDirectionPerComponent: series,
+    spsaPerComponent: series,
+    /** Per-component variance tr Cov ĝ / d. */
+    parameterShiftPerComponent: series,
+    finiteDifferencePerComponent: series,
+  }),
+  fits: z.object({
+    parameterShift: fit,
+    finiteDifference: fit,
+    spsa: fit,
+    spsaDirection: fit,
+    spsaShotNoisePerComponent: fit,
+    spsaDirectionPerComponent: fit,
+    spsaPerComponent: fit,
+    parameterShiftPerComponent: fit,
+    finiteDifferencePerComponent: fit,
+  }),
+  /** Shift of SPSA's total-MSE theory slope from the O(c²) truncation (Richardson, c vs c/2). */
+  spsaTruncationSlope: anyNumber(),
+  /** Measured/theory, pooled over d. */
+  spsaDirectionRatio: estimate,
+  spsaShotNoiseRatio: estimate,
+  gradNorm2Exponent: anyNumber(),
+  /** Circuits and shots per gradient, per d (first θ point). */
+  cost: z.array(z.object({ parameterShift: cost, finiteDifference: cost, spsa: cost })),
+});
+
+export type GradientVarianceMeasurements = z.output<typeof measurements>;
+
+function sweepSizes(p: GradientVarianceParams): number[] {
+  return p.sweep === 'depth' ? p.layers : p.widths;
+}
+
 export const gradientVarianceExperiment = defineExperiment({
   id: 'vqe.gradient-variance',
   domain: 'vqe',
@@ -67,9 +124,10 @@ export const gradientVarianceExperiment = defineExperiment({
   description:
     'For hardware-efficient ansätze of growing depth (or width), at random parameters θ, each method spends the same budget B per gradient: parameter shift and finite differences run 2d circuits of B/(2d) shots, SPSA two circuits of B/2. The mean squared error E‖ĝ − g‖² against the exact gradient is measured and fitted against d on log–log axes, and compared with the exact theory for each method. SPSA’s error is split replicate by replicate, on the same direction Δ, into the random-direction part (exact energies) and the shot-noise part (shots minus exact), each compared with its theory; the random-direction part is extrapolated to c → 0 (c and c/2) because its (d − 1)‖g‖² law is the small-c limit.',
   params,
-  async run(p, ctx): Promise<ExperimentOutput> {
+  measurements,
+  validate(p) {
     const h0 = p.sweep === 'depth' ? molecule(p.molecule).hamiltonian : null;
-    const sizes = p.sweep === 'depth' ? p.layers : p.widths;
+    const sizes = sweepSizes(p);
     if (new Set(sizes).size !== sizes.length) throw new ParameterError(p.sweep === 'depth' ? 'layers' : 'widths', sizes, 'distinct values');
     // refuse a budget that cannot give every circuit of the largest d one shot per group
     for (const size of sizes) {
@@ -80,14 +138,18 @@ export const gradientVarianceExperiment = defineExperiment({
         throw new ParameterError('shotBudget', p.shotBudget, `an integer ≥ ${2 * d * G}`, `parameter shift at d = ${d} runs ${2 * d} circuits of at least ${G} shots (one per measurement group)`);
       }
     }
+  },
+  plan(p) {
+    const qubits = p.sweep === 'depth' ? molecule(p.molecule).hamiltonian.qubits : 0;
     const jobs: GradientVarianceJob[] = [];
-    sizes.forEach((size, i) => {
+    sweepSizes(p).forEach((size, i) => {
       for (let k = 0; k < p.thetaPoints; k++) {
         jobs.push({
+          path: [i, k],
           sweep: p.sweep,
           molecule: p.molecule,
           field: p.field,
-          qubits: p.sweep === 'depth' ? (h0 as { qubits: number }).qubits : size,
+          qubits: p.sweep === 'depth' ? qubits : size,
           layers: p.sweep === 'depth' ? size : p.widthLayers,
           shotBudget: p.shotBudget,
           c: p.c,
@@ -96,17 +158,17 @@ export const gradientVarianceExperiment = defineExperiment({
           shiftReplicates: p.shiftReplicates,
           grouping: p.grouping,
           allocation: p.allocation,
-          stream: ctx.stream.child(i).child(k).state(),
         });
       }
     });
-    let done = 0;
-    const results = await ctx.executor.map(gradientVarianceTask, jobs, {
-      signal: ctx.signal,
-      onResult: () => ctx.progress.update(++done, jobs.length, 'sweep points'),
-    });
+    return jobs;
+  },
+  task: gradientVarianceTask,
+  reduce(results, p, info): GradientVarianceMeasurements {
     // group the θ points of each size, in job order
-    const bySize: GradientVariancePoint[][] = sizes.map((_, i) => results.slice(i * p.thetaPoints, (i + 1) * p.thetaPoints));
+    const bySize: GradientVariancePoint[][] = sweepSizes(p)
+      .map((_, i) => results.filter((_, j) => info.jobs[j].path[0] === i))
+      .filter((q) => q.length > 0);
     const order = bySize.map((pts, i) => ({ i, d: pts[0].d })).sort((a, b) => a.d - b.d);
     const pts = order.map((o) => bySize[o.i]);
     const ds = pts.map((q) => q[0].d);
@@ -130,15 +192,7 @@ export const gradientVarianceExperiment = defineExperiment({
     // per-component variance tr Cov ĝ / d (SPSA: E‖ĝ − g‖²/d, its O(c²) bias included)
     const psPer = series((q) => q.parameterShift.perComponentVariance, (q) => q.parameterShift.mseTheory / q.d);
     const fdPer = series((q) => q.finiteDifference.perComponentVariance, (q) => (q.finiteDifference.mseTheory - q.finiteDifference.bias2) / q.d);
-    const fPsPer = slopes(psPer);
-    const fFdPer = slopes(fdPer);
-    const fPs = slopes(ps);
-    const fFd = slopes(fd);
     const fSp = slopes(sp);
-    const fDir = slopes(dir);
-    const fNoisePer = slopes(noisePer);
-    const fDirPer = slopes(dirPer);
-    const fSpPer = slopes(spPer);
     // finite-c truncation of SPSA's random-direction part, estimated by Richardson (c vs c/2):
     // it shifts the total-MSE slope by this much, a stated systematic of the SPSA verdict
     const truncated = sp.theory.map((t, i) => t + dirAtC.measured[i].mean - dir.measured[i].mean);
@@ -148,14 +202,100 @@ export const gradientVarianceExperiment = defineExperiment({
         s.measured.map((e, i) => e.mean / s.theory[i]),
         s.measured.map((e, i) => e.se / s.theory[i]),
       );
-    const dirRatio = ratio(dir);
-    const noiseRatio = ratio(noise);
-    const last = pts[pts.length - 1][0];
     const gradNorm2 = pts.map((q) => mean(q.map((x) => x.gradNorm2)));
-    const sigma2 = pts.map((q) => mean(q.map((x) => x.sigma2)));
-    const gFit = loglogSlope(ds, gradNorm2);
+    const plain = (s: Series) => ({ measured: s.measured, theory: s.theory });
+    const costOf = (m: { evaluations: number; shotsPerEvaluation: number; shots: number }) => ({ evaluations: m.evaluations, shotsPerEvaluation: m.shotsPerEvaluation, shots: m.shots });
+    return {
+      d: ds,
+      gradNorm2,
+      sigma2: pts.map((q) => mean(q.map((x) => x.sigma2))),
+      shotNoiseApprox: pts.map((q) => mean(q.map((x) => x.spsa.shotNoiseApprox))),
+      series: {
+        parameterShift: plain(ps),
+        finiteDifference: plain(fd),
+        spsa: plain(sp),
+        spsaDirection: plain(dir),
+        spsaDirectionAtC: plain(dirAtC),
+        spsaShotNoise: plain(noise),
+        spsaShotNoisePerComponent: plain(noisePer),
+        spsaDirectionPerComponent: plain(dirPer),
+        spsaPerComponent: plain(spPer),
+        parameterShiftPerComponent: plain(psPer),
+        finiteDifferencePerComponent: plain(fdPer),
+      },
+      fits: {
+        parameterShift: slopes(ps),
+        finiteDifference: slopes(fd),
+        spsa: fSp,
+        spsaDirection: slopes(dir),
+        spsaShotNoisePerComponent: slopes(noisePer),
+        spsaDirectionPerComponent: slopes(dirPer),
+        spsaPerComponent: slopes(spPer),
+        parameterShiftPerComponent: slopes(psPer),
+        finiteDifferencePerComponent: slopes(fdPer),
+      },
+      spsaTruncationSlope: truncationSlope,
+      spsaDirectionRatio: ratio(dir),
+      spsaShotNoiseRatio: ratio(noise),
+      gradNorm2Exponent: loglogSlope(ds, gradNorm2).slope,
+      cost: pts.map((q) => ({ parameterShift: costOf(q[0].parameterShift), finiteDifference: costOf(q[0].finiteDifference), spsa: costOf(q[0].spsa) })),
+    };
+  },
+  metrics(m, p) {
+    const f = m.fits;
+    const last = m.cost[m.cost.length - 1];
+    return {
+      mseExponentParameterShift: f.parameterShift.slope,
+      mseExponentParameterShiftSE: f.parameterShift.se,
+      mseExponentParameterShiftTheory: f.parameterShift.theory,
+      mseExponentFiniteDifference: f.finiteDifference.slope,
+      mseExponentFiniteDifferenceSE: f.finiteDifference.se,
+      mseExponentFiniteDifferenceTheory: f.finiteDifference.theory,
+      mseExponentSpsa: f.spsa.slope,
+      mseExponentSpsaSE: f.spsa.se,
+      mseExponentSpsaTheory: f.spsa.theory,
+      spsaDirectionExponent: f.spsaDirection.slope,
+      spsaDirectionExponentSE: f.spsaDirection.se,
+      spsaDirectionExponentTheory: f.spsaDirection.theory,
+      spsaDirectionPerComponentExponent: f.spsaDirectionPerComponent.slope,
+      spsaDirectionPerComponentExponentSE: f.spsaDirectionPerComponent.se,
+      spsaShotNoisePerComponentExponent: f.spsaShotNoisePerComponent.slope,
+      spsaShotNoisePerComponentExponentSE: f.spsaShotNoisePerComponent.se,
+      spsaShotNoisePerComponentExponentTheory: f.spsaShotNoisePerComponent.theory,
+      perComponentVarianceExponentParameterShift: f.parameterShiftPerComponent.slope,
+      perComponentVarianceExponentParameterShiftSE: f.parameterShiftPerComponent.se,
+      perComponentVarianceExponentFiniteDifference: f.finiteDifferencePerComponent.slope,
+      perComponentVarianceExponentFiniteDifferenceSE: f.finiteDifferencePerComponent.se,
+      spsaPerComponentVarianceExponent: f.spsaPerComponent.slope,
+      spsaPerComponentVarianceExponentSE: f.spsaPerComponent.se,
+      spsaDirectionRatio: m.spsaDirectionRatio.mean,
+      spsaDirectionRatioSE: m.spsaDirectionRatio.se,
+      spsaShotNoiseRatio: m.spsaShotNoiseRatio.mean,
+      spsaShotNoiseRatioSE: m.spsaShotNoiseRatio.se,
+      gradNorm2Exponent: m.gradNorm2Exponent,
+      shotBudget: p.shotBudget,
+      maxParameters: m.d[m.d.length - 1],
+      shotsParameterShift: last.parameterShift.shots,
+      shotsFiniteDifference: last.finiteDifference.shots,
+      shotsSpsa: last.spsa.shots,
+    };
+  },
+  judge(m, p) {
+    const f = m.fits;
+    const fPs = f.parameterShift;
+    const fFd = f.finiteDifference;
+    const fSp = f.spsa;
+    const fDir = f.spsaDirection;
+    const fNoisePer = f.spsaShotNoisePerComponent;
+    const fDirPer = f.spsaDirectionPerComponent;
+    const fSpPer = f.spsaPerComponent;
+    const dirAtC = m.series.spsaDirectionAtC;
+    const dirRatio = m.spsaDirectionRatio;
+    const noiseRatio = m.spsaShotNoiseRatio;
+    const truncationSlope = m.spsaTruncationSlope;
+    const dLast = m.d[m.d.length - 1];
     const fmt = (x: number, s: number) => `${x.toFixed(2)} ± ${s.toFixed(2)}`;
-    const verdicts: Verdict[] = [
+    return [
       verdict({
         claim: 'parameter-shift MSE against d at a fixed budget follows Σ_t w_t² V_t ≈ d²σ²/B',
         theory: fPs.theory,
@@ -183,7 +323,7 @@ export const gradientVarianceExperiment = defineExperiment({
         theory: 1,
         measured: dirRatio.mean,
         se: dirRatio.se,
-        note: `Ratio measured/theory pooled over d. ĝ_i − g_i = Σ_{j≠i} Δ_iΔ_j g_j has variance ‖g‖² − g_i², summing to (d − 1)‖g‖². At c = ${p.c} the unextrapolated part is ${(dirAtC.measured[dirAtC.measured.length - 1].mean / dirAtC.theory[dirAtC.theory.length - 1]).toFixed(3)} of it at d = ${last.d}.`,
+        note: `Ratio measured/theory pooled over d. ĝ_i − g_i = Σ_{j≠i} Δ_iΔ_j g_j has variance ‖g‖² − g_i², summing to (d − 1)‖g‖². At c = ${p.c} the unextrapolated part is ${(dirAtC.measured[dirAtC.measured.length - 1].mean / dirAtC.theory[dirAtC.theory.length - 1]).toFixed(3)} of it at d = ${dLast}.`,
       }),
       verdict({
         claim: "SPSA's shot-noise part equals d(V₊ + V₋)/(4c²) ≈ dσ²/(2Nc²)",
@@ -204,7 +344,7 @@ export const gradientVarianceExperiment = defineExperiment({
         theory: fDirPer.theory,
         measured: fDirPer.slope,
         se: fDirPer.se,
-        note: `Per component, ‖g‖² − g_i² averages (d − 1)‖g‖²/d ≈ ‖g‖²: it would be flat at a fixed gradient norm, but ‖g‖² is a sum of d squared components (here ‖g‖² ∝ d^${gFit.slope.toFixed(2)} at random θ). Extrapolated to c → 0.`,
+        note: `Per component, ‖g‖² − g_i² averages (d − 1)‖g‖²/d ≈ ‖g‖²: it would be flat at a fixed gradient norm, but ‖g‖² is a sum of d squared components (here ‖g‖² ∝ d^${m.gradNorm2Exponent.toFixed(2)} at random θ). Extrapolated to c → 0.`,
       }),
       verdict({
         claim: "popular claim: SPSA's gradient variance E‖ĝ − g‖² is independent of the number of parameters d",
@@ -214,74 +354,52 @@ export const gradientVarianceExperiment = defineExperiment({
         note: `Measured slope ${fmt(fSp.slope, fSp.se)} against d. Only the shot-noise part is independent of d, and only per component (slope ${fmt(fNoisePer.slope, fNoisePer.se)}); summed over components it is dσ²/(2Nc²) ∝ d. The random-direction part (d − 1)‖g‖² grows at least as d (slope ${fmt(fDir.slope, fDir.se)}) and dominates at this budget; even per component the SPSA variance grows as ‖g‖² does (slope ${fmt(fSpPer.slope, fSpPer.se)}). SPSA's real advantage is cost: 2 circuits per gradient instead of 2d, so at a fixed budget each circuit gets d times the shots and its shot noise stays small.`,
       }),
     ];
-    const rows = pts.map((q, i) => [
-      ds[i],
-      mean(q.map((x) => x.gradNorm2)),
-      sigma2[i],
+  },
+  present(m, p) {
+    const ds = m.d;
+    const S = m.series;
+    const ps = S.parameterShift;
+    const fd = S.finiteDifference;
+    const sp = S.spsa;
+    const dir = S.spsaDirection;
+    const noise = S.spsaShotNoise;
+    const psPer = S.parameterShiftPerComponent;
+    const fdPer = S.finiteDifferencePerComponent;
+    const spPer = S.spsaPerComponent;
+    const last = m.cost[m.cost.length - 1];
+    const dLast = ds[ds.length - 1];
+    const rows = ds.map((d, i) => [
+      d,
+      m.gradNorm2[i],
+      m.sigma2[i],
       ps.measured[i].mean,
       ps.theory[i],
       fd.measured[i].mean,
       fd.theory[i],
       sp.measured[i].mean,
       sp.theory[i],
-      dirAtC.measured[i].mean,
+      S.spsaDirectionAtC.measured[i].mean,
       dir.measured[i].mean,
       dir.theory[i],
       noise.measured[i].mean,
       noise.theory[i],
-      mean(q.map((x) => x.spsa.shotNoiseApprox)),
+      m.shotNoiseApprox[i],
     ]);
-    const costRows = pts.map((q, i) => [
+    const costRows = m.cost.map((c, i) => [
       ds[i],
-      q[0].parameterShift.evaluations,
-      q[0].parameterShift.shotsPerEvaluation,
-      q[0].parameterShift.shots,
-      q[0].finiteDifference.evaluations,
-      q[0].finiteDifference.shotsPerEvaluation,
-      q[0].spsa.evaluations,
-      q[0].spsa.shotsPerEvaluation,
-      q[0].spsa.shots,
+      c.parameterShift.evaluations,
+      c.parameterShift.shotsPerEvaluation,
+      c.parameterShift.shots,
+      c.finiteDifference.evaluations,
+      c.finiteDifference.shotsPerEvaluation,
+      c.spsa.evaluations,
+      c.spsa.shotsPerEvaluation,
+      c.spsa.shots,
     ]);
-    const figPoints = (s: Series, name: string) =>
+    const figPoints = (s: z.output<typeof series>, name: string) =>
       s.measured.map((e, i) => ({ x: ds[i], y: e.mean, lo: e.mean - 1.96 * e.se, hi: e.mean + 1.96 * e.se, series: name }));
-    const figLines = (s: Series, name: string) => s.theory.map((t, i) => ({ x: ds[i], y: t, series: `${name} theory` }));
+    const figLines = (s: z.output<typeof series>, name: string) => s.theory.map((t, i) => ({ x: ds[i], y: t, series: `${name} theory` }));
     return {
-      metrics: {
-        mseExponentParameterShift: fPs.slope,
-        mseExponentParameterShiftSE: fPs.se,
-        mseExponentParameterShiftTheory: fPs.theory,
-        mseExponentFiniteDifference: fFd.slope,
-        mseExponentFiniteDifferenceSE: fFd.se,
-        mseExponentFiniteDifferenceTheory: fFd.theory,
-        mseExponentSpsa: fSp.slope,
-        mseExponentSpsaSE: fSp.se,
-        mseExponentSpsaTheory: fSp.theory,
-        spsaDirectionExponent: fDir.slope,
-        spsaDirectionExponentSE: fDir.se,
-        spsaDirectionExponentTheory: fDir.theory,
-        spsaDirectionPerComponentExponent: fDirPer.slope,
-        spsaDirectionPerComponentExponentSE: fDirPer.se,
-        spsaShotNoisePerComponentExponent: fNoisePer.slope,
-        spsaShotNoisePerComponentExponentSE: fNoisePer.se,
-        spsaShotNoisePerComponentExponentTheory: fNoisePer.theory,
-        perComponentVarianceExponentParameterShift: fPsPer.slope,
-        perComponentVarianceExponentParameterShiftSE: fPsPer.se,
-        perComponentVarianceExponentFiniteDifference: fFdPer.slope,
-        perComponentVarianceExponentFiniteDifferenceSE: fFdPer.se,
-        spsaPerComponentVarianceExponent: fSpPer.slope,
-        spsaPerComponentVarianceExponentSE: fSpPer.se,
-        spsaDirectionRatio: dirRatio.mean,
-        spsaDirectionRatioSE: dirRatio.se,
-        spsaShotNoiseRatio: noiseRatio.mean,
-        spsaShotNoiseRatioSE: noiseRatio.se,
-        gradNorm2Exponent: gFit.slope,
-        shotBudget: p.shotBudget,
-        maxParameters: last.d,
-        shotsParameterShift: last.parameterShift.shots,
-        shotsFiniteDifference: last.finiteDifference.shots,
-        shotsSpsa: last.spsa.shots,
-      },
-      verdicts,
       tables: [
         {
           name: 'mse',
@@ -309,7 +427,7 @@ export const gradientVarianceExperiment = defineExperiment({
           name: 'per-component',
           title: 'Per-component variance tr Cov ĝ / d (measured ± SE, theory)',
           columns: ['d', 'PS', 'PS SE', 'PS theory', 'FD', 'FD SE', 'FD theory', 'SPSA', 'SPSA SE', 'SPSA theory'],
-          rows: pts.map((_, i) => [
+          rows: ds.map((_, i) => [
             ds[i],
             psPer.measured[i].mean,
             psPer.measured[i].se,
@@ -351,10 +469,9 @@ export const gradientVarianceExperiment = defineExperiment({
         p.sweep === 'depth'
           ? `${molecule(p.molecule).title}; hardware-efficient layers ${p.layers.join(', ')}.`
           : `Transverse-field Ising chain (h = ${p.field}) on ${p.widths.join(', ')} qubits, ${p.widthLayers} layer(s).`,
-        `At d = ${last.d}: parameter shift spends ${last.parameterShift.shots} shots on ${last.parameterShift.evaluations} circuits, SPSA ${last.spsa.shots} on 2.`,
+        `At d = ${dLast}: parameter shift spends ${last.parameterShift.shots} shots on ${last.parameterShift.evaluations} circuits, SPSA ${last.spsa.shots} on 2.`,
         'Per-component variance here is E‖ĝ − g‖²/d (SPSA’s bias is O(c²) and included).',
       ],
     };
   },
 });
-

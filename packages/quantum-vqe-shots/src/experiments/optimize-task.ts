@@ -1,5 +1,5 @@
 /** One optimisation run of vqe.optimize (a problem, a method, a seed), as an executor task. */
-import { Stream, defineTask, type StreamState } from '@snrlab/core';
+import { defineExperimentTask, type Stream } from '@snrlab/core';
 import { hardwareEfficient } from '../ansatz.js';
 import type { Circuit } from '../circuit.js';
 import { groundEnergy } from '../exact.js';
@@ -16,6 +16,8 @@ export const OPTIMIZE_METHODS = ['parameter-shift', 'spsa'] as const;
 export type OptimizeMethod = (typeof OPTIMIZE_METHODS)[number];
 
 export interface OptimizeJob {
+  /** [problem, seed]: θ₀ comes from its 'init' child (shared by both methods, so the comparison is paired), the optimiser's shots and directions from its method child. */
+  path: [OptimizeProblemId, number];
   problem: OptimizeProblemId;
   method: OptimizeMethod;
   ghzQubits: number;
@@ -27,13 +29,12 @@ export interface OptimizeJob {
   initialSpread: number;
   grouping: Grouping;
   allocation: Allocation;
-  /** Stream for θ₀ (shared by both methods of a seed, so the comparison is paired). */
-  init: StreamState;
-  /** Stream for the optimiser's shots and directions. */
-  stream: StreamState;
 }
 
 export interface OptimizeRun {
+  problem: OptimizeProblemId;
+  method: OptimizeMethod;
+  seed: number;
   error: number;
   energy: number;
   steps: number;
@@ -64,13 +65,13 @@ function exactGround(id: OptimizeProblemId, ghzQubits: number, h: PauliSum): num
   return e;
 }
 
-export function optimizeRun(job: OptimizeJob): OptimizeRun {
+export function optimizeRun(job: OptimizeJob, root: Stream): OptimizeRun {
   const { hamiltonian, circuit } = optimizeProblem(job.problem, job.ghzQubits);
   const problem = new VQEProblem(hamiltonian, circuit, { grouping: job.grouping, allocation: job.allocation });
-  const init = Stream.restore(job.init);
+  const init = root.child('init');
   const theta0 = new Float64Array(problem.numParams);
   for (let i = 0; i < theta0.length; i++) theta0[i] = job.initialSpread * init.normal();
-  const stream = Stream.restore(job.stream);
+  const stream = root.child(job.method);
   const e0 = exactGround(job.problem, job.ghzQubits, hamiltonian);
   const common = { steps: Number.MAX_SAFE_INTEGER, totalShots: job.totalShots, stream };
   const r =
@@ -81,7 +82,7 @@ export function optimizeRun(job: OptimizeJob): OptimizeRun {
           shotBudget: problem.gradientTapes('parameter-shift') * job.shotsPerEvaluation,
           learningRate: job.learningRate,
         });
-  return { error: r.energy - e0, energy: r.energy, steps: r.steps, shotsUsed: r.shotsUsed, parameters: problem.numParams };
+  return { problem: job.problem, method: job.method, seed: job.path[1], error: r.energy - e0, energy: r.energy, steps: r.steps, shotsUsed: r.shotsUsed, parameters: problem.numParams };
 }
 
-export const optimizeTask = defineTask(import.meta.url, 'vqe.optimize/run', optimizeRun);
+export const optimizeTask = defineExperimentTask(import.meta.url, 'vqe.optimize/run', (job: OptimizeJob, { stream }) => optimizeRun(job, stream));

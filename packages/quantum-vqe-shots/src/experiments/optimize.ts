@@ -3,10 +3,10 @@
  * distribution over seeds of the final energy error, its median and the chemical-accuracy
  * success rate per method and problem.
  */
-import { ParameterError, defineExperiment, median, quantile, verdict, xyFigure, z, type ExperimentOutput, type Verdict } from '@snrlab/core';
+import { ParameterError, anyNumber, defineExperiment, median, quantile, verdict, xyFigure, z } from '@snrlab/core';
 import { ALLOCATIONS, GROUPINGS, groupTerms } from '../measurement.js';
 import { CHEMICAL_ACCURACY } from './common.js';
-import { OPTIMIZE_METHODS, OPTIMIZE_PROBLEMS, optimizeProblem, optimizeTask, type OptimizeJob, type OptimizeRun } from './optimize-task.js';
+import { OPTIMIZE_METHODS, OPTIMIZE_PROBLEMS, optimizeProblem, optimizeTask, type OptimizeJob } from './optimize-task.js';
 
 const params = z.object({
   problems: z
@@ -35,6 +35,44 @@ function successDifference(s1: number, n1: number, s2: number, n2: number): { di
   return { diff: s1 / n1 - s2 / n2, se: Math.sqrt((p1 * (1 - p1)) / (n1 + 2) + (p2 * (1 - p2)) / (n2 + 2)) };
 }
 
+const run = z.object({
+  problem: z.enum(OPTIMIZE_PROBLEMS),
+  method: z.enum(OPTIMIZE_METHODS),
+  seed: anyNumber(),
+  /** Exact energy at the final parameters minus the exact ground energy (Ha). */
+  error: anyNumber(),
+  energy: anyNumber(),
+  steps: anyNumber(),
+  shotsUsed: anyNumber(),
+  parameters: anyNumber(),
+});
+
+const measurements = z.object({
+  /** Every run, in the order problem, method, seed. */
+  runs: z.array(run),
+  /** Per problem and method, over the seeds. */
+  methods: z.array(
+    z.object({
+      problem: z.enum(OPTIMIZE_PROBLEMS),
+      method: z.enum(OPTIMIZE_METHODS),
+      parameters: anyNumber(),
+      /** Steps of the first seed (every seed takes as many at a fixed budget). */
+      steps: anyNumber(),
+      meanShotsUsed: anyNumber(),
+      medianError: anyNumber(),
+      q1: anyNumber(),
+      q3: anyNumber(),
+      successes: anyNumber(),
+      seeds: anyNumber(),
+      successRate: anyNumber(),
+    }),
+  ),
+  /** SPSA's success rate minus parameter shift's, per problem (Agresti–Caffo SE). */
+  comparisons: z.array(z.object({ problem: z.enum(OPTIMIZE_PROBLEMS), title: z.string(), successDifference: anyNumber(), successDifferenceSE: anyNumber() })),
+});
+
+export type OptimizeMeasurements = z.output<typeof measurements>;
+
 export const optimizeExperiment = defineExperiment({
   id: 'vqe.optimize',
   domain: 'vqe',
@@ -43,21 +81,23 @@ export const optimizeExperiment = defineExperiment({
   description:
     'Each run starts from the same random θ₀ for both methods and spends the same total number of shots, N per circuit evaluation: parameter shift spends 2d (or 4 per excitation gate) evaluations per step, SPSA 2 per step after a Qiskit-style calibration of its gain a (50 evaluations). The final error is the exact energy at the final parameters minus the exact ground energy. The distributions over seeds give the median error and the success rate (error < 1.6 mHa); the verdicts test whether the success rates differ.',
   params,
-  async run(p, ctx): Promise<ExperimentOutput> {
-    const problems = [...new Set(p.problems)];
-    for (const id of problems) {
+  measurements,
+  validate(p) {
+    for (const id of new Set(p.problems)) {
       const { hamiltonian } = optimizeProblem(id, p.ghzQubits);
       const G = groupTerms(hamiltonian, p.grouping).length;
       if (p.shotsPerEvaluation < G) {
         throw new ParameterError('shotsPerEvaluation', p.shotsPerEvaluation, `an integer ≥ ${G}`, `problem ${id} has ${G} measurement groups, each needing a shot`);
       }
     }
+  },
+  plan(p) {
     const jobs: OptimizeJob[] = [];
-    for (const id of problems) {
+    for (const id of new Set(p.problems)) {
       for (const method of OPTIMIZE_METHODS) {
         for (let s = 0; s < p.seeds; s++) {
-          const base = ctx.stream.child(id).child(s);
           jobs.push({
+            path: [id, s],
             problem: id,
             method,
             ghzQubits: p.ghzQubits,
@@ -69,73 +109,78 @@ export const optimizeExperiment = defineExperiment({
             initialSpread: p.initialSpread,
             grouping: p.grouping,
             allocation: p.allocation,
-            init: base.child('init').state(),
-            stream: base.child(method).state(),
           });
         }
       }
     }
-    let done = 0;
-    const runs = await ctx.executor.map(optimizeTask, jobs, {
-      signal: ctx.signal,
-      onResult: () => ctx.progress.update(++done, jobs.length, 'runs'),
-    });
-    const metrics: Record<string, number> = {};
-    const verdicts: Verdict[] = [];
-    const rows: (string | number)[][] = [];
-    const points: { x: number; y: number; series: string }[] = [];
-    let k = 0;
-    const byKey = new Map<string, OptimizeRun[]>();
-    for (const id of problems) {
+    return jobs;
+  },
+  task: optimizeTask,
+  reduce(runs, p): OptimizeMeasurements {
+    const methods: OptimizeMeasurements['methods'] = [];
+    const comparisons: OptimizeMeasurements['comparisons'] = [];
+    for (const id of new Set(p.problems)) {
+      const stats: Partial<Record<(typeof OPTIMIZE_METHODS)[number], { success: number; n: number }>> = {};
       for (const method of OPTIMIZE_METHODS) {
-        byKey.set(`${id}/${method}`, runs.slice(k, k + p.seeds));
-        k += p.seeds;
-      }
-    }
-    problems.forEach((id, pi) => {
-      const stats: Record<string, { success: number; med: number }> = {};
-      for (const method of OPTIMIZE_METHODS) {
-        const rs = byKey.get(`${id}/${method}`) as OptimizeRun[];
+        const rs = runs.filter((r) => r.problem === id && r.method === method);
+        if (rs.length === 0) continue;
         const errors = rs.map((r) => r.error);
         const success = errors.filter((e) => e < CHEMICAL_ACCURACY).length;
-        const med = median(errors);
-        stats[method] = { success, med };
-        metrics[`medianError.${id}.${method}`] = med;
-        metrics[`successRate.${id}.${method}`] = success / p.seeds;
-        metrics[`steps.${id}.${method}`] = rs[0].steps;
-        rows.push([
-          id,
+        stats[method] = { success, n: rs.length };
+        methods.push({
+          problem: id,
           method,
-          rs[0].parameters,
-          rs[0].steps,
-          rs.reduce((a, r) => a + r.shotsUsed, 0) / rs.length,
-          med,
-          quantile(errors, 0.25),
-          quantile(errors, 0.75),
-          success / p.seeds,
-        ]);
-        errors.forEach((e) => points.push({ x: pi + (method === 'spsa' ? 0.15 : -0.15), y: Math.max(e, 1e-9), series: method }));
+          parameters: rs[0].parameters,
+          steps: rs[0].steps,
+          meanShotsUsed: rs.reduce((a, r) => a + r.shotsUsed, 0) / rs.length,
+          medianError: median(errors),
+          q1: quantile(errors, 0.25),
+          q3: quantile(errors, 0.75),
+          successes: success,
+          seeds: rs.length,
+          successRate: success / rs.length,
+        });
       }
-      const diff = successDifference(stats.spsa.success, p.seeds, stats['parameter-shift'].success, p.seeds);
-      verdicts.push(
-        verdict({
-          claim: `${id}: SPSA and parameter-shift descent reach chemical accuracy equally often at ${p.totalShots} shots`,
-          theory: 0,
-          measured: diff.diff,
-          se: diff.se,
-          note: `Success rates ${(stats.spsa.success / p.seeds).toFixed(2)} (SPSA) and ${(stats['parameter-shift'].success / p.seeds).toFixed(2)} (parameter shift) over ${p.seeds} paired seeds; median errors ${stats.spsa.med.toExponential(2)} and ${stats['parameter-shift'].med.toExponential(2)} Ha. ${optimizeProblem(id, p.ghzQubits).title}. Parameter shift buys an unbiased gradient with 2d circuits per step; SPSA takes d times as many (noisier) steps for the same shots. The outcome depends on the step sizes: SPSA's a is calibrated, the descent's η = ${p.learningRate} is fixed.`,
-        }),
-      );
+      const a = stats.spsa;
+      const b = stats['parameter-shift'];
+      if (a && b) {
+        const diff = successDifference(a.success, a.n, b.success, b.n);
+        comparisons.push({ problem: id, title: optimizeProblem(id, p.ghzQubits).title, successDifference: diff.diff, successDifferenceSE: diff.se });
+      }
+    }
+    return { runs, methods, comparisons };
+  },
+  metrics(m) {
+    const metrics: Record<string, number> = {};
+    for (const s of m.methods) {
+      metrics[`medianError.${s.problem}.${s.method}`] = s.medianError;
+      metrics[`successRate.${s.problem}.${s.method}`] = s.successRate;
+      metrics[`steps.${s.problem}.${s.method}`] = s.steps;
+    }
+    return metrics;
+  },
+  judge(m, p) {
+    return m.comparisons.map((c) => {
+      const spsa = m.methods.find((s) => s.problem === c.problem && s.method === 'spsa')!;
+      const shift = m.methods.find((s) => s.problem === c.problem && s.method === 'parameter-shift')!;
+      return verdict({
+        claim: `${c.problem}: SPSA and parameter-shift descent reach chemical accuracy equally often at ${p.totalShots} shots`,
+        theory: 0,
+        measured: c.successDifference,
+        se: c.successDifferenceSE,
+        note: `Success rates ${spsa.successRate.toFixed(2)} (SPSA) and ${shift.successRate.toFixed(2)} (parameter shift) over ${p.seeds} paired seeds; median errors ${spsa.medianError.toExponential(2)} and ${shift.medianError.toExponential(2)} Ha. ${c.title}. Parameter shift buys an unbiased gradient with 2d circuits per step; SPSA takes d times as many (noisier) steps for the same shots. The outcome depends on the step sizes: SPSA's a is calibrated, the descent's η = ${p.learningRate} is fixed.`,
+      });
     });
+  },
+  present(m, p) {
+    const problems = [...new Set(p.problems)];
     return {
-      metrics,
-      verdicts,
       tables: [
         {
           name: 'runs',
           title: `Final energy error over ${p.seeds} seeds at ${p.totalShots} shots (N = ${p.shotsPerEvaluation} per evaluation)`,
           columns: ['problem', 'method', 'd', 'steps', 'mean shots used', 'median error (Ha)', 'Q1', 'Q3', 'success rate (< 1.6 mHa)'],
-          rows,
+          rows: m.methods.map((s) => [s.problem, s.method, s.parameters, s.steps, s.meanShotsUsed, s.medianError, s.q1, s.q3, s.successRate]),
         },
       ],
       figures: [
@@ -144,7 +189,7 @@ export const optimizeExperiment = defineExperiment({
           title: `Final energy errors (problems: ${problems.join(', ')})`,
           x: { title: `problem index (${problems.map((id, i) => `${i} = ${id}`).join(', ')})` },
           y: { title: 'E(θ_final) − E₀ (Ha)', log: true },
-          points,
+          points: m.runs.map((r) => ({ x: problems.indexOf(r.problem) + (r.method === 'spsa' ? 0.15 : -0.15), y: Math.max(r.error, 1e-9), series: r.method })),
           lines: [
             { x: -0.5, y: CHEMICAL_ACCURACY, series: 'chemical accuracy' },
             { x: problems.length - 0.5, y: CHEMICAL_ACCURACY, series: 'chemical accuracy' },

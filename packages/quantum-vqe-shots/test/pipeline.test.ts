@@ -1,0 +1,15 @@
+// Every VQE experiment at reduced sizes: golden bytes, 1 and 2 workers, abort (tools/testing/pipeline.ts).
+import { pipelineSuite } from '../../../tools/testing/pipeline.js';
+import { experiments } from '../src/experiments/index.js';
+
+pipelineSuite({
+  testFile: import.meta.url,
+  experiments,
+  reduced: {
+    'vqe.energy': { steps: 60 },
+    'vqe.shot-noise': { shots: [16, 64, 256], replicates: 300 },
+    'vqe.gradient-variance': { layers: [0, 1, 2], thetaPoints: 2, replicates: 60, shiftReplicates: 20 },
+    'vqe.optimize': { problems: ['h2-4q', 'h2-2q', 'ghz'], seeds: 2, totalShots: 10_000, shotsPerEvaluation: 50 },
+    'vqe.optimal-angle': { realizations: 100, gridPoints: 21 },
+  },
+});
