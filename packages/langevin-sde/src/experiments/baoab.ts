@@ -3,13 +3,13 @@
  * exactly at every stable step, Var(q) = T/ω², while its momenta carry the step bias
  * Var(p) = T(1 − h²ω²/4) (Leimkuhler & Matthews 2013).
  */
-import { defineExperiment, defineTask, Moments, ParameterError, Stream, xyFigure, z, type MomentsJSON, type StreamState } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, ParameterError, xyFigure, z } from '@snrlab/core';
 import { linearStepMap, stationaryLaw } from '../discrete.js';
 import { harmonic } from '../potentials.js';
 import { langevinProblem } from '../problem.js';
 import type { InitialDistribution } from '../reference.js';
 import { solve } from '../solve.js';
-import { baoab, eulerMaruyama } from '../solvers.js';
+import { baoab, eulerMaruyama as eulerMaruyamaSolver } from '../solvers.js';
 import { fmt, simultaneousVerdicts } from './common.js';
 
 const params = z.object({
@@ -39,16 +39,61 @@ export function baoabProblem(p: BaoabParams, h: number) {
   return langevinProblem({ potential: harmonic({ stiffness: p.omega * p.omega }), temperature: p.temperature, friction: p.friction, mass: 1, x0, tspan: [0, steps * h] });
 }
 
-interface Job {
-  params: BaoabParams;
-  h: number;
-  stream: StreamState;
+/** The step sizes: dt first, then the sweep's hω values that differ from it. */
+function stepSizes(p: BaoabParams): number[] {
+  return [p.dt, ...p.sweep.map((m) => m / p.omega).filter((h) => Math.abs(h - p.dt) > 1e-12)];
 }
 
-export const baoabTask = defineTask(import.meta.url, 'langevin.baoab/step', (job: Job): { q: MomentsJSON; p: MomentsJSON } => {
-  const sol = solve(baoabProblem(job.params, job.h), baoab, { dt: job.h, ensemble: job.params.replicas, stream: Stream.restore(job.stream), keepFinal: false, observables: { q: (x, o) => x[o], p: (x, o) => x[o + 1] } });
-  return { q: sol.observables.q[0].toJSON(), p: sol.observables.p[0].toJSON() };
+/** The chain's exact stationary Var(q) and Var(p) at step h (probing the stepper). */
+function chainLaw(p: BaoabParams, h: number): { varQ: number; varP: number } {
+  const st = stationaryLaw(linearStepMap(baoabProblem(p, h), baoab, h));
+  return { varQ: st.covariance[0], varP: st.covariance[3] };
+}
+
+/** Step size `index` of `stepSizes` (stream h/index). */
+interface Job {
+  path: ['h', number];
+  params: BaoabParams;
+  index: number;
+  h: number;
+}
+
+const stepResult = z.object({
+  index: z.number(),
+  h: z.number(),
+  varQ: anyNumber(),
+  varQSE: anyNumber(),
+  varP: anyNumber(),
+  varPSE: anyNumber(),
+  /** Stationary variances of the chain itself. */
+  chainVarQ: anyNumber(),
+  chainVarP: anyNumber(),
 });
+
+type StepResult = z.output<typeof stepResult>;
+
+export const baoabTask = defineExperimentTask(import.meta.url, 'langevin.baoab/step', (job: Job, { stream }): StepResult => {
+  const sol = solve(baoabProblem(job.params, job.h), baoab, { dt: job.h, ensemble: job.params.replicas, stream, keepFinal: false, observables: { q: (x, o) => x[o], p: (x, o) => x[o + 1] } });
+  const q = sol.observables.q[0];
+  const pm = sol.observables.p[0];
+  const chain = chainLaw(job.params, job.h);
+  return { index: job.index, h: job.h, varQ: q.variance, varQSE: q.varianceSE, varP: pm.variance, varPSE: pm.varianceSE, chainVarQ: chain.varQ, chainVarP: chain.varP };
+});
+
+const measurements = z.object({
+  varQ: anyNumber(),
+  varQSE: anyNumber(),
+  varQTheory: anyNumber(),
+  varP: anyNumber(),
+  varPSE: anyNumber(),
+  varPTheory: anyNumber(),
+  /** Per step size, dt first. */
+  steps: z.array(stepResult),
+  /** Euler–Maruyama's exact stationary variances at dt, or null when its chain is not contracting. */
+  eulerMaruyama: z.object({ varQ: anyNumber(), varP: anyNumber() }).nullable(),
+});
+
+export type BaoabMeasurements = z.output<typeof measurements>;
 
 export const baoabExperiment = defineExperiment({
   id: 'langevin.baoab',
@@ -58,53 +103,51 @@ export const baoabExperiment = defineExperiment({
   description:
     'BAOAB splits underdamped Langevin dynamics into half kicks (B), half drifts (A) and an exact Ornstein–Uhlenbeck step of the momenta (O), in the order B-A-O-A-B. For U = ω²q²/2 its stationary law is Gaussian with Var(q) = T/ω² — the exact Boltzmann value, independent of h — and Var(p) = T(1 − h²ω²/4) at the end of a step (Leimkuhler & Matthews, Appl. Math. Res. Express 2013). Replicas start in the continuum law and run for `time`/γ; their final states are the sample. The same formulas follow from the chain\'s one-step map (reported as theory), computed by probing the stepper.',
   params,
-  async run(p, ctx) {
+  measurements,
+  validate(p) {
     if (!(p.dt * p.omega < 2)) throw new ParameterError('dt', p.dt, `a step with hω < 2 (ω = ${p.omega}): BAOAB is unstable beyond`);
-    const hs = [p.dt, ...p.sweep.map((m) => m / p.omega).filter((h) => Math.abs(h - p.dt) > 1e-12)];
-    const jobs: Job[] = hs.map((h, i) => ({ params: p, h, stream: ctx.stream.child('h').child(i).state() }));
-    // theory from the chain itself (also refuses an unstable step before any work)
-    const theory = hs.map((h) => {
-      const st = stationaryLaw(linearStepMap(baoabProblem(p, h), baoab, h));
-      return { varQ: st.covariance[0], varP: st.covariance[3] };
-    });
-    let done = 0;
-    const res = await ctx.executor.map(baoabTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'step sizes') });
+    // the chain's law also refuses an unstable step, before any work
+    for (const h of stepSizes(p)) chainLaw(p, h);
+  },
+  plan: (p) => stepSizes(p).map((h, i): Job => ({ path: ['h', i], params: p, index: i, h })),
+  task: baoabTask,
+  reduce(steps, p) {
     const T = p.temperature;
     const w2 = p.omega * p.omega;
-    const inputs = [];
-    const rows: (number | string)[][] = [];
-    for (let i = 0; i < hs.length; i++) {
-      const h = hs[i];
-      const q = Moments.fromJSON(res[i].q);
-      const pm = Moments.fromJSON(res[i].p);
-      const vq = T / w2;
-      const vp = T * (1 - (h * h * w2) / 4);
-      inputs.push(
-        { claim: `Var(q) = T/ω² = ${fmt(vq)} at hω = ${fmt(h * p.omega, 3)}`, theory: vq, measured: q.variance, se: q.varianceSE, note: `Chain's stationary Var(q): ${fmt(theory[i].varQ, 8)}.` },
-        { claim: `Var(p) = T(1 − h²ω²/4) = ${fmt(vp)} at hω = ${fmt(h * p.omega, 3)}`, theory: vp, measured: pm.variance, se: pm.varianceSE, note: `Chain's stationary Var(p): ${fmt(theory[i].varP, 8)}.` },
-      );
-      rows.push([h, h * p.omega, q.variance, q.varianceSE, vq, pm.variance, pm.varianceSE, vp]);
-    }
     // Euler–Maruyama on the same oscillator and step, for contrast
-    let emNote: string;
+    let eulerMaruyama: { varQ: number; varP: number } | null;
     try {
-      const em = stationaryLaw(linearStepMap(baoabProblem(p, p.dt), eulerMaruyama, p.dt));
-      emNote = `Euler–Maruyama at the same step samples Var(q) = ${fmt(em.covariance[0], 4)} and Var(p) = ${fmt(em.covariance[3], 4)} (exact chain law) instead of ${fmt(T / w2, 4)} and ${fmt(T, 4)}.`;
+      const em = stationaryLaw(linearStepMap(baoabProblem(p, p.dt), eulerMaruyamaSolver, p.dt));
+      eulerMaruyama = { varQ: em.covariance[0], varP: em.covariance[3] };
     } catch {
-      emNote = `Euler–Maruyama at the same step (hω = ${fmt(p.dt * p.omega, 3)}) has no stationary law: its chain is not contracting.`;
+      eulerMaruyama = null;
     }
-    const q0 = Moments.fromJSON(res[0].q);
-    const p0 = Moments.fromJSON(res[0].p);
+    const s0 = steps[0];
+    return { varQ: s0.varQ, varQSE: s0.varQSE, varQTheory: T / w2, varP: s0.varP, varPSE: s0.varPSE, varPTheory: T * (1 - (p.dt * p.dt * w2) / 4), steps, eulerMaruyama };
+  },
+  metrics: (m) => ({ varQ: m.varQ, varQSE: m.varQSE, varQTheory: m.varQTheory, varP: m.varP, varPSE: m.varPSE, varPTheory: m.varPTheory }),
+  judge(m, p) {
+    const T = p.temperature;
+    const w2 = p.omega * p.omega;
+    return simultaneousVerdicts(
+      m.steps.flatMap((s) => {
+        const vq = T / w2;
+        const vp = T * (1 - (s.h * s.h * w2) / 4);
+        return [
+          { claim: `Var(q) = T/ω² = ${fmt(vq)} at hω = ${fmt(s.h * p.omega, 3)}`, theory: vq, measured: s.varQ, se: s.varQSE, note: `Chain's stationary Var(q): ${fmt(s.chainVarQ, 8)}.` },
+          { claim: `Var(p) = T(1 − h²ω²/4) = ${fmt(vp)} at hω = ${fmt(s.h * p.omega, 3)}`, theory: vp, measured: s.varP, se: s.varPSE, note: `Chain's stationary Var(p): ${fmt(s.chainVarP, 8)}.` },
+        ];
+      }),
+    );
+  },
+  present(m, p) {
+    const T = p.temperature;
+    const w2 = p.omega * p.omega;
+    const rows = m.steps.map((s) => [s.h, s.h * p.omega, s.varQ, s.varQSE, T / w2, s.varP, s.varPSE, T * (1 - (s.h * s.h * w2) / 4)]);
+    const emNote = m.eulerMaruyama
+      ? `Euler–Maruyama at the same step samples Var(q) = ${fmt(m.eulerMaruyama.varQ, 4)} and Var(p) = ${fmt(m.eulerMaruyama.varP, 4)} (exact chain law) instead of ${fmt(T / w2, 4)} and ${fmt(T, 4)}.`
+      : `Euler–Maruyama at the same step (hω = ${fmt(p.dt * p.omega, 3)}) has no stationary law: its chain is not contracting.`;
     return {
-      metrics: {
-        varQ: q0.variance,
-        varQSE: q0.varianceSE,
-        varQTheory: T / w2,
-        varP: p0.variance,
-        varPSE: p0.varianceSE,
-        varPTheory: T * (1 - (p.dt * p.dt * w2) / 4),
-      },
-      verdicts: simultaneousVerdicts(inputs),
       tables: [{ name: 'variances', title: `BAOAB stationary variances (${p.replicas} replicas per step)`, columns: ['h', 'hω', 'Var(q)', 'SE', 'T/ω²', 'Var(p)', 'SE', 'T(1 − h²ω²/4)'], rows }],
       figures: [
         xyFigure({
@@ -113,8 +156,8 @@ export const baoabExperiment = defineExperiment({
           x: { title: 'hω' },
           y: { title: 'variance' },
           points: [
-            ...rows.map((r) => ({ x: r[1] as number, y: r[2] as number, lo: (r[2] as number) - 1.96 * (r[3] as number), hi: (r[2] as number) + 1.96 * (r[3] as number), series: 'Var(q)' })),
-            ...rows.map((r) => ({ x: r[1] as number, y: r[5] as number, lo: (r[5] as number) - 1.96 * (r[6] as number), hi: (r[5] as number) + 1.96 * (r[6] as number), series: 'Var(p)' })),
+            ...rows.map((r) => ({ x: r[1], y: r[2], lo: r[2] - 1.96 * r[3], hi: r[2] + 1.96 * r[3], series: 'Var(q)' })),
+            ...rows.map((r) => ({ x: r[1], y: r[5], lo: r[5] - 1.96 * r[6], hi: r[5] + 1.96 * r[6], series: 'Var(p)' })),
           ],
           lines: Array.from({ length: 41 }, (_, i) => (i / 40) * 1.95).flatMap((hw) => [
             { x: hw, y: T / w2, series: 'T/ω²' },

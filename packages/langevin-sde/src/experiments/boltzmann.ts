@@ -2,7 +2,7 @@
  * langevin.boltzmann: Langevin dynamics samples the Boltzmann density exp(−U/T)/Z, up to a
  * discrete-step bias that the theory includes where it is known exactly (harmonic potentials).
  */
-import { defineExperiment, defineTask, Histogram, ksTest, Stream, xyFigure, z, type StreamState } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, Histogram, ksTest, ksVerdict, simultaneousVerdicts, xyFigure, z } from '@snrlab/core';
 import { checkStationary, gaussianLaw, type Law1D } from '../checks.js';
 import { linearStepMap, stationaryLaw } from '../discrete.js';
 import { doubleWell, harmonic, type Potential } from '../potentials.js';
@@ -10,7 +10,7 @@ import { langevinProblem, type SdeProblem } from '../problem.js';
 import { boltzmann, type BoltzmannDistribution, type InitialDistribution } from '../reference.js';
 import { solve } from '../solve.js';
 import { getSolver } from '../solvers.js';
-import { backendName, fmt, replicaJobs, taskBackend } from './common.js';
+import { fmt, replicaJobs, taskBackend } from './common.js';
 
 const params = z.object({
   potential: z.enum(['harmonic', 'double-well']).default('harmonic').describe('U = k x²/2, or the double well x⁴/4 − x²/2 − tilt·x'),
@@ -51,30 +51,59 @@ export function boltzmannProblem(p: BoltzmannParams, law: BoltzmannDistribution)
   return langevinProblem({ potential, temperature: p.temperature, friction: p.friction, x0: law.sampler(), tspan });
 }
 
+/** A chunk of replicas: blocks of the one stream `replicas`, from `firstBlock` on. */
 interface Job {
+  path: ['replicas'];
   params: BoltzmannParams;
   firstBlock: number;
   replicas: number;
-  stream: StreamState;
-  backend: string;
 }
 
-export const boltzmannTask = defineTask(import.meta.url, 'langevin.boltzmann/replicas', async (job: Job): Promise<Float64Array> => {
+/** Final positions of the chunk's replicas, in replica order. */
+interface JobResult {
+  firstBlock: number;
+  q: number[];
+}
+
+export const boltzmannTask = defineExperimentTask(import.meta.url, 'langevin.boltzmann/replicas', async (job: Job, { stream, backend: name, usedBackend }): Promise<JobResult> => {
   const p = job.params;
   const law = boltzmann(boltzmannPotential(p), p.temperature);
+  const backend = await taskBackend(name);
   const sol = solve(boltzmannProblem(p, law), getSolver(p.solver), {
     dt: p.dt,
     ensemble: job.replicas,
-    stream: Stream.restore(job.stream),
-    backend: await taskBackend(job.backend),
+    stream,
+    backend,
     blockSize: BLOCK,
     firstBlock: job.firstBlock,
   });
+  if (backend && sol.fused) usedBackend(backend.name);
   const d = sol.dim;
-  const q = new Float64Array(job.replicas);
+  const q = new Array<number>(job.replicas);
   for (let i = 0; i < q.length; i++) q[i] = sol.final![i * d];
-  return q;
+  return { firstBlock: job.firstBlock, q };
 });
+
+const ks = z.object({ statistic: anyNumber(), pValue: anyNumber(), n: z.number() });
+
+const measurements = z.object({
+  /** True when the theory is the discrete chain's exact stationary law (harmonic potential), else the continuum density. */
+  discrete: z.boolean(),
+  varianceMeasured: anyNumber(),
+  varianceSE: anyNumber(),
+  meanMeasured: anyNumber(),
+  meanSE: anyNumber(),
+  varianceTheory: anyNumber(),
+  meanTheory: anyNumber(),
+  varianceContinuum: anyNumber(),
+  /** KS test against the theory, and against the continuum law exp(−U/T)/Z. */
+  ks,
+  ksContinuum: ks,
+  /** Histogram of the positions (80 bins on the law's range) and the continuum density at its centres. */
+  histogram: z.object({ x: z.array(anyNumber()), density: z.array(anyNumber()), continuum: z.array(anyNumber()) }),
+});
+
+export type BoltzmannMeasurements = z.output<typeof measurements>;
 
 export const boltzmannExperiment = defineExperiment({
   id: 'langevin.boltzmann',
@@ -84,67 +113,80 @@ export const boltzmannExperiment = defineExperiment({
   description:
     'Replicas start in the continuum Boltzmann law and run for the given time; their final positions are tested against the theory. For the harmonic potential the theory is the exact stationary law of the discretised chain (Gaussian; computed from the solver\'s one-step map), which for Euler–Maruyama at T = 1, k = 1 has variance 1/(1 − h/2). The continuum law exp(−U/T)/Z is reported beside it (ksPValueContinuum, varianceContinuum) to show that the step-size bias is real and resolved. For the double well the theory is the continuum density, normalised by quadrature; its step-size bias is O(h), so small steps are needed there. Overdamped dynamics: dx = −U′(x)/γ dt + √(2T/γ) dW; BAOAB: underdamped with mass 1.',
   params,
-  async run(p, ctx) {
-    const solver = getSolver(p.solver);
+  measurements,
+  validate(p) {
+    getSolver(p.solver).check(boltzmannProblem(p, boltzmann(boltzmannPotential(p), p.temperature)));
+  },
+  plan: (p) => replicaJobs(p.replicas, CHUNK, BLOCK).map((j): Job => ({ path: ['replicas'], params: p, ...j })),
+  task: boltzmannTask,
+  reduce(res, p) {
     const law = boltzmann(boltzmannPotential(p), p.temperature);
-    const problem = boltzmannProblem(p, law);
-    solver.check(problem);
     // theory: the discrete chain's exact law where the step is affine, else the continuum density
     let theory: Law1D = law;
     const discrete = p.potential === 'harmonic';
     if (discrete) {
-      const st = stationaryLaw(linearStepMap(problem, solver, p.dt));
+      const st = stationaryLaw(linearStepMap(boltzmannProblem(p, law), getSolver(p.solver), p.dt));
       theory = gaussianLaw(st.mean[0], st.covariance[0]);
     }
-    const theoryMean = theory.mean ?? law.mean;
-    const theoryVar = theory.variance;
-    const jobs: Job[] = replicaJobs(p.replicas, CHUNK, BLOCK).map((j) => ({ params: p, ...j, stream: ctx.stream.child('replicas').state(), backend: backendName(ctx) }));
-    let done = 0;
-    const res = await ctx.executor.map(boltzmannTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'replica chunks') });
-    const q = new Float64Array(p.replicas);
+    const q = new Float64Array(res.reduce((n, r) => n + r.q.length, 0));
     let off = 0;
     for (const r of res) {
-      q.set(r, off);
-      off += r.length;
+      q.set(r.q, off);
+      off += r.q.length;
     }
-    const check = checkStationary(q, theory, { label: discrete ? "the discrete chain's stationary law" : 'exp(−U/T)/Z' });
-    const ks = check.ks;
+    const check = checkStationary(q, theory);
     const ksCont = ksTest(q, law.cdf);
-    const m = { variance: check.variance, varianceSE: check.varianceSE, mean: check.mean, sem: check.meanSE };
-    const [varianceVerdict, ksV] = check.verdicts;
-    varianceVerdict.note = discrete
-      ? `Continuum value T/k = ${fmt(law.variance, 6)}; the step bias is ${fmt(theoryVar - law.variance, 3)} (the measurement is ${fmt((m.variance - law.variance) / m.varianceSE, 3)} SE from the continuum). ${varianceVerdict.note}`
-      : `Continuum value from quadrature; the chain's own O(h) bias is not included. ${varianceVerdict.note}`;
-    const lo = law.lo;
-    const hi = law.hi;
-    const hist = new Histogram(lo, hi, 80).pushAll(q);
-    const dens = hist.density();
-    const centers = hist.centers();
-    const sdTheory = Math.sqrt(theoryVar);
+    const hist = new Histogram(law.lo, law.hi, 80).pushAll(q);
+    const centers = Array.from(hist.centers());
     return {
-      metrics: {
-        ksStatistic: ks.statistic,
-        ksPValue: ks.pValue,
-        varianceMeasured: m.variance,
-        varianceSE: m.varianceSE,
-        varianceTheory: theoryVar,
-        varianceContinuum: law.variance,
-        meanMeasured: m.mean,
-        meanSE: m.sem,
-        meanTheory: theoryMean,
-        ksStatisticContinuum: ksCont.statistic,
-        ksPValueContinuum: ksCont.pValue,
-      },
-      verdicts: [varianceVerdict, ksV],
+      discrete,
+      varianceMeasured: check.variance,
+      varianceSE: check.varianceSE,
+      meanMeasured: check.mean,
+      meanSE: check.meanSE,
+      varianceTheory: theory.variance,
+      meanTheory: theory.mean ?? law.mean,
+      varianceContinuum: law.variance,
+      ks: { statistic: check.ks.statistic, pValue: check.ks.pValue, n: check.ks.n },
+      ksContinuum: { statistic: ksCont.statistic, pValue: ksCont.pValue, n: ksCont.n },
+      histogram: { x: centers, density: Array.from(hist.density()), continuum: centers.map((x) => law.pdf(x)) },
+    };
+  },
+  metrics: (m) => ({
+    ksStatistic: m.ks.statistic,
+    ksPValue: m.ks.pValue,
+    varianceMeasured: m.varianceMeasured,
+    varianceSE: m.varianceSE,
+    varianceTheory: m.varianceTheory,
+    varianceContinuum: m.varianceContinuum,
+    meanMeasured: m.meanMeasured,
+    meanSE: m.meanSE,
+    meanTheory: m.meanTheory,
+    ksStatisticContinuum: m.ksContinuum.statistic,
+    ksPValueContinuum: m.ksContinuum.pValue,
+  }),
+  judge(m) {
+    // as checkStationary: simultaneous over the variance and the KS check
+    const label = m.discrete ? "the discrete chain's stationary law" : 'exp(−U/T)/Z';
+    const [v] = simultaneousVerdicts([{ claim: `Var(x) is the variance of ${label} (${m.varianceTheory.toPrecision(6)})`, theory: m.varianceTheory, measured: m.varianceMeasured, se: m.varianceSE }], 2);
+    v.note = m.discrete
+      ? `Continuum value T/k = ${fmt(m.varianceContinuum, 6)}; the step bias is ${fmt(m.varianceTheory - m.varianceContinuum, 3)} (the measurement is ${fmt((m.varianceMeasured - m.varianceContinuum) / m.varianceSE, 3)} SE from the continuum). ${v.note}`
+      : `Continuum value from quadrature; the chain's own O(h) bias is not included. ${v.note}`;
+    return [v, ksVerdict(m.ks, `The sample follows ${label} (KS distance 0)`, 2)];
+  },
+  present(m, p) {
+    const sdTheory = Math.sqrt(m.varianceTheory);
+    const centers = m.histogram.x;
+    return {
       tables: [
         {
           name: 'laws',
           title: `${p.solver}, h = ${p.dt}, T = ${p.temperature}, ${p.replicas} replicas`,
           columns: ['law', 'variance', 'KS distance', 'KS p-value'],
           rows: [
-            ['measured', m.variance, NaN, NaN],
-            [discrete ? 'discrete chain (theory)' : 'continuum (theory)', theoryVar, ks.statistic, ks.pValue],
-            ['continuum exp(−U/T)/Z', law.variance, ksCont.statistic, ksCont.pValue],
+            ['measured', m.varianceMeasured, NaN, NaN],
+            [m.discrete ? 'discrete chain (theory)' : 'continuum (theory)', m.varianceTheory, m.ks.statistic, m.ks.pValue],
+            ['continuum exp(−U/T)/Z', m.varianceContinuum, m.ksContinuum.statistic, m.ksContinuum.pValue],
           ].map((r) => r.map((v) => (typeof v === 'number' && Number.isNaN(v) ? '' : v))),
         },
       ],
@@ -154,16 +196,16 @@ export const boltzmannExperiment = defineExperiment({
           title: 'Histogram of positions against the theory densities',
           x: { title: 'x' },
           y: { title: 'density' },
-          points: Array.from(centers, (x, i) => ({ x, y: dens[i], series: 'measured' })),
+          points: centers.map((x, i) => ({ x, y: m.histogram.density[i], series: 'measured' })),
           lines: [
-            ...Array.from(centers, (x) => ({ x, y: law.pdf(x), series: 'exp(−U/T)/Z' })),
-            ...(discrete ? Array.from(centers, (x) => ({ x, y: Math.exp(-0.5 * ((x - theoryMean) / sdTheory) ** 2) / (sdTheory * Math.sqrt(2 * Math.PI)), series: 'discrete chain' })) : []),
+            ...centers.map((x, i) => ({ x, y: m.histogram.continuum[i], series: 'exp(−U/T)/Z' })),
+            ...(m.discrete ? centers.map((x) => ({ x, y: Math.exp(-0.5 * ((x - m.meanTheory) / sdTheory) ** 2) / (sdTheory * Math.sqrt(2 * Math.PI)), series: 'discrete chain' })) : []),
           ],
         }),
       ],
       notes: [
-        discrete
-          ? `Against the continuum law the KS p-value is ${fmt(ksCont.pValue, 3)}: at h = ${p.dt} the chain samples a slightly different distribution, which the discrete theory predicts.`
+        m.discrete
+          ? `Against the continuum law the KS p-value is ${fmt(m.ksContinuum.pValue, 3)}: at h = ${p.dt} the chain samples a slightly different distribution, which the discrete theory predicts.`
           : `The continuum density is the theory; Euler–Maruyama's O(h) bias shows up as a small KS distance at large samples.`,
       ],
     };

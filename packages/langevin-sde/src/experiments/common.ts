@@ -1,6 +1,7 @@
 /** Helpers shared by this package's experiments. */
-import { ParameterError } from '@snrlab/core';
-import { backendOf, getBackend, type Backend } from '@snrlab/tensor';
+import { Moments, ParameterError, type MomentsJSON } from '@snrlab/core';
+import { getBackend, type Backend } from '@snrlab/tensor';
+import type { FirstPassageResult } from '../first-passage.js';
 
 export { simultaneousVerdicts, ksVerdict, jackknifeSE } from '@snrlab/core';
 
@@ -14,13 +15,54 @@ export function replicaJobs(N: number, chunk: number, blockSize: number): { firs
 
 export const fmt = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : v);
 
-
-/** The name of the run's backend, to send to tasks (backends cannot cross threads). */
-export function backendName(ctx: { backend?: { name: string } | undefined }): string {
-  return backendOf(ctx).name;
-}
-
 /** The backend a task should use: undefined for the default 'js', else the named one. */
 export async function taskBackend(name: string | undefined): Promise<Backend | undefined> {
   return !name || name === 'js' ? undefined : getBackend(name);
+}
+
+/** A first-passage result as a plain, mergeable partial (moments only; no per-replica times). */
+export interface FirstPassagePartial {
+  replicas: number;
+  bridge: boolean;
+  corrected: MomentsJSON | null;
+  uncorrected: MomentsJSON;
+}
+
+export function firstPassagePartial(r: FirstPassageResult): FirstPassagePartial {
+  return { replicas: r.replicas, bridge: r.bridge, corrected: r.corrected ? r.corrected.toJSON() : null, uncorrected: r.uncorrected.toJSON() };
+}
+
+/** Summary of merged parts, as `mergeFirstPassage` computes it (same merge order, same bytes). */
+export interface FirstPassageSummary {
+  replicas: number;
+  exited: number;
+  censored: number;
+  mean: number;
+  se: number;
+  bridge: boolean;
+  uncorrectedMean: number;
+  uncorrectedSE: number;
+}
+
+export function mergeFirstPassagePartials(parts: readonly FirstPassagePartial[]): FirstPassageSummary {
+  const bridge = parts.length > 0 && parts[0].bridge;
+  const uncorrected = new Moments();
+  const corrected = bridge ? new Moments() : null;
+  let replicas = 0;
+  for (const p of parts) {
+    uncorrected.merge(p.uncorrected);
+    if (corrected && p.corrected) corrected.merge(p.corrected);
+    replicas += p.replicas;
+  }
+  const primary = corrected ?? uncorrected;
+  return {
+    replicas,
+    exited: primary.n,
+    censored: replicas - primary.n,
+    mean: primary.n > 0 ? primary.mean : NaN,
+    se: primary.n > 1 ? primary.sem : NaN,
+    bridge,
+    uncorrectedMean: uncorrected.mean,
+    uncorrectedSE: uncorrected.sem,
+  };
 }

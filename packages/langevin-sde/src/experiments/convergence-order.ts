@@ -2,7 +2,7 @@
  * langevin.convergence-order: strong and weak orders fitted as log–log slopes on nested step
  * sizes, every level driven by the same Brownian path.
  */
-import { defineExperiment, defineTask, linearFit, Moments, ParameterError, Stream, verdict, xyFigure, z, type MomentsJSON, type StreamState } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, linearFit, Moments, ParameterError, verdict, xyFigure, z, type MomentsJSON } from '@snrlab/core';
 import { BrownianPath, type BrownianMethod } from '../brownian.js';
 import { sdeProblem, type SdeProblem } from '../problem.js';
 import { solve } from '../solve.js';
@@ -54,27 +54,29 @@ export function convergenceProblem(p: Pick<ConvergenceParams, 'solver' | 'proble
 /** Extra levels of refinement for the reference solution when there is no exact one. */
 const REFERENCE_REFINEMENT = 4;
 
+/** Every batch draws its replicas from the one stream `paths`, as block `batch` of it. */
 interface Job {
+  path: ['paths'];
   params: ConvergenceParams;
   replicas: number;
   batch: number;
-  stream: StreamState;
 }
 
 interface JobResult {
+  batch: number;
   /** Per level (coarse to fine): |error| and signed error moments. */
   strong: MomentsJSON[];
   weak: MomentsJSON[];
 }
 
-export const convergenceBatchTask = defineTask(import.meta.url, 'langevin.convergence-order/batch', (job: Job): JobResult => {
+export const convergenceBatchTask = defineExperimentTask(import.meta.url, 'langevin.convergence-order/batch', (job: Job, { stream }): JobResult => {
   const p = job.params;
   const solver = getSolver(p.solver);
   const { problem, exact } = convergenceProblem(p);
   const finest = p.finestLevel + (exact ? 0 : REFERENCE_REFINEMENT);
   const steps = 2 ** finest;
   const path = new BrownianPath({
-    stream: Stream.restore(job.stream),
+    stream,
     replicas: job.replicas,
     dim: 1,
     dt: 1 / steps,
@@ -105,7 +107,7 @@ export const convergenceBatchTask = defineTask(import.meta.url, 'langevin.conver
     strong.push(s.toJSON());
     weak.push(w.toJSON());
   }
-  return { strong, weak };
+  return { batch: job.batch, strong, weak };
 });
 
 /** Slope of log |error| on log h, pooled over batches, with its jackknife SE over batches. */
@@ -124,6 +126,22 @@ function fitOrder(hs: number[], perBatch: MomentsJSON[][], abs: boolean): { slop
   return { slope: slopeOf(all), se: jackknifeSE(loo), errors: all };
 }
 
+const level = z.object({ h: z.number(), strong: anyNumber(), strongSE: anyNumber(), weak: anyNumber(), weakSE: anyNumber() });
+
+const measurements = z.object({
+  problem: z.enum(['gbm', 'double-well']),
+  strongOrder: anyNumber(),
+  strongOrderSE: anyNumber(),
+  weakOrder: anyNumber(),
+  weakOrderSE: anyNumber(),
+  declaredStrongOrder: z.number(),
+  declaredWeakOrder: z.number(),
+  /** Pooled errors per step size, coarse to fine: mean |X_h − X| and mean X_h − X with their SEs. */
+  levels: z.array(level),
+});
+
+export type ConvergenceMeasurements = z.output<typeof measurements>;
+
 export const convergenceOrderExperiment = defineExperiment({
   id: 'langevin.convergence-order',
   domain: 'langevin',
@@ -132,81 +150,92 @@ export const convergenceOrderExperiment = defineExperiment({
   description:
     'Every replica is one Brownian path on [0, 1], replayed at nested steps h = 2^−l (by a Brownian bridge or by summing the finest increments), so that the errors at different h differ only by discretisation. The strong error is the mean of |X_h(1) − X(1)|, the weak error the mean of X_h(1) − X(1) (an unbiased estimate of E X_h(1) − E X(1) whose variance is that of the strong error, far below that of X). X(1) is exact for the geometric Brownian motion (u = u0·exp(0.63155t + 0.87W)) and a solution 16× finer on the same path for the double well. Orders are least-squares slopes of log error on log h; their standard errors are jackknifed over batches of replicas, since the levels share paths and are correlated. Euler–Maruyama has strong order 1 for additive noise.',
   params,
-  async run(p, ctx) {
-    const solver = getSolver(p.solver);
-    const { problem, name } = convergenceProblem(p);
-    solver.check(problem);
+  measurements,
+  validate(p) {
+    getSolver(p.solver).check(convergenceProblem(p).problem);
     if (p.levels > p.finestLevel) throw new ParameterError('levels', p.levels, `an integer in [3, finestLevel = ${p.finestLevel}]`);
     if (p.replicas < 2 * p.batches) throw new ParameterError('replicas', p.replicas, `at least 2 × batches = ${2 * p.batches}`);
+  },
+  plan(p) {
     const base = Math.floor(p.replicas / p.batches);
-    const jobs: Job[] = Array.from({ length: p.batches }, (_, j) => ({
-      params: p,
-      replicas: j < p.batches - 1 ? base : p.replicas - base * (p.batches - 1),
-      batch: j,
-      stream: ctx.stream.child('paths').state(),
-    }));
-    let done = 0;
-    const res = await ctx.executor.map(convergenceBatchTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'batches') });
+    return Array.from({ length: p.batches }, (_, j): Job => ({ path: ['paths'], params: p, replicas: j < p.batches - 1 ? base : p.replicas - base * (p.batches - 1), batch: j }));
+  },
+  task: convergenceBatchTask,
+  reduce(res, p) {
+    const solver = getSolver(p.solver);
+    const { problem, name } = convergenceProblem(p);
     const hs = Array.from({ length: p.levels }, (_, i) => 2 ** -(p.finestLevel - p.levels + 1 + i));
     const strong = fitOrder(hs, res.map((r) => r.strong), true);
     const weak = fitOrder(hs, res.map((r) => r.weak), false);
-    const pDecl = declaredStrongOrder(solver, problem);
-    const qDecl = solver.weakOrder;
-    const anchor = (errs: Moments[], order: number, abs: boolean) => {
-      const e = abs ? errs[errs.length - 1].mean : Math.abs(errs[errs.length - 1].mean);
-      return hs.map((h) => ({ x: h, y: e * Math.pow(h / hs[hs.length - 1], order), series: `slope ${order}` }));
-    };
     return {
-      metrics: {
-        strongOrder: strong.slope,
-        strongOrderSE: strong.se,
-        weakOrder: weak.slope,
-        weakOrderSE: weak.se,
-        declaredStrongOrder: pDecl,
-        declaredWeakOrder: qDecl,
-        finestStrongError: strong.errors[strong.errors.length - 1].mean,
-        finestWeakError: weak.errors[weak.errors.length - 1].mean,
-      },
-      verdicts: [
-        verdict({
-            claim: `${solver.title} has strong order ${pDecl} on the ${name} problem (within 0.2)`,
-            theory: pDecl,
-            measured: strong.slope,
-            se: strong.se,
-            tolerance: 0.2,
-          note: `Slope of log E|X_h − X| over h = 2^-${p.finestLevel - p.levels + 1} … 2^-${p.finestLevel}, same path at every level.`,
-        }),
-        verdict({
-          claim: `${solver.title} has weak order ${qDecl} on the ${name} problem (within 0.2)`,
-          theory: qDecl,
-          measured: weak.slope,
-          se: weak.se,
-          tolerance: 0.2,
-          note: 'Slope of log |E(X_h − X)|; the paired difference removes the sampling noise of X itself.',
-        }),
-      ],
+      problem: name,
+      strongOrder: strong.slope,
+      strongOrderSE: strong.se,
+      weakOrder: weak.slope,
+      weakOrderSE: weak.se,
+      declaredStrongOrder: declaredStrongOrder(solver, problem),
+      declaredWeakOrder: solver.weakOrder,
+      levels: hs.map((h, i) => ({ h, strong: strong.errors[i].mean, strongSE: strong.errors[i].sem, weak: weak.errors[i].mean, weakSE: weak.errors[i].sem })),
+    };
+  },
+  metrics: (m) => ({
+    strongOrder: m.strongOrder,
+    strongOrderSE: m.strongOrderSE,
+    weakOrder: m.weakOrder,
+    weakOrderSE: m.weakOrderSE,
+    declaredStrongOrder: m.declaredStrongOrder,
+    declaredWeakOrder: m.declaredWeakOrder,
+    finestStrongError: m.levels[m.levels.length - 1].strong,
+    finestWeakError: m.levels[m.levels.length - 1].weak,
+  }),
+  judge(m, p) {
+    const title = getSolver(p.solver).title;
+    return [
+      verdict({
+        claim: `${title} has strong order ${m.declaredStrongOrder} on the ${m.problem} problem (within 0.2)`,
+        theory: m.declaredStrongOrder,
+        measured: m.strongOrder,
+        se: m.strongOrderSE,
+        tolerance: 0.2,
+        note: `Slope of log E|X_h − X| over h = 2^-${p.finestLevel - p.levels + 1} … 2^-${p.finestLevel}, same path at every level.`,
+      }),
+      verdict({
+        claim: `${title} has weak order ${m.declaredWeakOrder} on the ${m.problem} problem (within 0.2)`,
+        theory: m.declaredWeakOrder,
+        measured: m.weakOrder,
+        se: m.weakOrderSE,
+        tolerance: 0.2,
+        note: 'Slope of log |E(X_h − X)|; the paired difference removes the sampling noise of X itself.',
+      }),
+    ];
+  },
+  present(m, p) {
+    const hs = m.levels.map((l) => l.h);
+    const finest = m.levels[m.levels.length - 1];
+    const anchor = (e: number, order: number) => hs.map((h) => ({ x: h, y: e * Math.pow(h / hs[hs.length - 1], order), series: `slope ${order}` }));
+    return {
       tables: [
         {
           name: 'errors',
           title: `Errors at T = 1 (${p.replicas} paths, ${p.path} path)`,
           columns: ['h', 'strong error', 'SE', 'weak error', 'SE'],
-          rows: hs.map((h, i) => [h, strong.errors[i].mean, strong.errors[i].sem, weak.errors[i].mean, weak.errors[i].sem]),
+          rows: m.levels.map((l) => [l.h, l.strong, l.strongSE, l.weak, l.weakSE]),
         },
       ],
       figures: [
         xyFigure({
           name: 'errors-vs-h',
-          title: `${solver.title}: strong and weak errors against the step`,
+          title: `${getSolver(p.solver).title}: strong and weak errors against the step`,
           x: { title: 'step h', log: true },
           y: { title: 'error', log: true },
           points: [
-            ...hs.map((h, i) => ({ x: h, y: strong.errors[i].mean, lo: strong.errors[i].mean - 1.96 * strong.errors[i].sem, hi: strong.errors[i].mean + 1.96 * strong.errors[i].sem, series: 'strong E|X_h − X|' })),
-            ...hs.map((h, i) => ({ x: h, y: Math.abs(weak.errors[i].mean), series: 'weak |E(X_h − X)|' })),
+            ...m.levels.map((l) => ({ x: l.h, y: l.strong, lo: l.strong - 1.96 * l.strongSE, hi: l.strong + 1.96 * l.strongSE, series: 'strong E|X_h − X|' })),
+            ...m.levels.map((l) => ({ x: l.h, y: Math.abs(l.weak), series: 'weak |E(X_h − X)|' })),
           ],
-          lines: [...anchor(strong.errors, pDecl, true), ...anchor(weak.errors, qDecl, false)],
+          lines: [...anchor(finest.strong, m.declaredStrongOrder), ...anchor(Math.abs(finest.weak), m.declaredWeakOrder)],
         }),
       ],
-      notes: [`Strong order ${fmt(strong.slope, 3)} ± ${fmt(strong.se, 2)} (declared ${pDecl}); weak order ${fmt(weak.slope, 3)} ± ${fmt(weak.se, 2)} (declared ${qDecl}).`],
+      notes: [`Strong order ${fmt(m.strongOrder, 3)} ± ${fmt(m.strongOrderSE, 2)} (declared ${m.declaredStrongOrder}); weak order ${fmt(m.weakOrder, 3)} ± ${fmt(m.weakOrderSE, 2)} (declared ${m.declaredWeakOrder}).`],
     };
   },
 });

@@ -3,14 +3,13 @@
  * the Brownian-bridge crossing correction, against the exact double integral; Kramers' formula
  * is shown beside it as the asymptotic (low-noise) estimate it is.
  */
-import { defineExperiment, defineTask, ParameterError, Stream, verdict, xyFigure, z, type StreamState } from '@snrlab/core';
-import { mergeFirstPassage, type FirstPassageResult } from '../first-passage.js';
+import { anyNumber, defineExperiment, defineExperimentTask, ParameterError, verdict, xyFigure, z } from '@snrlab/core';
 import { doubleWell } from '../potentials.js';
 import { langevinProblem } from '../problem.js';
 import { kramersRate, mfptExact } from '../reference.js';
 import { solve } from '../solve.js';
 import { getSolver } from '../solvers.js';
-import { backendName, fmt, replicaJobs, taskBackend } from './common.js';
+import { firstPassagePartial, fmt, mergeFirstPassagePartials, replicaJobs, taskBackend, type FirstPassagePartial } from './common.js';
 
 const params = z.object({
   D: z.number().gt(0.02).max(5).default(0.25).meta({ unit: 'energy' }).describe('noise strength D = T/γ (γ = 1): dx = (x − x³ + tilt) dt + √(2D) dW'),
@@ -39,31 +38,64 @@ export function kramersGeometry(p: Pick<KramersParams, 'tilt' | 'target'>): { x0
   return { x0, b: p.target === 'barrier' ? barrier : otherWell, barrier, otherWell };
 }
 
+/** The exact MFPT, and the horizon where P(τ > tMax) ~ e^−30 for an exponential-like tail. */
+function horizon(p: KramersParams): { exact: number; tMax: number } {
+  const g = kramersGeometry(p);
+  const exact = mfptExact({ potential: doubleWell({ tilt: p.tilt }), temperature: p.D, x0: g.x0, b: g.b });
+  return { exact, tMax: Math.ceil((30 * exact) / p.dt) * p.dt };
+}
+
+/** A chunk of replicas: blocks of the one stream `replicas`, from `firstBlock` on. */
 interface Job {
+  path: ['replicas'];
   params: KramersParams;
   firstBlock: number;
   replicas: number;
   tMax: number;
-  stream: StreamState;
-  backend: string;
 }
 
-export const kramersTask = defineTask(import.meta.url, 'langevin.kramers/replicas', async (job: Job): Promise<FirstPassageResult> => {
+export const kramersTask = defineExperimentTask(import.meta.url, 'langevin.kramers/replicas', async (job: Job, { stream, backend: name, usedBackend }): Promise<FirstPassagePartial> => {
   const p = job.params;
   const g = kramersGeometry(p);
   const problem = langevinProblem({ potential: doubleWell({ tilt: p.tilt }), temperature: p.D, friction: 1, x0: g.x0, tspan: [0, job.tMax] });
+  const backend = await taskBackend(name);
   const sol = solve(problem, getSolver(p.solver), {
     dt: p.dt,
     ensemble: job.replicas,
-    stream: Stream.restore(job.stream),
-    backend: await taskBackend(job.backend),
+    stream,
+    backend,
     blockSize: BLOCK,
     firstBlock: job.firstBlock,
     firstPassage: { region: { kind: 'interval', upper: g.b }, bridge: p.bridge },
     keepFinal: false,
   });
-  return sol.firstPassage!;
+  if (backend && sol.fused) usedBackend(backend.name);
+  return firstPassagePartial(sol.firstPassage!);
 });
+
+const measurements = z.object({
+  x0: anyNumber(),
+  b: anyNumber(),
+  /** Barrier height ΔU = U(barrier) − U(x0). */
+  barrierHeight: anyNumber(),
+  tMax: anyNumber(),
+  replicas: z.number(),
+  bridge: z.boolean(),
+  mfptMeasured: anyNumber(),
+  mfptSE: anyNumber(),
+  mfptExact: anyNumber(),
+  kramersTime: anyNumber(),
+  kramersPrediction: anyNumber(),
+  kramersRelativeError: anyNumber(),
+  mfptUncorrected: anyNumber(),
+  mfptUncorrectedSE: anyNumber(),
+  censored: z.number(),
+  exited: z.number(),
+  /** Exact and Kramers times across noise levels (quadrature only). */
+  sweep: z.array(z.object({ D: z.number(), exact: anyNumber(), kramers: anyNumber() })),
+});
+
+export type KramersMeasurements = z.output<typeof measurements>;
 
 export const kramersExperiment = defineExperiment({
   id: 'langevin.kramers',
@@ -73,62 +105,88 @@ export const kramersExperiment = defineExperiment({
   description:
     'Overdamped replicas start at the left minimum and run until they first reach the barrier top (target = barrier) or the other minimum (target = well). Exits are detected at every step and, between steps, by the Brownian-bridge crossing probability exp(−2 d₀d₁/(2D h)); without it discrete monitoring misses excursions and overestimates the time by O(√h) (shown as mfptUncorrected). The exact MFPT is (1/D)∫_{x0}^{b} e^{U(y)/D} ∫_{−∞}^{y} e^{−U(z)/D} dz dy, by quadrature. Kramers: k = √(U″(a)|U″(b)|)/(2π)·e^{−ΔU/D}; 1/k is the time to reach the other well, 1/(2k) the time to first reach the barrier top (from which the particle falls either way with probability ½), both only as ΔU/D → ∞. With the bridge correction the remaining bias is the solver\'s weak error: O(h²) for SRA1 (the default), O(h) for Euler–Maruyama, whose stationary law is slightly too broad, so it escapes slightly too fast.',
   params,
-  async run(p, ctx) {
+  measurements,
+  validate(p) {
+    const g = kramersGeometry(p);
+    getSolver(p.solver).check(langevinProblem({ potential: doubleWell({ tilt: p.tilt }), temperature: p.D, x0: g.x0 }));
+    const { exact, tMax } = horizon(p);
+    if (tMax / p.dt > 5e7) throw new ParameterError('D', p.D, `a noise level for which the run stays under 5·10⁷ steps (exact MFPT ${fmt(exact)} at dt = ${p.dt})`);
+  },
+  plan(p) {
+    const { tMax } = horizon(p);
+    return replicaJobs(p.replicas, CHUNK, BLOCK).map((j): Job => ({ path: ['replicas'], params: p, ...j, tMax }));
+  },
+  task: kramersTask,
+  reduce(parts, p) {
     const g = kramersGeometry(p);
     const pot = doubleWell({ tilt: p.tilt });
-    getSolver(p.solver).check(langevinProblem({ potential: pot, temperature: p.D, x0: g.x0 }));
-    const exact = mfptExact({ potential: pot, temperature: p.D, x0: g.x0, b: g.b });
+    const { exact, tMax } = horizon(p);
     const k = kramersRate({ potential: pot, temperature: p.D, minimum: g.x0, barrier: g.barrier });
     const kramersPrediction = p.target === 'barrier' ? 1 / (2 * k) : 1 / k;
-    // a horizon where P(τ > tMax) ~ e^−30 for an exponential-like tail
-    const tMax = Math.ceil((30 * exact) / p.dt) * p.dt;
-    if (tMax / p.dt > 5e7) throw new ParameterError('D', p.D, `a noise level for which the run stays under 5·10⁷ steps (exact MFPT ${fmt(exact)} at dt = ${p.dt})`);
-    const jobs: Job[] = replicaJobs(p.replicas, CHUNK, BLOCK).map((j) => ({ params: p, ...j, tMax, stream: ctx.stream.child('replicas').state(), backend: backendName(ctx) }));
-    let done = 0;
-    const fp = mergeFirstPassage(await ctx.executor.map(kramersTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'replica chunks') }));
-    // exact and Kramers times across noise levels (quadrature only)
+    const fp = mergeFirstPassagePartials(parts);
     const Ds = [0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1];
-    const sweep = Ds.map((D) => ({
-      D,
-      exact: mfptExact({ potential: pot, temperature: D, x0: g.x0, b: g.b }),
-      kramers: (p.target === 'barrier' ? 0.5 : 1) / kramersRate({ potential: pot, temperature: D, minimum: g.x0, barrier: g.barrier }),
-    }));
-    const unc = fp.uncorrected;
     return {
-      metrics: {
-        mfptMeasured: fp.mean,
-        mfptSE: fp.se,
-        mfptExact: exact,
-        kramersTime: 1 / k,
-        kramersPrediction,
-        kramersRelativeError: kramersPrediction / exact - 1,
-        mfptUncorrected: unc.mean,
-        mfptUncorrectedSE: unc.sem,
-        censored: fp.censored,
-        exited: fp.exited,
-      },
-      verdicts: [
-        verdict({
-          claim: `MFPT from ${fmt(g.x0)} to ${fmt(g.b)} at D = ${p.D} equals the exact ${fmt(exact, 5)}`,
-          theory: exact,
-          measured: fp.mean,
-          se: fp.se,
-          note: `${p.bridge ? 'Bridge-corrected' : 'Grid-monitored'} exits, ${p.solver}, h = ${p.dt}. Kramers predicts ${fmt(kramersPrediction, 4)} (${fmt(100 * (kramersPrediction / exact - 1), 3)}% off): asymptotic only. ${p.bridge ? `Without the bridge correction: ${fmt(unc.mean, 5)} ± ${fmt(unc.sem, 2)}.` : ''}`.trim(),
-        }),
-      ],
+      x0: g.x0,
+      b: g.b,
+      barrierHeight: pot.value([g.barrier]) - pot.value([g.x0]),
+      tMax,
+      replicas: fp.replicas,
+      bridge: fp.bridge,
+      mfptMeasured: fp.mean,
+      mfptSE: fp.se,
+      mfptExact: exact,
+      kramersTime: 1 / k,
+      kramersPrediction,
+      kramersRelativeError: kramersPrediction / exact - 1,
+      mfptUncorrected: fp.uncorrectedMean,
+      mfptUncorrectedSE: fp.uncorrectedSE,
+      censored: fp.censored,
+      exited: fp.exited,
+      sweep: Ds.map((D) => ({
+        D,
+        exact: mfptExact({ potential: pot, temperature: D, x0: g.x0, b: g.b }),
+        kramers: (p.target === 'barrier' ? 0.5 : 1) / kramersRate({ potential: pot, temperature: D, minimum: g.x0, barrier: g.barrier }),
+      })),
+    };
+  },
+  metrics: (m) => ({
+    mfptMeasured: m.mfptMeasured,
+    mfptSE: m.mfptSE,
+    mfptExact: m.mfptExact,
+    kramersTime: m.kramersTime,
+    kramersPrediction: m.kramersPrediction,
+    kramersRelativeError: m.kramersRelativeError,
+    mfptUncorrected: m.mfptUncorrected,
+    mfptUncorrectedSE: m.mfptUncorrectedSE,
+    censored: m.censored,
+    exited: m.exited,
+  }),
+  judge: (m, p) => [
+    verdict({
+      claim: `MFPT from ${fmt(m.x0)} to ${fmt(m.b)} at D = ${p.D} equals the exact ${fmt(m.mfptExact, 5)}`,
+      theory: m.mfptExact,
+      measured: m.mfptMeasured,
+      se: m.mfptSE,
+      note: `${p.bridge ? 'Bridge-corrected' : 'Grid-monitored'} exits, ${p.solver}, h = ${p.dt}. Kramers predicts ${fmt(m.kramersPrediction, 4)} (${fmt(100 * (m.kramersPrediction / m.mfptExact - 1), 3)}% off): asymptotic only. ${p.bridge ? `Without the bridge correction: ${fmt(m.mfptUncorrected, 5)} ± ${fmt(m.mfptUncorrectedSE, 2)}.` : ''}`.trim(),
+    }),
+  ],
+  present(m, p) {
+    const exact = m.mfptExact;
+    const unc = { mean: m.mfptUncorrected, sem: m.mfptUncorrectedSE };
+    return {
       tables: [
         {
           name: 'mfpt',
-          title: `Mean first-passage time, ${fp.replicas} replicas (${fp.censored} censored at t = ${fmt(tMax)})`,
+          title: `Mean first-passage time, ${m.replicas} replicas (${m.censored} censored at t = ${fmt(m.tMax)})`,
           columns: ['estimate', 'MFPT', 'SE'],
           rows: [
-            ['measured, bridge-corrected', fp.bridge ? fp.mean : NaN, fp.bridge ? fp.se : NaN],
+            ['measured, bridge-corrected', m.bridge ? m.mfptMeasured : NaN, m.bridge ? m.mfptSE : NaN],
             ['measured, grid only', unc.mean, unc.sem],
             ['exact (quadrature)', exact, 0],
-            ['Kramers', kramersPrediction, 0],
+            ['Kramers', m.kramersPrediction, 0],
           ].map((r) => r.map((v) => (typeof v === 'number' && Number.isNaN(v) ? '' : v))),
         },
-        { name: 'kramers-vs-exact', title: 'Exact MFPT and the Kramers estimate against D', columns: ['D', 'exact', 'Kramers', 'Kramers / exact'], rows: sweep.map((s) => [s.D, s.exact, s.kramers, s.kramers / s.exact]) },
+        { name: 'kramers-vs-exact', title: 'Exact MFPT and the Kramers estimate against D', columns: ['D', 'exact', 'Kramers', 'Kramers / exact'], rows: m.sweep.map((s) => [s.D, s.exact, s.kramers, s.kramers / s.exact]) },
       ],
       figures: [
         xyFigure({
@@ -137,14 +195,14 @@ export const kramersExperiment = defineExperiment({
           x: { title: '1/D' },
           y: { title: 'MFPT', log: true },
           points: [
-            { x: 1 / p.D, y: fp.mean, lo: fp.mean - 1.96 * fp.se, hi: fp.mean + 1.96 * fp.se, series: 'measured (bridge)' },
+            { x: 1 / p.D, y: m.mfptMeasured, lo: m.mfptMeasured - 1.96 * m.mfptSE, hi: m.mfptMeasured + 1.96 * m.mfptSE, series: 'measured (bridge)' },
             { x: 1 / p.D, y: unc.mean, lo: unc.mean - 1.96 * unc.sem, hi: unc.mean + 1.96 * unc.sem, series: 'measured (grid only)' },
           ],
-          lines: [...sweep.map((s) => ({ x: 1 / s.D, y: s.exact, series: 'exact' })), ...sweep.map((s) => ({ x: 1 / s.D, y: s.kramers, series: 'Kramers' }))],
+          lines: [...m.sweep.map((s) => ({ x: 1 / s.D, y: s.exact, series: 'exact' })), ...m.sweep.map((s) => ({ x: 1 / s.D, y: s.kramers, series: 'Kramers' }))],
         }),
       ],
       notes: [
-        `Kramers is an asymptotic formula: at D = ${p.D} (ΔU/D = ${fmt((pot.value([g.barrier]) - pot.value([g.x0])) / p.D, 3)}) it is ${fmt(100 * (kramersPrediction / exact - 1), 3)}% off the exact value.`,
+        `Kramers is an asymptotic formula: at D = ${p.D} (ΔU/D = ${fmt(m.barrierHeight / p.D, 3)}) it is ${fmt(100 * (m.kramersPrediction / exact - 1), 3)}% off the exact value.`,
         `Discrete monitoring without the bridge overestimates the MFPT by ${fmt(unc.mean - exact, 3)} (${fmt((unc.mean - exact) / unc.sem, 3)} SE); the bias shrinks like √h.`,
       ],
     };

@@ -2,14 +2,14 @@
  * langevin.ou: every solver reproduces the exact Ornstein–Uhlenbeck law (mean and variance at
  * time t) within sampling error, once its discrete-step bias is small against that error.
  */
-import { defineExperiment, defineTask, Stream, xyFigure, z, type StreamState } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, xyFigure, z } from '@snrlab/core';
 import { lawAfter, linearStepMap } from '../discrete.js';
 import { harmonic } from '../potentials.js';
 import { langevinProblem, sdeProblem, type SdeProblem } from '../problem.js';
 import { ouMoments, underdampedHarmonicMoments } from '../reference.js';
 import { solve } from '../solve.js';
 import { getSolver, type SolverName } from '../solvers.js';
-import { backendName, fmt, simultaneousVerdicts, taskBackend } from './common.js';
+import { fmt, simultaneousVerdicts, taskBackend } from './common.js';
 
 const ouSolvers = ['euler-maruyama', 'milstein', 'sra1', 'exact-ou', 'baoab'] as const;
 
@@ -45,33 +45,40 @@ export function ouTheory(p: OuParams, solver: SolverName): { mean: number; varia
 }
 
 interface Job {
+  path: [SolverName];
   params: OuParams;
   solver: SolverName;
-  stream: StreamState;
-  backend: string;
 }
 
-interface JobResult {
-  solver: SolverName;
-  mean: number;
-  meanSE: number;
-  variance: number;
-  varianceSE: number;
+const solverResult = z.object({
+  solver: z.enum(ouSolvers),
+  mean: anyNumber(),
+  meanSE: anyNumber(),
+  variance: anyNumber(),
+  varianceSE: anyNumber(),
   /** Exact law of the discrete chain (theory with the step's bias). */
-  discreteMean: number;
-  discreteVariance: number;
-  fused: boolean;
-}
+  discreteMean: anyNumber(),
+  discreteVariance: anyNumber(),
+  fused: z.boolean(),
+  /** The exact law at t (for BAOAB, the underdamped oscillator's position). */
+  meanTheory: anyNumber(),
+  varianceTheory: anyNumber(),
+});
 
-export const ouSolverTask = defineTask(import.meta.url, 'langevin.ou/solver', async (job: Job): Promise<JobResult> => {
+type SolverResult = z.output<typeof solverResult>;
+
+export const ouSolverTask = defineExperimentTask(import.meta.url, 'langevin.ou/solver', async (job: Job, { stream, backend: name, usedBackend }): Promise<SolverResult> => {
   const p = job.params;
   const solver = getSolver(job.solver);
   const problem = ouProblem(p, job.solver);
-  const sol = solve(problem, solver, { dt: p.dt, ensemble: p.replicas, stream: Stream.restore(job.stream), backend: await taskBackend(job.backend), keepFinal: false, observables: { q: (x, o) => x[o] } });
+  const backend = await taskBackend(name);
+  const sol = solve(problem, solver, { dt: p.dt, ensemble: p.replicas, stream, backend, keepFinal: false, observables: { q: (x, o) => x[o] } });
+  if (backend && sol.fused) usedBackend(backend.name);
   const m = sol.observables.q[0];
   const law = lawAfter(linearStepMap(problem, solver, p.dt), problem.x0 as Float64Array, sol.steps);
+  const th = ouTheory(p, job.solver);
   return {
-    solver: job.solver,
+    solver: job.solver as SolverResult['solver'],
     mean: m.mean,
     meanSE: m.sem,
     variance: m.variance,
@@ -79,8 +86,22 @@ export const ouSolverTask = defineTask(import.meta.url, 'langevin.ou/solver', as
     discreteMean: law.mean[0],
     discreteVariance: law.covariance[0],
     fused: sol.fused,
+    meanTheory: th.mean,
+    varianceTheory: th.variance,
   };
 });
+
+const measurements = z.object({
+  /** One entry per solver, in the order of `solvers`. */
+  solvers: z.array(solverResult),
+  /** The exact Ornstein–Uhlenbeck law at t. */
+  meanTheory: anyNumber(),
+  varianceTheory: anyNumber(),
+});
+
+export type OuMeasurements = z.output<typeof measurements>;
+
+const metricKey = (solver: string) => solver.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
 export const ouExperiment = defineExperiment({
   id: 'langevin.ou',
@@ -90,43 +111,47 @@ export const ouExperiment = defineExperiment({
   description:
     'dX = −θ(X − μ) dt + σ dW (Itô) from X(0) = x0 has mean μ + (x0 − μ)e^{−θt} and variance σ²(1 − e^{−2θt})/(2θ). Each solver runs the replicas on its own Brownian path; the ensemble mean and variance are compared with the exact law. BAOAB integrates the underdamped oscillator dq = p dt, dp = −θq dt − γp dt + σ√γ dW (T = σ²/2), whose position law is also known exactly. The table also gives the exact law of each discretised chain (computed by probing the solver\'s one-step map): the step size is chosen so that the discrete-step bias (O(h) for Euler–Maruyama and Milstein, O(h²) for SRA1 and BAOAB, none for the exact update) is far below the sampling error.',
   params,
-  async run(p, ctx) {
-    const jobs: Job[] = p.solvers.map((s) => ({ params: p, solver: s, stream: ctx.stream.child(s).state(), backend: backendName(ctx) }));
-    // validate once here so bad input names the parameter before any work
+  measurements,
+  validate(p) {
     for (const s of p.solvers) getSolver(s).check(ouProblem(p, s));
-    let done = 0;
-    const results = await ctx.executor.map(ouSolverTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'solvers') });
+  },
+  plan: (p) => p.solvers.map((s): Job => ({ path: [s], params: p, solver: s })),
+  task: ouSolverTask,
+  reduce(results, p) {
+    const ou = ouMoments({ rate: p.rate, center: p.center, sigma: p.sigma, x0: p.x0, t: p.time });
+    return { solvers: results, meanTheory: ou.mean, varianceTheory: ou.variance };
+  },
+  metrics(m) {
     const metrics: Record<string, number> = {};
-    const inputs = [];
-    const rows: (string | number)[][] = [];
-    for (const r of results) {
-      const th = ouTheory(p, r.solver);
-      const key = r.solver.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+    for (const r of m.solvers) {
+      const key = metricKey(r.solver);
       metrics[`${key}Mean`] = r.mean;
       metrics[`${key}MeanSE`] = r.meanSE;
       metrics[`${key}Variance`] = r.variance;
       metrics[`${key}VarianceSE`] = r.varianceSE;
-      metrics[`${key}MeanTheory`] = th.mean;
-      metrics[`${key}VarianceTheory`] = th.variance;
-      inputs.push(
-        { claim: `${r.solver}: mean at t = ${p.time}`, theory: th.mean, measured: r.mean, se: r.meanSE, note: `discrete-chain mean ${fmt(r.discreteMean, 6)} (step bias ${fmt(r.discreteMean - th.mean, 2)}).` },
-        { claim: `${r.solver}: variance at t = ${p.time}`, theory: th.variance, measured: r.variance, se: r.varianceSE, note: `discrete-chain variance ${fmt(r.discreteVariance, 6)} (step bias ${fmt(r.discreteVariance - th.variance, 2)}).` },
-      );
-      rows.push([r.solver, r.mean, r.meanSE, th.mean, r.discreteMean, r.variance, r.varianceSE, th.variance, r.discreteVariance]);
+      metrics[`${key}MeanTheory`] = r.meanTheory;
+      metrics[`${key}VarianceTheory`] = r.varianceTheory;
     }
-    const verdicts = simultaneousVerdicts(inputs);
-    const ou = ouMoments({ rate: p.rate, center: p.center, sigma: p.sigma, x0: p.x0, t: p.time });
-    metrics.meanTheory = ou.mean;
-    metrics.varianceTheory = ou.variance;
+    metrics.meanTheory = m.meanTheory;
+    metrics.varianceTheory = m.varianceTheory;
+    return metrics;
+  },
+  judge(m, p) {
+    return simultaneousVerdicts(
+      m.solvers.flatMap((r) => [
+        { claim: `${r.solver}: mean at t = ${p.time}`, theory: r.meanTheory, measured: r.mean, se: r.meanSE, note: `discrete-chain mean ${fmt(r.discreteMean, 6)} (step bias ${fmt(r.discreteMean - r.meanTheory, 2)}).` },
+        { claim: `${r.solver}: variance at t = ${p.time}`, theory: r.varianceTheory, measured: r.variance, se: r.varianceSE, note: `discrete-chain variance ${fmt(r.discreteVariance, 6)} (step bias ${fmt(r.discreteVariance - r.varianceTheory, 2)}).` },
+      ]),
+    );
+  },
+  present(m, p) {
     return {
-      metrics,
-      verdicts,
       tables: [
         {
           name: 'ou-law',
           title: `Ensemble mean and variance at t = ${p.time} (h = ${p.dt}, ${p.replicas} replicas per solver)`,
           columns: ['solver', 'mean', 'SE', 'exact', 'discrete chain', 'variance', 'SE', 'exact', 'discrete chain'],
-          rows,
+          rows: m.solvers.map((r) => [r.solver, r.mean, r.meanSE, r.meanTheory, r.discreteMean, r.variance, r.varianceSE, r.varianceTheory, r.discreteVariance]),
         },
       ],
       figures: [
@@ -135,10 +160,10 @@ export const ouExperiment = defineExperiment({
           title: 'Variance at time t: measured (±95%) and exact',
           x: { title: 'solver index' },
           y: { title: 'variance' },
-          points: results.map((r, i) => ({ x: i, y: r.variance, lo: r.variance - 1.96 * r.varianceSE, hi: r.variance + 1.96 * r.varianceSE, series: r.solver })),
-          lines: results.flatMap((r, i) => [
-            { x: i - 0.3, y: ouTheory(p, r.solver).variance, series: `exact (${r.solver})` },
-            { x: i + 0.3, y: ouTheory(p, r.solver).variance, series: `exact (${r.solver})` },
+          points: m.solvers.map((r, i) => ({ x: i, y: r.variance, lo: r.variance - 1.96 * r.varianceSE, hi: r.variance + 1.96 * r.varianceSE, series: r.solver })),
+          lines: m.solvers.flatMap((r, i) => [
+            { x: i - 0.3, y: r.varianceTheory, series: `exact (${r.solver})` },
+            { x: i + 0.3, y: r.varianceTheory, series: `exact (${r.solver})` },
           ]),
         }),
       ],

@@ -3,10 +3,11 @@
  * estimator like any other. Its variance is Var_B(f)/R — the replica count is a budget, and the
  * prefactor is the Boltzmann variance of the observable.
  */
-import { defineExperiment, fitScaling, Moments, validateBudgets, verdict, xyFigure, z, type ExperimentOutput, type ScalingPoint } from '@snrlab/core';
-import { backendOf, runEnsemble } from '@snrlab/tensor';
+import { anyNumber, defineExperiment, defineExperimentTask, fitScaling, Moments, validateBudgets, verdict, xyFigure, z, type ScalingPoint } from '@snrlab/core';
+import { runEnsemble } from '@snrlab/tensor';
 import { doubleWell } from '../potentials.js';
 import { boltzmann } from '../reference.js';
+import { taskBackend } from './common.js';
 
 const params = z.object({
   temperature: z.number().gt(0).max(10).default(0.5).meta({ unit: 'energy' }).describe('T of the double well U = x⁴/4 − x²/2 (k_B = 1, γ = 1)'),
@@ -20,6 +21,52 @@ const params = z.object({
   estimates: z.int().min(100).max(100_000).default(1000).describe('independent estimates per R'),
 });
 
+export type ReplicaAverageParams = z.output<typeof params>;
+
+/** One replica count R: R·estimates replicas from a Boltzmann start (stream R/start), run with noise R/noise. */
+interface Job {
+  path: [number];
+  params: ReplicaAverageParams;
+  R: number;
+}
+
+export const replicaCountTask = defineExperimentTask(import.meta.url, 'langevin.replica-average/replica-count', async (job: Job, { stream, backend: name, usedBackend }): Promise<ScalingPoint> => {
+  const p = job.params;
+  const R = job.R;
+  const start = boltzmann(doubleWell(), p.temperature).sampler();
+  const steps = Math.max(1, Math.round(p.time / p.dt));
+  const n = R * p.estimates;
+  const x = new Float64Array(n);
+  const init = stream.child('start');
+  for (let k = 0; k < n; k++) start.sample(init, x, k);
+  const backend = await taskBackend(name);
+  runEnsemble({ x, n, d: 1, drift: { kind: 'double-well' }, dt: p.dt, steps, sigma: Math.sqrt(2 * p.temperature), stream: stream.child('noise'), backend });
+  if (backend) usedBackend(backend.name);
+  const est = new Moments();
+  for (let e = 0; e < p.estimates; e++) {
+    let acc = 0;
+    for (let r = 0; r < R; r++) acc += x[e * R + r] * x[e * R + r];
+    est.push(acc / R);
+  }
+  return { budget: R, replicates: p.estimates, mean: est.mean, spread: est.variance, spreadSE: est.varianceSE, spreadRaw: est.variance, fpc: 1 };
+});
+
+const point = z.object({ budget: z.number(), replicates: z.number(), mean: anyNumber(), spread: anyNumber(), spreadSE: anyNumber(), spreadRaw: anyNumber(), fpc: anyNumber() });
+
+const measurements = z.object({
+  exponent: anyNumber(),
+  exponentSE: anyNumber(),
+  prefactor: anyNumber(),
+  /** Var_B(x²) and ⟨x²⟩_B from the normalised Boltzmann density (quadrature). */
+  boltzmannVarianceX2: anyNumber(),
+  boltzmannMeanX2: anyNumber(),
+  chi2Reduced: anyNumber(),
+  /** Variance of the average of x² over R replicas, per R. */
+  points: z.array(point),
+});
+
+export type ReplicaAverageMeasurements = z.output<typeof measurements>;
+
 export const replicaAverageExperiment = defineExperiment({
   id: 'langevin.replica-average',
   domain: 'langevin',
@@ -28,57 +75,45 @@ export const replicaAverageExperiment = defineExperiment({
   description:
     'Every replica runs overdamped Langevin dynamics dx = −U′(x)dt + √(2T)dW in the double well from a Boltzmann start (Euler–Maruyama, fused tensor kernel); an estimate averages x² over R replicas. The variance over estimates is fitted against R on log–log axes (slope −1) and compared with Var_B(x²)/R from the normalised Boltzmann density.',
   params,
-  run(p, ctx): ExperimentOutput {
+  measurements,
+  validate(p) {
     validateBudgets(p.replicas);
+  },
+  plan: (p) => p.replicas.map((R): Job => ({ path: [R], params: p, R })),
+  task: replicaCountTask,
+  reduce(points, p) {
     const law = boltzmann(doubleWell(), p.temperature);
     const m2 = law.expectation((x) => x * x);
     const m4 = law.expectation((x) => x ** 4);
-    const varB = m4 - m2 * m2;
-    const backend = backendOf(ctx);
-    const steps = Math.max(1, Math.round(p.time / p.dt));
-    const start = law.sampler();
-    const points: ScalingPoint[] = [];
-    p.replicas.forEach((R, i) => {
-      const n = R * p.estimates;
-      const s = ctx.stream.child(R);
-      const x = new Float64Array(n);
-      const init = s.child('start');
-      for (let k = 0; k < n; k++) start.sample(init, x, k);
-      runEnsemble({ x, n, d: 1, drift: { kind: 'double-well' }, dt: p.dt, steps, sigma: Math.sqrt(2 * p.temperature), stream: s.child('noise'), backend });
-      const est = new Moments();
-      for (let e = 0; e < p.estimates; e++) {
-        let acc = 0;
-        for (let r = 0; r < R; r++) acc += x[e * R + r] * x[e * R + r];
-        est.push(acc / R);
-      }
-      points.push({ budget: R, replicates: p.estimates, mean: est.mean, spread: est.variance, spreadSE: est.varianceSE, spreadRaw: est.variance, fpc: 1 });
-      ctx.progress.update(i + 1, p.replicas.length, 'replica counts');
-    });
     const fit = fitScaling(points);
+    return { exponent: fit.exponent, exponentSE: fit.exponentSE, prefactor: fit.prefactor, boltzmannVarianceX2: m4 - m2 * m2, boltzmannMeanX2: m2, chi2Reduced: fit.chi2Reduced, points };
+  },
+  metrics: (m) => ({
+    exponent: m.exponent,
+    exponentSE: m.exponentSE,
+    prefactor: m.prefactor,
+    boltzmannVarianceX2: m.boltzmannVarianceX2,
+    boltzmannMeanX2: m.boltzmannMeanX2,
+    chi2Reduced: m.chi2Reduced,
+  }),
+  judge: (m) => [
+    verdict({
+      claim: 'Var(replica average) ∝ R^-1',
+      theory: -1,
+      measured: m.exponent,
+      se: m.exponentSE,
+      note: 'Replicas are independent, so their average is a mean of R i.i.d. draws of x²: the replica count is a budget like a batch size or a shot count.',
+    }),
+  ],
+  present(m, p) {
+    const varB = m.boltzmannVarianceX2;
     return {
-      metrics: {
-        exponent: fit.exponent,
-        exponentSE: fit.exponentSE,
-        prefactor: fit.prefactor,
-        boltzmannVarianceX2: varB,
-        boltzmannMeanX2: m2,
-        chi2Reduced: fit.chi2Reduced,
-      },
-      verdicts: [
-        verdict({
-          claim: 'Var(replica average) ∝ R^-1',
-          theory: -1,
-          measured: fit.exponent,
-          se: fit.exponentSE,
-          note: 'Replicas are independent, so their average is a mean of R i.i.d. draws of x²: the replica count is a budget like a batch size or a shot count.',
-        }),
-      ],
       tables: [
         {
           name: 'spread',
           title: 'variance of the replica average of x²',
           columns: ['budget', 'variance', 'SE', 'Var_B(x²)/R'],
-          rows: points.map((pt) => [pt.budget, pt.spread, pt.spreadSE, varB / pt.budget]),
+          rows: m.points.map((pt) => [pt.budget, pt.spread, pt.spreadSE, varB / pt.budget]),
         },
       ],
       figures: [
@@ -87,11 +122,11 @@ export const replicaAverageExperiment = defineExperiment({
           title: 'Variance of an ensemble average against the number of replicas',
           x: { title: 'replicas R', log: true },
           y: { title: 'Var of the average of x²', log: true },
-          points: points.map((pt) => ({ x: pt.budget, y: pt.spread, lo: pt.spread - 1.96 * pt.spreadSE, hi: pt.spread + 1.96 * pt.spreadSE, series: 'measured' })),
-          lines: points.map((pt) => ({ x: pt.budget, y: varB / pt.budget, series: 'Var_B(x²)/R' })),
+          points: m.points.map((pt) => ({ x: pt.budget, y: pt.spread, lo: pt.spread - 1.96 * pt.spreadSE, hi: pt.spread + 1.96 * pt.spreadSE, series: 'measured' })),
+          lines: m.points.map((pt) => ({ x: pt.budget, y: varB / pt.budget, series: 'Var_B(x²)/R' })),
         }),
       ],
-      notes: [`Boltzmann at T = ${p.temperature}: ⟨x²⟩ = ${m2.toPrecision(5)}, Var(x²) = ${varB.toPrecision(5)} (quadrature). Euler–Maruyama's step bias at dt = ${p.dt} is of order dt.`],
+      notes: [`Boltzmann at T = ${p.temperature}: ⟨x²⟩ = ${m.boltzmannMeanX2.toPrecision(5)}, Var(x²) = ${varB.toPrecision(5)} (quadrature). Euler–Maruyama's step bias at dt = ${p.dt} is of order dt.`],
     };
   },
 });
