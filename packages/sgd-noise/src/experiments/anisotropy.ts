@@ -3,7 +3,7 @@
  * directions? The popular claim says flat; Zhu et al. (2019) and Xie et al. (2021) find Σ ≈ H
  * (so the mini-batch noise Σ/B is largest along sharp directions). Measured on several models.
  */
-import { defineExperiment, directionalVerdict, verdict, xyFigure, z, type Verdict } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, directionalVerdict, verdict, xyFigure, z, type Stream, type Verdict } from '@snrlab/core';
 import type { Dataset } from '../data/dataset.js';
 import { gaussianMixture, linearTeacher, teacherStudent } from '../data/synthetic.js';
 import { linearRegression, logisticRegression, mlp } from '../nn/models.js';
@@ -30,7 +30,7 @@ const params = z.object({
 
 type Params = z.output<typeof params>;
 
-function task(name: AModel, p: Params, stream: import('@snrlab/core').Stream): { data: Dataset; model: Sequential } {
+function task(name: AModel, p: Params, stream: Stream): { data: Dataset; model: Sequential } {
   switch (name) {
     case 'linear-regression': {
       const data = linearTeacher({ n: p.datasetSize, dim: p.dim, noise: 0.5, conditionNumber: p.conditionNumber, stream }).dataset;
@@ -49,6 +49,72 @@ function task(name: AModel, p: Params, stream: import('@snrlab/core').Stream): {
   }
 }
 
+interface Job {
+  path: [AModel];
+  p: Params;
+}
+
+/** One model: its minimum, Σ and H there, and the noise along the Hessian eigenvectors and the data PCs. */
+export const modelTask = defineExperimentTask(import.meta.url, 'sgd.anisotropy/model', (job: Job, { stream }) => {
+  const name = job.path[0];
+  const { data, model } = task(name, job.p, stream);
+  const min = minimize(model, model.init(stream.child('init')), data, { steps: job.p.steps });
+  const theta = min.params;
+  const noise = gradientNoise(model, theta, data, { covariance: true });
+  const H = hessianMatrix(model, theta, data);
+  const P = model.paramCount;
+  const a = anisotropyFromPerExample(noise.perExample as Float64Array, data.n, P, H, { sigma: noise.covariance, k: Math.max(1, Math.floor(P / 8)) });
+  const pc = dataPcAlignment(model, noise.covariance as Float64Array, data);
+  return {
+    name,
+    modelName: model.name,
+    dataName: data.name,
+    P,
+    loss: min.loss,
+    gradNorm: min.gradNorm,
+    alignment: a.alignment,
+    slope: a.slope,
+    slopeSE: a.slopeSE,
+    resolved: a.resolved,
+    k: a.k,
+    sharpToFlatNoiseRatio: a.sharpToFlatNoiseRatio,
+    logRatioSE: a.logRatioSE,
+    sharpToFlatCurvatureRatio: a.sharpToFlatCurvatureRatio,
+    eigenvalues: Array.from(a.eigenvalues),
+    noise: Array.from(a.noise),
+    noiseSE: Array.from(a.noiseSE),
+    dataPcAlignment: pc.alignment,
+    dataPcTopToBottomNoise: pc.topToBottomNoiseRatio,
+  };
+});
+
+const measurements = z.object({
+  models: z.array(
+    z.object({
+      name: z.enum(anisotropyModels),
+      modelName: z.string(),
+      dataName: z.string(),
+      P: z.number(),
+      loss: anyNumber(),
+      gradNorm: anyNumber(),
+      alignment: anyNumber(),
+      slope: anyNumber(),
+      slopeSE: anyNumber(),
+      resolved: z.number(),
+      k: z.number(),
+      sharpToFlatNoiseRatio: anyNumber(),
+      logRatioSE: anyNumber(),
+      sharpToFlatCurvatureRatio: anyNumber(),
+      /** Hessian eigenvalues (descending), uᵀΣu along each eigenvector and its SE. */
+      eigenvalues: z.array(anyNumber()),
+      noise: z.array(anyNumber()),
+      noiseSE: z.array(anyNumber()),
+      dataPcAlignment: anyNumber(),
+      dataPcTopToBottomNoise: anyNumber(),
+    }),
+  ),
+});
+
 export const anisotropyExperiment = defineExperiment({
   id: 'sgd.anisotropy',
   domain: 'sgd',
@@ -57,47 +123,43 @@ export const anisotropyExperiment = defineExperiment({
   description:
     'Each model is trained to a minimum of its training set by full-batch heavy-ball descent. There we compute the per-example gradient covariance Σ and the Hessian H (from Hessian-vector products), eigen-decompose H with ml-matrix, and measure the noise variance uᵀΣu along every eigenvector u with its standard error. If Σ ∝ H the log–log slope of uᵀΣu against the eigenvalue is 1 and the sharp/flat noise ratio equals the sharp/flat curvature ratio; the popular claim would need a negative slope and a ratio below 1. The noise is also compared with the principal components of the inputs (the first layer\'s input-space noise against the data covariance). For the mini-batch noise divide Σ by B: the shape does not change.',
   params,
-  run(p, ctx) {
+  measurements,
+  plan: (p) => p.models.map((name): Job => ({ path: [name], p })),
+  task: modelTask,
+  reduce: (models) => ({ models }),
+  metrics(m) {
     const metrics: Record<string, number> = {};
-    const verdicts: Verdict[] = [];
-    const rows: (string | number)[][] = [];
-    const points: { x: number; y: number; lo: number; hi: number; series: string }[] = [];
-    const lines: { x: number; y: number; series: string }[] = [];
-    const notes: string[] = [];
-    p.models.forEach((name, mi) => {
-      const { data, model } = task(name, p, ctx.stream.child(name));
-      const min = minimize(model, model.init(ctx.stream.child(name).child('init')), data, { steps: p.steps });
-      const theta = min.params;
-      const noise = gradientNoise(model, theta, data, { covariance: true });
-      const H = hessianMatrix(model, theta, data);
-      const P = model.paramCount;
-      const a = anisotropyFromPerExample(noise.perExample as Float64Array, data.n, P, H, { sigma: noise.covariance, k: Math.max(1, Math.floor(P / 8)) });
-      const pc = dataPcAlignment(model, noise.covariance as Float64Array, data);
-      const tag = name;
-      const m: Record<string, number> = {
+    m.models.forEach((a, mi) => {
+      const per: Record<string, number> = {
         hessianAlignment: a.alignment,
         sharpToFlatNoiseRatio: a.sharpToFlatNoiseRatio,
         sharpToFlatCurvatureRatio: a.sharpToFlatCurvatureRatio,
         noiseHessianSlope: a.slope,
         noiseHessianSlopeSE: a.slopeSE,
-        dataPcAlignment: pc.alignment,
-        dataPcTopToBottomNoise: pc.topToBottomNoiseRatio,
-        gradNormAtMinimum: min.gradNorm,
+        dataPcAlignment: a.dataPcAlignment,
+        dataPcTopToBottomNoise: a.dataPcTopToBottomNoise,
+        gradNormAtMinimum: a.gradNorm,
       };
-      for (const [k, v] of Object.entries(m)) {
-        metrics[`${tag}.${k}`] = v;
+      for (const [k, v] of Object.entries(per)) {
+        metrics[`${a.name}.${k}`] = v;
         if (mi === 0) metrics[k] = v;
       }
+    });
+    return metrics;
+  },
+  judge(m) {
+    const verdicts: Verdict[] = [];
+    for (const a of m.models) {
       verdicts.push(
         verdict({
-          claim: `${model.name}: noise along each Hessian eigenvector ∝ its eigenvalue (Σ ∝ H: log–log slope 1)`,
+          claim: `${a.modelName}: noise along each Hessian eigenvector ∝ its eigenvalue (Σ ∝ H: log–log slope 1)`,
           theory: 1,
           measured: a.slope,
           se: a.slopeSE,
           note: `Weighted slope over the ${a.resolved} directions with λ > 10⁻⁴λ_max; alignment ⟨Σ,H⟩/(‖Σ‖‖H‖) = ${fmt(a.alignment)}. A negative slope would support the popular claim; a positive one refutes it.`,
         }),
         directionalVerdict({
-          claim: `${model.name}: popular claim — the noise is at least as large along the flattest directions as along the sharpest (sharp/flat noise ratio ≤ 1)`,
+          claim: `${a.modelName}: popular claim — the noise is at least as large along the flattest directions as along the sharpest (sharp/flat noise ratio ≤ 1)`,
           // in log10: the claim is log10(ratio) ≤ 0, contradicted when the one-sided 95% lower bound is above 0
           measured: Math.log10(a.sharpToFlatNoiseRatio),
           se: a.logRatioSE / Math.LN10,
@@ -105,24 +167,31 @@ export const anisotropyExperiment = defineExperiment({
           note: `In log10. The ${a.k} sharpest resolved directions carry ${fmt(a.sharpToFlatNoiseRatio)}× the noise of the ${a.k} flattest; Σ ∝ H would give the curvature ratio ${fmt(a.sharpToFlatCurvatureRatio)}. ${a.sharpToFlatNoiseRatio > 1 ? 'The noise is larger along sharp directions.' : 'The noise is larger along flat directions here.'}`,
         }),
       );
-      for (let i = 0; i < P; i++) {
+    }
+    return verdicts;
+  },
+  present(m) {
+    const rows: (string | number)[][] = [];
+    const points: { x: number; y: number; lo: number; hi: number; series: string }[] = [];
+    const lines: { x: number; y: number; series: string }[] = [];
+    const notes: string[] = [];
+    for (const a of m.models) {
+      for (let i = 0; i < a.P; i++) {
         if (a.eigenvalues[i] > 1e-4 * a.eigenvalues[0] && a.noise[i] > 0) {
-          points.push({ x: a.eigenvalues[i], y: a.noise[i], lo: a.noise[i] - 1.96 * a.noiseSE[i], hi: a.noise[i] + 1.96 * a.noiseSE[i], series: model.name });
+          points.push({ x: a.eigenvalues[i], y: a.noise[i], lo: a.noise[i] - 1.96 * a.noiseSE[i], hi: a.noise[i] + 1.96 * a.noiseSE[i], series: a.modelName });
         }
       }
       // Σ ∝ H reference line through the noise-weighted centre
       const c = a.noise[0] / a.eigenvalues[0];
-      lines.push({ x: a.eigenvalues[0], y: c * a.eigenvalues[0], series: `${model.name}: Σ ∝ H` });
-      const lastResolved = [...a.eigenvalues].filter((v) => v > 1e-4 * a.eigenvalues[0]).pop() as number;
-      lines.push({ x: lastResolved, y: c * lastResolved, series: `${model.name}: Σ ∝ H` });
-      rows.push([model.name, P, min.loss, min.gradNorm, a.alignment, a.slope, a.slopeSE, a.sharpToFlatNoiseRatio, a.sharpToFlatCurvatureRatio, pc.alignment, pc.topToBottomNoiseRatio]);
+      lines.push({ x: a.eigenvalues[0], y: c * a.eigenvalues[0], series: `${a.modelName}: Σ ∝ H` });
+      const lastResolved = a.eigenvalues.filter((v) => v > 1e-4 * a.eigenvalues[0]).pop() as number;
+      lines.push({ x: lastResolved, y: c * lastResolved, series: `${a.modelName}: Σ ∝ H` });
+      rows.push([a.modelName, a.P, a.loss, a.gradNorm, a.alignment, a.slope, a.slopeSE, a.sharpToFlatNoiseRatio, a.sharpToFlatCurvatureRatio, a.dataPcAlignment, a.dataPcTopToBottomNoise]);
       notes.push(
-        `${model.name} on ${data.name}: data-PC alignment ${fmt(pc.alignment)}; noise along the top input principal components is ${fmt(pc.topToBottomNoiseRatio)}× that along the bottom ones (the per-example gradient x_i·δ_i inherits the input covariance).`,
+        `${a.modelName} on ${a.dataName}: data-PC alignment ${fmt(a.dataPcAlignment)}; noise along the top input principal components is ${fmt(a.dataPcTopToBottomNoise)}× that along the bottom ones (the per-example gradient x_i·δ_i inherits the input covariance).`,
       );
-    });
+    }
     return {
-      metrics,
-      verdicts,
       tables: [
         {
           name: 'anisotropy',

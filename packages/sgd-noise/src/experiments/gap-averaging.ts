@@ -2,7 +2,7 @@
  * sgd.gap-averaging: global average pooling over N positions divides the variance of independent
  * per-position feature noise by N; spatially correlated noise averages away more slowly.
  */
-import { defineExperiment, fitScaling, loglogSlope, measureSpread, validateBudgets, verdict, xyFigure, z, type Stream } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, fitScaling, loglogSlope, measureSpread, validateBudgets, verdict, xyFigure, z, type ScalingPoint, type Stream } from '@snrlab/core';
 import { GlobalAvgPool } from '../nn/elementwise.js';
 import { fmt, weightedMean } from './common.js';
 
@@ -56,6 +56,75 @@ function pooledNoise(channels: number, sd: number, rho: number) {
   };
 }
 
+type Params = z.output<typeof params>;
+
+interface Job {
+  /** [case, N]: case 0 is independent positions, case 1 the AR(1) correlated ones. */
+  path: [number, number];
+  rho: number;
+  channels: number;
+  noiseSd: number;
+  N: number;
+  replicates: number;
+}
+
+/** The pooled-noise spread at one N for one case. */
+export const pooledTask = defineExperimentTask(import.meta.url, 'sgd.gap-averaging/pooled', (job: Job, { stream }) => {
+  const est = pooledNoise(job.channels, job.noiseSd, job.rho);
+  return { case: job.path[0], point: measureSpread(est, job.N, job.replicates, stream) };
+});
+
+const point = z.object({ budget: anyNumber(), replicates: anyNumber(), mean: anyNumber(), spread: anyNumber(), spreadSE: anyNumber(), spreadRaw: anyNumber(), fpc: anyNumber() });
+const fitSchema = z.object({ exponent: anyNumber(), exponentSE: anyNumber(), points: z.array(point) });
+const measurements = z.object({
+  independent: fitSchema,
+  correlated: fitSchema,
+  theoryExponentCorrelated: anyNumber(),
+  correlationLength: anyNumber(),
+  varianceRatioAtMaxN: anyNumber(),
+  theoryRatioIndependent: anyNumber(),
+  theoryRatioIndependentSE: anyNumber(),
+  theoryRatioCorrelated: anyNumber(),
+  theoryRatioCorrelatedSE: anyNumber(),
+});
+type Measurements = z.output<typeof measurements>;
+
+const theoryInd = (p: Params, N: number) => (p.noiseSd * p.noiseSd * p.channels) / N;
+const theoryCor = (p: Params, N: number) => p.noiseSd * p.noiseSd * p.channels * ar1MeanVariance(N, p.correlation);
+
+function reduce(partials: { case: number; point: ScalingPoint }[], p: Params): Measurements {
+  const fit = (k: number) => {
+    const f = fitScaling(partials.filter((x) => x.case === k).map((x) => x.point));
+    return { exponent: f.exponent, exponentSE: f.exponentSE, points: f.points };
+  };
+  const ind = fit(0);
+  const cor = fit(1);
+  const corTheoryFit = loglogSlope(
+    p.positions,
+    p.positions.map((N) => theoryCor(p, N)),
+  );
+  const rInd = weightedMean(
+    ind.points.map((pt) => pt.spread / theoryInd(p, pt.budget)),
+    ind.points.map((pt) => pt.spreadSE / theoryInd(p, pt.budget)),
+  );
+  const rCor = weightedMean(
+    cor.points.map((pt) => pt.spread / theoryCor(p, pt.budget)),
+    cor.points.map((pt) => pt.spreadSE / theoryCor(p, pt.budget)),
+  );
+  const Nmax = Math.max(...p.positions);
+  return {
+    independent: ind,
+    correlated: cor,
+    theoryExponentCorrelated: corTheoryFit.slope,
+    correlationLength: p.correlation > 0 ? -1 / Math.log(p.correlation) : 0,
+    varianceRatioAtMaxN: theoryCor(p, Nmax) / theoryInd(p, Nmax),
+    theoryRatioIndependent: rInd.mean,
+    theoryRatioIndependentSE: rInd.se,
+    theoryRatioCorrelated: rCor.mean,
+    theoryRatioCorrelatedSE: rCor.se,
+  };
+}
+
 export const gapAveragingExperiment = defineExperiment({
   id: 'sgd.gap-averaging',
   domain: 'sgd',
@@ -64,77 +133,71 @@ export const gapAveragingExperiment = defineExperiment({
   description:
     'Feature maps [N, C] of pure noise (sd σ per position) go through the package\'s GlobalAvgPool layer; the trace of the covariance of the pooled features is measured per N and its log–log slope fitted (core estimatorScaling tools). Independent positions give σ²C/N. With AR(1) correlation ρ^|p−q| the exact variance is σ²C/N·[1 + 2Σ_{k<N}(1 − k/N)ρ^k]: flat while N is below the correlation length −1/ln ρ, then ∝ 1/N with the larger prefactor (1 + ρ)/(1 − ρ). In a CNN with a GAP head the gradient of the head is δ ⊗ (pooled features), so its noise inherits the same law.',
   params,
-  run(p, ctx) {
+  measurements,
+  validate(p) {
     validateBudgets(p.positions);
-    const C = p.channels;
-    const sd = p.noiseSd;
-    const fits = ([0, p.correlation] as const).map((rho, k) => {
-      const est = pooledNoise(C, sd, rho);
-      const pts = p.positions.map((N) => measureSpread(est, N, p.replicates, ctx.stream.child(k).child(N)));
-      return fitScaling(pts);
-    });
-    const [ind, cor] = fits;
-    const theoryInd = (N: number) => (sd * sd * C) / N;
-    const theoryCor = (N: number) => sd * sd * C * ar1MeanVariance(N, p.correlation);
-    const corTheoryFit = loglogSlope(p.positions, p.positions.map(theoryCor));
-    const rInd = weightedMean(
-      ind.points.map((pt) => pt.spread / theoryInd(pt.budget)),
-      ind.points.map((pt) => pt.spreadSE / theoryInd(pt.budget)),
-    );
-    const rCor = weightedMean(
-      cor.points.map((pt) => pt.spread / theoryCor(pt.budget)),
-      cor.points.map((pt) => pt.spreadSE / theoryCor(pt.budget)),
-    );
-    const ell = p.correlation > 0 ? -1 / Math.log(p.correlation) : 0;
+  },
+  plan: (p) => ([0, p.correlation] as const).flatMap((rho, k) => p.positions.map((N): Job => ({ path: [k, N], rho, channels: p.channels, noiseSd: p.noiseSd, N, replicates: p.replicates }))),
+  task: pooledTask,
+  reduce: (partials, p) => reduce(partials, p),
+  metrics: (m) => ({
+    exponent: m.independent.exponent,
+    exponentSE: m.independent.exponentSE,
+    exponentCorrelated: m.correlated.exponent,
+    exponentCorrelatedSE: m.correlated.exponentSE,
+    theoryExponentCorrelated: m.theoryExponentCorrelated,
+    correlationLength: m.correlationLength,
+    varianceRatioAtMaxN: m.varianceRatioAtMaxN,
+    theoryRatioIndependent: m.theoryRatioIndependent,
+    theoryRatioCorrelated: m.theoryRatioCorrelated,
+  }),
+  judge(m, p) {
+    const ind = m.independent;
+    const cor = m.correlated;
+    const ell = m.correlationLength;
+    const Ns = [...p.positions].sort((a, b) => a - b);
     const Nmax = Math.max(...p.positions);
+    return [
+      verdict({
+        claim: 'GAP over N independent positions: Var ∝ N^-1',
+        theory: -1,
+        measured: ind.exponent,
+        se: ind.exponentSE,
+        note: `Slope ${fmt(ind.exponent, 4)} ± ${fmt(ind.exponentSE, 2)}; measured/theory σ²C/N = ${fmt(m.theoryRatioIndependent, 4)} ± ${fmt(m.theoryRatioIndependentSE, 2)}.`,
+      }),
+      verdict({
+        claim: `Correlated positions (ρ = ${p.correlation}): Var = σ²C/N·[1 + 2Σ(1 − k/N)ρ^k] (measured/theory = 1)`,
+        theory: 1,
+        measured: m.theoryRatioCorrelated,
+        se: m.theoryRatioCorrelatedSE,
+        note: `The exact AR(1) law; correlation length −1/ln ρ = ${fmt(ell)} positions.`,
+      }),
+      verdict({
+        claim: `Correlated positions: the fitted slope over N = ${Ns[0]}…${Nmax} equals that of the exact law (${fmt(m.theoryExponentCorrelated, 3)}), shallower than −1`,
+        theory: m.theoryExponentCorrelated,
+        measured: cor.exponent,
+        se: cor.exponentSE,
+        note: `Correlated noise averages away more slowly: at N = ${Nmax} the variance is ${fmt(m.varianceRatioAtMaxN)}× the independent value; asymptotically it is (1 + ρ)/(1 − ρ) = ${fmt((1 + p.correlation) / (1 - p.correlation))}× larger and the slope returns to −1 only for N ≫ ${fmt(ell)}.`,
+      }),
+    ];
+  },
+  present(m, p) {
+    const ind = m.independent;
+    const cor = m.correlated;
     const lines = [];
     const Ns = [...p.positions].sort((a, b) => a - b);
     for (let i = 0; i < 50; i++) {
       const N = Ns[0] * Math.pow(Ns[Ns.length - 1] / Ns[0], i / 49);
-      lines.push({ x: N, y: theoryInd(N), series: 'σ²C/N (independent)' });
-      lines.push({ x: N, y: theoryCor(Math.round(N)), series: `AR(1) ρ = ${p.correlation}` });
+      lines.push({ x: N, y: theoryInd(p, N), series: 'σ²C/N (independent)' });
+      lines.push({ x: N, y: theoryCor(p, Math.round(N)), series: `AR(1) ρ = ${p.correlation}` });
     }
     return {
-      metrics: {
-        exponent: ind.exponent,
-        exponentSE: ind.exponentSE,
-        exponentCorrelated: cor.exponent,
-        exponentCorrelatedSE: cor.exponentSE,
-        theoryExponentCorrelated: corTheoryFit.slope,
-        correlationLength: ell,
-        varianceRatioAtMaxN: theoryCor(Nmax) / theoryInd(Nmax),
-        theoryRatioIndependent: rInd.mean,
-        theoryRatioCorrelated: rCor.mean,
-      },
-      verdicts: [
-        verdict({
-          claim: 'GAP over N independent positions: Var ∝ N^-1',
-          theory: -1,
-          measured: ind.exponent,
-          se: ind.exponentSE,
-          note: `Slope ${fmt(ind.exponent, 4)} ± ${fmt(ind.exponentSE, 2)}; measured/theory σ²C/N = ${fmt(rInd.mean, 4)} ± ${fmt(rInd.se, 2)}.`,
-        }),
-        verdict({
-          claim: `Correlated positions (ρ = ${p.correlation}): Var = σ²C/N·[1 + 2Σ(1 − k/N)ρ^k] (measured/theory = 1)`,
-          theory: 1,
-          measured: rCor.mean,
-          se: rCor.se,
-          note: `The exact AR(1) law; correlation length −1/ln ρ = ${fmt(ell)} positions.`,
-        }),
-        verdict({
-          claim: `Correlated positions: the fitted slope over N = ${Ns[0]}…${Nmax} equals that of the exact law (${fmt(corTheoryFit.slope, 3)}), shallower than −1`,
-          theory: corTheoryFit.slope,
-          measured: cor.exponent,
-          se: cor.exponentSE,
-          note: `Correlated noise averages away more slowly: at N = ${Nmax} the variance is ${fmt(theoryCor(Nmax) / theoryInd(Nmax))}× the independent value; asymptotically it is (1 + ρ)/(1 − ρ) = ${fmt((1 + p.correlation) / (1 - p.correlation))}× larger and the slope returns to −1 only for N ≫ ${fmt(ell)}.`,
-        }),
-      ],
       tables: [
         {
           name: 'pooled-variance',
           title: 'Variance of the pooled features',
           columns: ['N', 'independent', 'SE', 'theory', `correlated ρ=${p.correlation}`, 'SE', 'theory'],
-          rows: p.positions.map((N, i) => [N, ind.points[i].spread, ind.points[i].spreadSE, theoryInd(N), cor.points[i].spread, cor.points[i].spreadSE, theoryCor(N)]),
+          rows: p.positions.map((N, i) => [N, ind.points[i].spread, ind.points[i].spreadSE, theoryInd(p, N), cor.points[i].spread, cor.points[i].spreadSE, theoryCor(p, N)]),
         },
       ],
       figures: [

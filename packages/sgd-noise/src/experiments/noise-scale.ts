@@ -3,12 +3,13 @@
  * exact and by the two-batch estimator, B_noise = tr(HΣ)/(GᵀHG) exact — and the critical batch
  * size fitted from steps-to-target against batch size.
  */
-import { defineExperiment, defineTask, DivergenceError, Moments, ParameterError, Stream, verdict, xyFigure, z, type StreamState } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, defineStage, DivergenceError, Moments, ParameterError, verdict, xyFigure, z, type StreamState } from '@snrlab/core';
 import { datasetLoss, sgd } from '../train/sgd.js';
 import { datasetGradient, minimize, topHessianEigenvalue } from '../measure/hessian.js';
 import { twoBatchEstimate } from '../measure/noise.js';
 import { fitCriticalBatch, logInterval, noiseScales } from '../measure/noise-scale.js';
-import { checkBatchSizes, datasetParam, dimParam, fmt, makeDataset, makeModel, modelParam, sizeParam } from './common.js';
+import { checkBatchSizes, datasetParam, dimParam, fmt, modelParam, sizeParam } from './common.js';
+import { checkSetup, rebuildSetup, type SetupSpec } from './stages.js';
 
 const params = z.object({
   model: modelParam('linear-regression'),
@@ -29,14 +30,74 @@ const params = z.object({
 
 type Params = z.output<typeof params>;
 
+const specOf = (p: Params): SetupSpec => ({ dataset: p.dataset, datasetSize: p.datasetSize, dim: p.dim, model: p.model, options: { labelNoise: p.labelNoise, conditionNumber: p.conditionNumber } });
+
+const scales = z.object({ bSimple: anyNumber(), bNoise: anyNumber(), trSigma: anyNumber(), gNormSq: anyNumber() });
+
+const setupSchema = z.object({
+  n: z.number(),
+  /** Exact noise scales at the start (and core's sample B_simple) and where full-batch descent reaches the target. */
+  start: scales.extend({ bSimpleSample: anyNumber() }),
+  atTarget: scales,
+  /** The two-batch estimate of B_simple at the start, and the one streamed during a 200-step run. */
+  twoBatch: z.object({ bSimple: anyNumber(), bSimpleSE: anyNumber() }),
+  bSimpleOnline: anyNumber(),
+  lambdaMax: anyNumber(),
+  L0: anyNumber(),
+  Lmin: anyNumber(),
+  target: anyNumber(),
+  fullBatchSteps: z.number(),
+});
+type Setup = z.output<typeof setupSchema> & { data: StreamState; theta0: number[] };
+
+/** The training set, the start, its noise scales, the target and the full-batch path to it: drawn in sequence from the root stream. */
+export const setupTask = defineExperimentTask(import.meta.url, 'sgd.noise-scale/setup', (job: { path: []; p: Params }, { stream }): Setup => {
+  const { p } = job;
+  const dataState = stream.child('data').state();
+  const { data, model } = rebuildSetup(specOf(p), dataState);
+  const theta0 = model.init(stream.child('init'));
+  // exact noise scales at the start, and by the two-batch estimator
+  const ns0 = noiseScales(model, theta0, data);
+  const two = twoBatchEstimate(model, theta0, data, { bSmall: p.bSmall, bBig: p.bBig, repeats: p.repeats, stream: stream.child('two-batch') });
+  // the target and the full-batch path to it
+  const lambdaMax = topHessianEigenvalue(model, theta0, data).value;
+  const L0 = datasetLoss(model, theta0, data);
+  const Lmin = minimize(model, theta0, data, { steps: 3000 }).loss;
+  const target = Lmin + p.targetFraction * (L0 - Lmin);
+  const theta = Float64Array.from(theta0);
+  let gdSteps = 0;
+  while (datasetLoss(model, theta, data) > target && gdSteps < p.maxSteps) {
+    const g = datasetGradient(model, theta, data).gradient;
+    for (let j = 0; j < theta.length; j++) theta[j] -= g[j] / lambdaMax;
+    gdSteps++;
+  }
+  const nsT = noiseScales(model, theta, data);
+  // online: the two-batch estimate streamed during a training run
+  const online = sgd({ model, data, params: theta0, batchSize: p.bBig, steps: 200, learningRate: 1 / lambdaMax, stream: stream.child('online'), statistics: { twoBatchSmall: p.bSmall } });
+  return {
+    data: dataState,
+    theta0: Array.from(theta0),
+    n: data.n,
+    start: { bSimple: ns0.bSimple, bSimpleSample: ns0.noise.bSimpleSample, bNoise: ns0.bNoise, trSigma: ns0.trSigma, gNormSq: ns0.gNormSq },
+    atTarget: { bSimple: nsT.bSimple, bNoise: nsT.bNoise, trSigma: nsT.trSigma, gNormSq: nsT.gNormSq },
+    twoBatch: { bSimple: two.bSimple, bSimpleSE: two.bSimpleSE },
+    bSimpleOnline: online.statistics.twoBatch ? online.statistics.twoBatch.bSimple : NaN,
+    lambdaMax,
+    L0,
+    Lmin,
+    target,
+    fullBatchSteps: gdSteps,
+  };
+});
+
 interface Job {
+  path: ['steps', number];
   p: Params;
   batchSize: number;
   data: StreamState;
   theta0: number[];
   lambdaMax: number;
   target: number;
-  stream: StreamState;
 }
 interface JobResult {
   batchSize: number;
@@ -46,16 +107,10 @@ interface JobResult {
   tried: { learningRate: number; steps: number; failed: boolean }[];
 }
 
-function setup(p: Params, dataState: StreamState) {
-  const data = makeDataset(p.dataset, p.datasetSize, p.dim, Stream.restore(dataState), { labelNoise: p.labelNoise, conditionNumber: p.conditionNumber });
-  return { data, model: makeModel(p.model, data) };
-}
-
 /** Steps to the target at one batch size: the best learning rate of the grid (mean over replicas). */
-export const stepsTask = defineTask(import.meta.url, 'sgd.noise-scale/steps-to-target', (job: Job): JobResult => {
+export const stepsTask = defineExperimentTask(import.meta.url, 'sgd.noise-scale/steps-to-target', (job: Job, { stream: root }): JobResult => {
   const { p } = job;
-  const { data, model } = setup(p, job.data);
-  const root = Stream.restore(job.stream);
+  const { data, model } = rebuildSetup(specOf(p), job.data);
   const theta0 = Float64Array.from(job.theta0);
   let best = { steps: Infinity, se: 0, lr: NaN };
   const tried: JobResult['tried'] = [];
@@ -79,6 +134,46 @@ export const stepsTask = defineTask(import.meta.url, 'sgd.noise-scale/steps-to-t
   return { batchSize: job.batchSize, steps: best.steps, stepsSE: best.se, learningRate: best.lr, tried };
 });
 
+const measurements = setupSchema.extend({
+  /** Per batch size (in the order given): steps to the target at the best learning rate, and every learning rate tried. */
+  points: z.array(
+    z.object({
+      batchSize: z.number(),
+      steps: anyNumber(),
+      stepsSE: anyNumber(),
+      learningRate: anyNumber(),
+      tried: z.array(z.object({ learningRate: anyNumber(), steps: anyNumber(), failed: z.boolean() })),
+    }),
+  ),
+  /** S = S_min(1 + B_crit/B) fitted over the batch sizes that reached the target. */
+  fit: z.object({ bCrit: anyNumber(), bCritSE: anyNumber(), sMin: anyNumber(), eMin: anyNumber(), bCritFromE: anyNumber(), chi2Reduced: anyNumber() }),
+});
+type Measurements = z.output<typeof measurements>;
+
+const stages = [
+  defineStage({
+    name: 'setup',
+    plan: (p: Params) => [{ path: [] as [], p }],
+    task: setupTask,
+    reduce: ([s]: Setup[]) => s,
+  }),
+  defineStage({
+    name: 'steps',
+    plan(p: Params, prior) {
+      const s = prior.setup as Setup;
+      return p.batchSizes.map((B, i): Job => ({ path: ['steps', i], p, batchSize: B, data: s.data, theta0: s.theta0, lambdaMax: s.lambdaMax, target: s.target }));
+    },
+    task: stepsTask,
+    reduce(points: JobResult[], _p: Params, prior): Measurements {
+      const { data: _data, theta0: _theta0, ...s } = prior.setup as Setup;
+      const ok = points.filter((r) => Number.isFinite(r.steps));
+      const floorSE = 0.5; // steps are integers: at least half a step of uncertainty
+      const fit = fitCriticalBatch(ok.map((r) => ({ batchSize: r.batchSize, steps: r.steps, stepsSE: Math.max(floorSE, r.stepsSE) })));
+      return { ...s, points, fit: { bCrit: fit.bCrit, bCritSE: fit.bCritSE, sMin: fit.sMin, eMin: fit.eMin, bCritFromE: fit.bCritFromE, chi2Reduced: fit.chi2Reduced } };
+    },
+  }),
+];
+
 export const noiseScaleExperiment = defineExperiment({
   id: 'sgd.noise-scale',
   domain: 'sgd',
@@ -87,42 +182,61 @@ export const noiseScaleExperiment = defineExperiment({
   description:
     'At the initial point, B_simple comes exactly from all per-example gradients (training-set covariance) and from core\'s two-batch estimator on `repeats` pairs of batches of sizes bSmall and bBig; B_noise from the per-example gradients and Hessian-vector products. A training run also streams the two-batch estimate online. For the critical batch size, SGD from the same point is run at each batch size with a grid of learning rates; the steps to reach L_min + f·(L₀ − L_min) at the best learning rate are fitted by S = S_min + S_min·B_crit/B (and E = B·S = E_min + E_min·B/B_crit). B_noise changes along training (it grows as |G| shrinks), so B_crit is compared with the range from the start to the target point, where full-batch descent reaches the target.',
   params,
-  async run(p, ctx) {
+  measurements,
+  validate(p) {
     if (p.bBig <= p.bSmall) throw new ParameterError('bBig', p.bBig, `a batch size greater than bSmall = ${p.bSmall}`);
-    const dataState = ctx.stream.child('data').state();
-    const { data, model } = setup(p, dataState);
-    checkBatchSizes(p.batchSizes, data.n);
-    checkBatchSizes([p.bSmall, p.bBig], data.n, 'bSmall/bBig');
-    const theta0 = model.init(ctx.stream.child('init'));
-    // exact noise scales at the start, and by the two-batch estimator
-    const ns0 = noiseScales(model, theta0, data);
-    const two = twoBatchEstimate(model, theta0, data, { bSmall: p.bSmall, bBig: p.bBig, repeats: p.repeats, stream: ctx.stream.child('two-batch') });
-    // the target and the full-batch path to it
-    const lambdaMax = topHessianEigenvalue(model, theta0, data).value;
-    const L0 = datasetLoss(model, theta0, data);
-    const Lmin = minimize(model, theta0, data, { steps: 3000 }).loss;
-    const target = Lmin + p.targetFraction * (L0 - Lmin);
-    const theta = Float64Array.from(theta0);
-    let gdSteps = 0;
-    while (datasetLoss(model, theta, data) > target && gdSteps < p.maxSteps) {
-      const g = datasetGradient(model, theta, data).gradient;
-      for (let j = 0; j < theta.length; j++) theta[j] -= g[j] / lambdaMax;
-      gdSteps++;
-    }
-    const nsT = noiseScales(model, theta, data);
-    // online: the two-batch estimate streamed during a training run
-    const online = sgd({ model, data, params: theta0, batchSize: p.bBig, steps: 200, learningRate: 1 / lambdaMax, stream: ctx.stream.child('online'), statistics: { twoBatchSmall: p.bSmall } });
-    // steps to target against B
-    const jobs: Job[] = p.batchSizes.map((B, i) => ({ p, batchSize: B, data: dataState, theta0: Array.from(theta0), lambdaMax, target, stream: ctx.stream.child('steps').child(i).state() }));
-    let done = 0;
-    const res = await ctx.executor.map(stepsTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'batch sizes') });
-    const ok = res.filter((r) => Number.isFinite(r.steps));
-    const floorSE = 0.5; // steps are integers: at least half a step of uncertainty
-    const fit = fitCriticalBatch(ok.map((r) => ({ batchSize: r.batchSize, steps: r.steps, stepsSE: Math.max(floorSE, r.stepsSE) })));
+    const n = checkSetup(specOf(p));
+    checkBatchSizes(p.batchSizes, n);
+    checkBatchSizes([p.bSmall, p.bBig], n, 'bSmall/bBig');
+  },
+  stages,
+  metrics: (m) => ({
+    bSimple: m.start.bSimple,
+    bSimpleSample: m.start.bSimpleSample,
+    bSimpleTwoBatch: m.twoBatch.bSimple,
+    bSimpleTwoBatchSE: m.twoBatch.bSimpleSE,
+    bNoise: m.start.bNoise,
+    bNoiseAtTarget: m.atTarget.bNoise,
+    bSimpleAtTarget: m.atTarget.bSimple,
+    bSimpleOnline: m.bSimpleOnline,
+    bCrit: m.fit.bCrit,
+    bCritSE: m.fit.bCritSE,
+    sMin: m.fit.sMin,
+    eMin: m.fit.eMin,
+    bCritFromE: m.fit.bCritFromE,
+    trSigma: m.start.trSigma,
+    gNormSq: m.start.gNormSq,
+    fullBatchSteps: m.fullBatchSteps,
+    chi2Reduced: m.fit.chi2Reduced,
+  }),
+  judge(m, p) {
+    const { start: ns0, atTarget: nsT, fit } = m;
     const [bcLo, bcHi] = logInterval(fit.bCrit, fit.bCritSE);
     const lo = Math.min(ns0.bNoise, nsT.bNoise);
     const hi = Math.max(ns0.bNoise, nsT.bNoise);
     const mid = Math.sqrt(lo * hi);
+    return [
+      verdict({
+        claim: 'The two-batch estimator recovers the exact B_simple = trΣ/|G|²',
+        theory: ns0.bSimple,
+        measured: m.twoBatch.bSimple,
+        se: m.twoBatch.bSimpleSE,
+        note: `${p.repeats} pairs of batches (${p.bSmall}, ${p.bBig}) drawn with replacement; exact value from all ${m.n} per-example gradients (training-set covariance, 1/N). Core's noiseScale, which treats the data as a sample of a larger population, gives ${fmt(ns0.bSimpleSample)}.`,
+      }),
+      verdict({
+        claim: 'The fitted critical batch size lies among the noise scales B_noise met between the start and the target',
+        theory: Math.log10(mid),
+        measured: Math.log10(fit.bCrit),
+        ci95: [Math.log10(bcLo), Math.log10(bcHi)],
+        tolerance: Math.log10(hi / mid),
+        note: `In log10. B_crit = ${fmt(fit.bCrit)} (95% ${fmt(bcLo)}…${fmt(bcHi)}); B_noise = ${fmt(ns0.bNoise)} at the start and ${fmt(nsT.bNoise)} where full-batch descent reaches the target (B_simple ${fmt(ns0.bSimple)} → ${fmt(nsT.bSimple)}). McCandlish et al. derive B_crit ≈ B_noise for a fixed noise scale; as |G| shrinks B_noise grows, so the fit averages over the path.`,
+      }),
+    ];
+  },
+  present(m, p) {
+    const { start: ns0, atTarget: nsT, fit } = m;
+    const res = m.points;
+    const ok = res.filter((r) => Number.isFinite(r.steps));
     const lines = [];
     const Bs = ok.map((r) => r.batchSize);
     for (let i = 0; i < 40; i++) {
@@ -130,46 +244,10 @@ export const noiseScaleExperiment = defineExperiment({
       lines.push({ x: b, y: fit.sMin * (1 + fit.bCrit / b), series: `S_min(1 + B_crit/B), B_crit = ${fmt(fit.bCrit)}` });
     }
     return {
-      metrics: {
-        bSimple: ns0.bSimple,
-        bSimpleSample: ns0.noise.bSimpleSample,
-        bSimpleTwoBatch: two.bSimple,
-        bSimpleTwoBatchSE: two.bSimpleSE,
-        bNoise: ns0.bNoise,
-        bNoiseAtTarget: nsT.bNoise,
-        bSimpleAtTarget: nsT.bSimple,
-        bSimpleOnline: online.statistics.twoBatch ? online.statistics.twoBatch.bSimple : NaN,
-        bCrit: fit.bCrit,
-        bCritSE: fit.bCritSE,
-        sMin: fit.sMin,
-        eMin: fit.eMin,
-        bCritFromE: fit.bCritFromE,
-        trSigma: ns0.trSigma,
-        gNormSq: ns0.gNormSq,
-        fullBatchSteps: gdSteps,
-        chi2Reduced: fit.chi2Reduced,
-      },
-      verdicts: [
-        verdict({
-          claim: 'The two-batch estimator recovers the exact B_simple = trΣ/|G|²',
-          theory: ns0.bSimple,
-          measured: two.bSimple,
-          se: two.bSimpleSE,
-          note: `${p.repeats} pairs of batches (${p.bSmall}, ${p.bBig}) drawn with replacement; exact value from all ${data.n} per-example gradients (training-set covariance, 1/N). Core's noiseScale, which treats the data as a sample of a larger population, gives ${fmt(ns0.noise.bSimpleSample)}.`,
-        }),
-        verdict({
-          claim: 'The fitted critical batch size lies among the noise scales B_noise met between the start and the target',
-          theory: Math.log10(mid),
-          measured: Math.log10(fit.bCrit),
-          ci95: [Math.log10(bcLo), Math.log10(bcHi)],
-          tolerance: Math.log10(hi / mid),
-          note: `In log10. B_crit = ${fmt(fit.bCrit)} (95% ${fmt(bcLo)}…${fmt(bcHi)}); B_noise = ${fmt(ns0.bNoise)} at the start and ${fmt(nsT.bNoise)} where full-batch descent reaches the target (B_simple ${fmt(ns0.bSimple)} → ${fmt(nsT.bSimple)}). McCandlish et al. derive B_crit ≈ B_noise for a fixed noise scale; as |G| shrinks B_noise grows, so the fit averages over the path.`,
-        }),
-      ],
       tables: [
         {
           name: 'steps-to-target',
-          title: `Steps to reach L = ${fmt(target)} (L₀ = ${fmt(L0)}, L_min = ${fmt(Lmin)})`,
+          title: `Steps to reach L = ${fmt(m.target)} (L₀ = ${fmt(m.L0)}, L_min = ${fmt(m.Lmin)})`,
           columns: ['B', 'steps', 'SE', 'best learning rate', 'examples B·S'],
           rows: res.map((r) => [r.batchSize, r.steps, r.stepsSE, r.learningRate, r.batchSize * r.steps]),
         },
@@ -179,7 +257,7 @@ export const noiseScaleExperiment = defineExperiment({
           columns: ['quantity', 'start', 'target'],
           rows: [
             ['B_simple (exact)', ns0.bSimple, nsT.bSimple],
-            ['B_simple (two-batch)', two.bSimple, null],
+            ['B_simple (two-batch)', m.twoBatch.bSimple, null],
             ['B_noise (exact)', ns0.bNoise, nsT.bNoise],
             ['tr Σ', ns0.trSigma, nsT.trSigma],
             ['|G|²', ns0.gNormSq, nsT.gNormSq],
@@ -197,7 +275,7 @@ export const noiseScaleExperiment = defineExperiment({
         }),
       ],
       notes: [
-        `Online, the two-batch estimator streamed over a 200-step run at B = ${p.bBig} gives B_simple ≈ ${fmt(online.statistics.twoBatch?.bSimple ?? NaN)} (an average over a path along which B_simple grows).`,
+        `Online, the two-batch estimator streamed over a 200-step run at B = ${p.bBig} gives B_simple ≈ ${fmt(m.bSimpleOnline)} (an average over a path along which B_simple grows).`,
         `B_crit is ${fmt(fit.bCrit / ns0.bNoise)}× the B_noise of the starting point and ${fmt(fit.bCrit / nsT.bNoise)}× that at the target.`,
         'Below B_crit doubling the batch nearly halves the steps (perfect scaling); above it the steps hardly fall and the extra examples are wasted.',
       ],

@@ -2,7 +2,7 @@
  * sgd.scaling-rules: scaling the learning rate linearly with the batch keeps the temperature
  * T = ησ²/(2B) constant; scaling it with √B keeps the per-step update noise η²σ²/B constant.
  */
-import { defineExperiment, loglogSlope, Moments, validateBudgets, verdict, xyFigure, z } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, loglogSlope, Moments, validateBudgets, verdict, xyFigure, z, type MomentsJSON } from '@snrlab/core';
 import { scaledLearningRate, stationaryVarianceDiscrete, type ScalingRule } from '../measure/temperature.js';
 import { fmt } from './common.js';
 
@@ -15,14 +15,51 @@ const params = z.object({
   replicas: z.int().min(100).max(10_000_000).default(3000).describe('independent SGD chains per (rule, B)'),
 });
 
-interface Point {
-  rule: ScalingRule;
-  B: number;
+const rules: ScalingRule[] = ['linear', 'sqrt'];
+
+interface Job {
+  path: [ScalingRule, number];
   eta: number;
-  varX: Moments;
-  loss: Moments;
-  update: Moments;
+  B: number;
+  curvature: number;
+  sigma2: number;
+  replicas: number;
 }
+
+/** Chains at one (rule, B): the stationary x, its loss, and the update of one more step. */
+export const chainsTask = defineExperimentTask(import.meta.url, 'sgd.scaling-rules/chains', (job: Job, { stream }) => {
+  const { eta, B, curvature: h } = job;
+  const rho = Math.abs(1 - eta * h);
+  const steps = Math.max(2, Math.ceil(Math.log(1e-6) / (2 * Math.log(rho))));
+  const sdB = Math.sqrt(job.sigma2 / B);
+  const varX = new Moments();
+  const loss = new Moments();
+  const update = new Moments();
+  for (let r = 0; r < job.replicas; r++) {
+    const s = stream.child(r);
+    let x = 0;
+    for (let k = 0; k < steps; k++) x -= eta * (h * x + sdB * s.normal());
+    // one more step in stationarity: the update it makes
+    const dx = -eta * (h * x + sdB * s.normal());
+    varX.push(x);
+    loss.push(0.5 * h * x * x);
+    update.push(dx);
+  }
+  return { rule: job.path[0], B, eta, varX: varX.toJSON(), loss: loss.toJSON(), update: update.toJSON() };
+});
+
+type Partial = { rule: ScalingRule; B: number; eta: number; varX: MomentsJSON; loss: MomentsJSON; update: MomentsJSON };
+
+const spread = z.object({ variance: anyNumber(), varianceSE: anyNumber() });
+const slope = z.object({ slope: anyNumber(), slopeSE: anyNumber() });
+const measurements = z.object({
+  points: z.array(z.object({ rule: z.enum(['linear', 'sqrt']), B: z.number(), eta: z.number(), varX: spread, loss: spread, update: spread })),
+  fits: z.object({ linearVar: slope, linearLoss: slope, linearUpdate: slope, sqrtVar: slope, sqrtLoss: slope, sqrtUpdate: slope }),
+  /** Exponents of the exact discrete-time law over the sweep. */
+  theoryExponents: z.object({ linearVar: anyNumber(), linearUpdate: anyNumber(), sqrtVar: anyNumber(), sqrtUpdate: anyNumber() }),
+  maxEtaH: anyNumber(),
+});
+type Point = z.output<typeof measurements>['points'][number];
 
 /** Discrete-time theory: Var x = ησ²/(Bh(2 − ηh)); Var Δx = η²(h²Var x + σ²/B) = (η²σ²/B)·2/(2 − ηh). */
 function theory(eta: number, sigma2: number, B: number, h: number) {
@@ -38,127 +75,118 @@ export const scalingRulesExperiment = defineExperiment({
   description:
     'SGD on L = h·x²/2 with per-example noise of variance σ², for each batch size B of the sweep, with η = η₀·B/B₀ (linear rule) and η = η₀·√(B/B₀) (square-root rule). Each chain starts at 0 and runs until the start is forgotten; over the chains we measure the stationary Var x (∝ T), the variance of the loss (∝ T²) and the per-step update variance Var(x_{k+1} − x_k). Exponents against B are log–log slopes. The exact discrete-time law adds a factor 2/(2 − ηh) to both, which the stated tolerance allows for.',
   params,
-  run(p, ctx) {
+  measurements,
+  validate(p) {
     validateBudgets(p.batchSizes);
+    // refuses ηh ≥ 2, naming the learning rate
+    for (const rule of rules) for (const B of p.batchSizes) stationaryVarianceDiscrete(scaledLearningRate(rule, p.baseLearningRate, B, p.baseBatch), p.sigma2, B, p.curvature);
+  },
+  plan: (p) => rules.flatMap((rule) => p.batchSizes.map((B): Job => ({ path: [rule, B], eta: scaledLearningRate(rule, p.baseLearningRate, B, p.baseBatch), B, curvature: p.curvature, sigma2: p.sigma2, replicas: p.replicas }))),
+  task: chainsTask,
+  reduce(partials: Partial[], p) {
     const h = p.curvature;
-    const rules: ScalingRule[] = ['linear', 'sqrt'];
-    const pts: Point[] = [];
-    for (const rule of rules) {
-      for (const B of p.batchSizes) {
-        const eta = scaledLearningRate(rule, p.baseLearningRate, B, p.baseBatch);
-        stationaryVarianceDiscrete(eta, p.sigma2, B, h); // refuses ηh ≥ 2, naming the learning rate
-        const rho = Math.abs(1 - eta * h);
-        const steps = Math.max(2, Math.ceil(Math.log(1e-6) / (2 * Math.log(rho))));
-        const sdB = Math.sqrt(p.sigma2 / B);
-        const varX = new Moments();
-        const loss = new Moments();
-        const update = new Moments();
-        const st = ctx.stream.child(rule).child(B);
-        for (let r = 0; r < p.replicas; r++) {
-          const s = st.child(r);
-          let x = 0;
-          for (let k = 0; k < steps; k++) x -= eta * (h * x + sdB * s.normal());
-          // one more step in stationarity: the update it makes
-          const dx = -eta * (h * x + sdB * s.normal());
-          varX.push(x);
-          loss.push(0.5 * h * x * x);
-          update.push(dx);
-        }
-        pts.push({ rule, B, eta, varX, loss, update });
-      }
-    }
+    const spreadOf = (j: MomentsJSON) => {
+      const m = Moments.fromJSON(j);
+      return { variance: m.variance, varianceSE: m.varianceSE };
+    };
+    const pts: Point[] = partials.map((q) => ({ rule: q.rule, B: q.B, eta: q.eta, varX: spreadOf(q.varX), loss: spreadOf(q.loss), update: spreadOf(q.update) }));
     const Bs = p.batchSizes;
-    const fitOf = (rule: ScalingRule, pick: (q: Point) => { v: number; se: number }) => {
+    const fitOf = (rule: ScalingRule, key: 'varX' | 'loss' | 'update') => {
       const q = pts.filter((x) => x.rule === rule);
-      return loglogSlope(
+      const { slope, slopeSE } = loglogSlope(
         q.map((x) => x.B),
-        q.map((x) => pick(x).v),
-        q.map((x) => pick(x).se),
+        q.map((x) => x[key].variance),
+        q.map((x) => x[key].varianceSE),
       );
+      return { slope, slopeSE };
     };
     const theoryFit = (rule: ScalingRule, key: 'varX' | 'loss' | 'update') =>
       loglogSlope(
         Bs,
         Bs.map((B) => theory(scaledLearningRate(rule, p.baseLearningRate, B, p.baseBatch), p.sigma2, B, h)[key]),
       ).slope;
-    const vx = (q: Point) => ({ v: q.varX.variance, se: q.varX.varianceSE });
-    const vl = (q: Point) => ({ v: q.loss.variance, se: q.loss.varianceSE });
-    const vu = (q: Point) => ({ v: q.update.variance, se: q.update.varianceSE });
-    const f = {
-      linearVar: fitOf('linear', vx),
-      linearLoss: fitOf('linear', vl),
-      linearUpdate: fitOf('linear', vu),
-      sqrtVar: fitOf('sqrt', vx),
-      sqrtLoss: fitOf('sqrt', vl),
-      sqrtUpdate: fitOf('sqrt', vu),
+    return {
+      points: pts,
+      fits: {
+        linearVar: fitOf('linear', 'varX'),
+        linearLoss: fitOf('linear', 'loss'),
+        linearUpdate: fitOf('linear', 'update'),
+        sqrtVar: fitOf('sqrt', 'varX'),
+        sqrtLoss: fitOf('sqrt', 'loss'),
+        sqrtUpdate: fitOf('sqrt', 'update'),
+      },
+      theoryExponents: {
+        linearVar: theoryFit('linear', 'varX'),
+        linearUpdate: theoryFit('linear', 'update'),
+        sqrtVar: theoryFit('sqrt', 'varX'),
+        sqrtUpdate: theoryFit('sqrt', 'update'),
+      },
+      maxEtaH: Math.max(...pts.map((q) => q.eta)) * h,
     };
-    const th = {
-      linearVar: theoryFit('linear', 'varX'),
-      linearUpdate: theoryFit('linear', 'update'),
-      sqrtVar: theoryFit('sqrt', 'varX'),
-      sqrtUpdate: theoryFit('sqrt', 'update'),
-    };
-    const etaMax = Math.max(...pts.map((q) => q.eta));
-    const tolNote = (sde: number, discrete: number) =>
-      `SDE exponent ${sde}; the exact discrete law gives ${fmt(discrete, 3)} over this sweep (ηh up to ${fmt(etaMax * h)}), stated as the tolerance.`;
+  },
+  metrics: ({ fits: f, maxEtaH }) => ({
+    varianceExponentLinear: f.linearVar.slope,
+    varianceExponentLinearSE: f.linearVar.slopeSE,
+    lossVarianceExponentLinear: f.linearLoss.slope,
+    lossVarianceExponentLinearSE: f.linearLoss.slopeSE,
+    updateVarianceExponentLinear: f.linearUpdate.slope,
+    updateVarianceExponentLinearSE: f.linearUpdate.slopeSE,
+    varianceExponentSqrt: f.sqrtVar.slope,
+    varianceExponentSqrtSE: f.sqrtVar.slopeSE,
+    lossVarianceExponentSqrt: f.sqrtLoss.slope,
+    lossVarianceExponentSqrtSE: f.sqrtLoss.slopeSE,
+    updateVarianceExponentSqrt: f.sqrtUpdate.slope,
+    updateVarianceExponentSqrtSE: f.sqrtUpdate.slopeSE,
+    maxEtaH,
+  }),
+  judge({ fits: f, theoryExponents: th, maxEtaH }) {
+    const tolNote = (sde: number, discrete: number) => `SDE exponent ${sde}; the exact discrete law gives ${fmt(discrete, 3)} over this sweep (ηh up to ${fmt(maxEtaH)}), stated as the tolerance.`;
+    return [
+      verdict({
+        claim: 'Linear rule (η ∝ B): the stationary variance ∝ T stays constant (exponent 0)',
+        theory: 0,
+        measured: f.linearVar.slope,
+        se: f.linearVar.slopeSE,
+        tolerance: Math.abs(th.linearVar),
+        note: tolNote(0, th.linearVar),
+      }),
+      verdict({
+        claim: 'Square-root rule (η ∝ √B): the per-step update variance η²σ²/B stays constant (exponent 0)',
+        theory: 0,
+        measured: f.sqrtUpdate.slope,
+        se: f.sqrtUpdate.slopeSE,
+        tolerance: Math.abs(th.sqrtUpdate),
+        note: tolNote(0, th.sqrtUpdate),
+      }),
+      verdict({
+        claim: 'Linear rule: the per-step update variance grows ∝ B (exponent 1)',
+        theory: 1,
+        measured: f.linearUpdate.slope,
+        se: f.linearUpdate.slopeSE,
+        tolerance: Math.abs(th.linearUpdate - 1),
+        note: tolNote(1, th.linearUpdate),
+      }),
+      verdict({
+        claim: 'Square-root rule: the temperature falls ∝ B^-1/2 (exponent −0.5)',
+        theory: -0.5,
+        measured: f.sqrtVar.slope,
+        se: f.sqrtVar.slopeSE,
+        tolerance: Math.abs(th.sqrtVar + 0.5),
+        note: tolNote(-0.5, th.sqrtVar),
+      }),
+    ];
+  },
+  present(m, p) {
+    const h = p.curvature;
+    const pts = m.points;
     const pointsFig = (key: 'varX' | 'update') =>
       pts.map((q) => {
-        const m = q[key];
-        const v = m.variance;
-        return { x: q.B, y: v, lo: v - 1.96 * m.varianceSE, hi: v + 1.96 * m.varianceSE, series: `${q.rule} rule` };
+        const v = q[key].variance;
+        return { x: q.B, y: v, lo: v - 1.96 * q[key].varianceSE, hi: v + 1.96 * q[key].varianceSE, series: `${q.rule} rule` };
       });
     const linesFig = (key: 'varX' | 'update') =>
-      rules.flatMap((rule) => Bs.map((B) => ({ x: B, y: theory(scaledLearningRate(rule, p.baseLearningRate, B, p.baseBatch), p.sigma2, B, h)[key], series: `${rule} (discrete theory)` })));
+      rules.flatMap((rule) => p.batchSizes.map((B) => ({ x: B, y: theory(scaledLearningRate(rule, p.baseLearningRate, B, p.baseBatch), p.sigma2, B, h)[key], series: `${rule} (discrete theory)` })));
     return {
-      metrics: {
-        varianceExponentLinear: f.linearVar.slope,
-        varianceExponentLinearSE: f.linearVar.slopeSE,
-        lossVarianceExponentLinear: f.linearLoss.slope,
-        lossVarianceExponentLinearSE: f.linearLoss.slopeSE,
-        updateVarianceExponentLinear: f.linearUpdate.slope,
-        updateVarianceExponentLinearSE: f.linearUpdate.slopeSE,
-        varianceExponentSqrt: f.sqrtVar.slope,
-        varianceExponentSqrtSE: f.sqrtVar.slopeSE,
-        lossVarianceExponentSqrt: f.sqrtLoss.slope,
-        lossVarianceExponentSqrtSE: f.sqrtLoss.slopeSE,
-        updateVarianceExponentSqrt: f.sqrtUpdate.slope,
-        updateVarianceExponentSqrtSE: f.sqrtUpdate.slopeSE,
-        maxEtaH: etaMax * h,
-      },
-      verdicts: [
-        verdict({
-          claim: 'Linear rule (η ∝ B): the stationary variance ∝ T stays constant (exponent 0)',
-          theory: 0,
-          measured: f.linearVar.slope,
-          se: f.linearVar.slopeSE,
-          tolerance: Math.abs(th.linearVar),
-          note: tolNote(0, th.linearVar),
-        }),
-        verdict({
-          claim: 'Square-root rule (η ∝ √B): the per-step update variance η²σ²/B stays constant (exponent 0)',
-          theory: 0,
-          measured: f.sqrtUpdate.slope,
-          se: f.sqrtUpdate.slopeSE,
-          tolerance: Math.abs(th.sqrtUpdate),
-          note: tolNote(0, th.sqrtUpdate),
-        }),
-        verdict({
-          claim: 'Linear rule: the per-step update variance grows ∝ B (exponent 1)',
-          theory: 1,
-          measured: f.linearUpdate.slope,
-          se: f.linearUpdate.slopeSE,
-          tolerance: Math.abs(th.linearUpdate - 1),
-          note: tolNote(1, th.linearUpdate),
-        }),
-        verdict({
-          claim: 'Square-root rule: the temperature falls ∝ B^-1/2 (exponent −0.5)',
-          theory: -0.5,
-          measured: f.sqrtVar.slope,
-          se: f.sqrtVar.slopeSE,
-          tolerance: Math.abs(th.sqrtVar + 0.5),
-          note: tolNote(-0.5, th.sqrtVar),
-        }),
-      ],
       tables: [
         {
           name: 'sweep',
