@@ -13,6 +13,7 @@ import {
   coerceParams,
   describeParams,
   DivergenceError,
+  InputFileError,
   isParameterError,
   listExperiments,
   paramsJSONSchema,
@@ -30,6 +31,7 @@ import { ci, fmt, formatResult, table, verdictMark } from './format.js';
 import { terminalProgress } from './progress.js';
 import { figureFileName, figureToSVG } from './render.js';
 import { runDemo } from './demo.js';
+import { addInputOptions, loadInputs } from './inputs.js';
 import { runCompare, writeCompare } from './compare/run.js';
 import { verdictsOf } from './compare/report.js';
 
@@ -131,7 +133,7 @@ export function buildProgram(): Command {
       console.log(table(['parameter', 'default', 'allowed', 'unit', 'meaning'], describeParams(e.params).map((p) => [p.name, JSON.stringify(p.default), p.allowed, p.unit ?? '', p.description ?? ''])));
     });
 
-  program
+  const run = program
     .command('run')
     .description('run an experiment and report its metrics and verdicts')
     .argument('<id>', 'experiment id')
@@ -141,10 +143,13 @@ export function buildProgram(): Command {
     .option('--backend <name>', "compute backend: 'auto', 'js', 'wasm', 'cpu', 'node', 'node-gpu'")
     .option('--json', 'print the whole result (measurements, metrics, verdicts, manifest) as JSON on stdout, and nothing else')
     .option('--out <dir>', 'write result.json and each figure as SVG into <dir>')
-    .option('--strict', 'exit 5 if any verdict disagrees')
-    .action(async (id: string, o: { set: string[]; seed: number | string; workers?: number; backend?: string; json?: boolean; out?: string; strict?: boolean }) => {
+    .option('--strict', 'exit 5 if any verdict disagrees');
+  addInputOptions(run).action(
+    async (id: string, o: { set: string[]; seed: number | string; workers?: number; backend?: string; json?: boolean; out?: string; strict?: boolean } & Record<string, unknown>) => {
       const exp = resolveExperiment(id);
-      const params = coerceParams(exp.params, parseSets(o.set));
+      // the user's own problem: read and checked before anything runs, hashed into the manifest
+      const own = await loadInputs(exp.id, o);
+      const params = { ...coerceParams(exp.params, parseSets(o.set)), ...own.params };
       const backend = await makeBackend(o.backend);
       // tasks always run off the main thread, so a SIGINT is handled at once whatever the experiment
       const executor: Executor = new WorkerPool({ workers: o.workers ?? 1 });
@@ -158,7 +163,7 @@ export function buildProgram(): Command {
       process.once('SIGINT', onSigint);
       let result: ExperimentResult;
       try {
-        result = await runExperiment(exp, params, { seed: o.seed, backend, executor, progress, signal: ac.signal });
+        result = await runExperiment(exp, params, { seed: o.seed, backend, executor, progress, signal: ac.signal, inputs: own.inputs });
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
@@ -171,7 +176,8 @@ export function buildProgram(): Command {
         if (!o.json) console.log(`\nwrote ${files.join(', ')}`);
       }
       if (o.strict && result.verdicts.some((v) => !v.agrees)) throw new ExitError(EXIT.disagrees, 'a verdict disagrees with theory');
-    });
+    },
+  );
 
   program
     .command('backend')
@@ -320,6 +326,7 @@ function exitCodeOf(err: unknown): { code: number; message: string } {
   if (err instanceof UnknownExperimentError) return { code: EXIT.usage, message: err.message };
   if (err instanceof SweepSpecError) return { code: EXIT.usage, message: err.message };
   if (isParameterError(err)) return { code: EXIT.usage, message: (err as Error).message };
+  if (err instanceof InputFileError) return { code: EXIT.usage, message: err.message };
   if (err instanceof DivergenceError) return { code: EXIT.diverged, message: err.message };
   if (err instanceof BackendUnavailableError) return { code: EXIT.backend, message: err.message };
   if (err instanceof CancelledError) return { code: EXIT.interrupted, message: err.message === 'run cancelled' ? 'interrupted' : `interrupted: ${err.message}` };

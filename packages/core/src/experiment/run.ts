@@ -1,5 +1,4 @@
 /** Running an experiment: validate parameters, derive the stream, time it, and attach a manifest. */
-import { spawnSync } from 'node:child_process';
 import { PACKAGE } from '../package.js';
 import { Stream } from '../random/stream.js';
 import { philoxImplementation } from '../random/philox.js';
@@ -59,10 +58,13 @@ let commit: string | null | undefined;
 /** The git commit of the working directory, if it is a checkout (cached). */
 export function gitCommit(): string | null {
   if (commit !== undefined) return commit;
-  commit = typeof process !== 'undefined' ? (process.env.SNRLAB_GIT_COMMIT ?? null) : null;
-  if (!commit && spawnSync) {
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  commit = proc?.env?.SNRLAB_GIT_COMMIT ?? null;
+  // node:child_process is looked up at run time, so that core also loads in browsers
+  const cp = proc?.getBuiltinModule?.('node:child_process') as typeof import('node:child_process') | undefined;
+  if (!commit && cp) {
     try {
-      const r = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
+      const r = cp.spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
       commit = r.status === 0 ? r.stdout.trim() || null : null;
     } catch {
       commit = null;
