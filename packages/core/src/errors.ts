@@ -170,3 +170,19 @@ export function assertLength(name: string, arr: ArrayLike<unknown>, n: number, w
   if (!arr || typeof arr.length !== 'number') throw new ParameterTypeError(name, arr, `an array of ${what} ${n}`);
   if (arr.length !== n) throw new ParameterError(`${name}.length`, arr.length, `${n}`, what === 'length' ? undefined : what);
 }
+
+/**
+ * A user's input file (data, model, Hamiltonian, profile, game) is malformed. Names the file,
+ * and where known the line, the column or field, what was found and what was expected.
+ */
+export class InputFileError extends Error {
+  override readonly name = 'InputFileError';
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    readonly where: { line?: number; column?: number | string; field?: string } = {},
+  ) {
+    const at = [where.line !== undefined ? `line ${where.line}` : '', where.column !== undefined ? `column ${where.column}` : '', where.field !== undefined ? `field ${where.field}` : ''].filter(Boolean).join(', ');
+    super(`invalid input file ${file}${at ? ` (${at})` : ''}: ${problem}`);
+  }
+}

@@ -148,6 +148,8 @@ export {
 export { xyFigure, curve, VEGA_LITE_SCHEMA, type XYFigureInput, type XYPoint, type XYLine, type AxisSpec } from './experiment/figures.js';
 export { experiments as coreExperiments, estimatorScalingExperiment, positionalErrorExperiment } from './experiments/index.js';
 
+export { registerInputOptions, listInputOptions, type InputOption } from './experiment/inputs.js';
+
 // executors
 export type { Executor, MapOptions, Settled, SettledOptions } from './executors/types.js';
 export { errorText } from './executors/types.js';
