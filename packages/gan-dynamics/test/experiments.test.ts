@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DivergenceError, intervalAgrees, runExperiment, type ExperimentResult } from '@snrlab/core';
+import { DivergenceError, intervalAgrees, ParameterError, runExperiment, type ExperimentResult } from '@snrlab/core';
 import { experiments } from '../src/experiments/index.js';
 import { bilinearExperiment } from '../src/experiments/bilinear.js';
 import { diracExperiment } from '../src/experiments/dirac.js';
@@ -109,6 +109,14 @@ describe('gan.noise-drift', () => {
     await expect(runExperiment(noiseDriftExperiment, { sigmas: [-0.1, 0.2] })).rejects.toThrow(/invalid sigmas\[0\]/);
     await expect(runExperiment(noiseDriftExperiment, { learningRate: 0 })).rejects.toThrow(/invalid learningRate/);
   });
+
+  it('refuses too few particles for the α-stable checkpoints before any task runs', async () => {
+    const events: string[] = [];
+    const err = await runExperiment(noiseDriftExperiment, { noise: 'alpha-stable', particles: 100 }, { onProgress: (e) => events.push(e.stage) }).catch((e) => e);
+    expect(err).toBeInstanceOf(ParameterError);
+    expect((err as Error).message).toMatch(/invalid particles: got 100; expected at least 160 for 8 checkpoints/);
+    expect(events).toEqual([]);
+  });
 });
 
 describe('gan.dirac', () => {
@@ -167,5 +175,9 @@ describe('gan.mixture', () => {
     await expect(runExperiment(mixtureExperiment, { batchSizes: [0, 4] })).rejects.toThrow(/invalid batchSizes\[0\]/);
     await expect(runExperiment(mixtureExperiment, { learningRateY: -1 })).rejects.toThrow(/invalid learningRateY/);
     await expect(runExperiment(mixtureExperiment, { sigma: -0.2 })).rejects.toThrow(/invalid sigma/);
+    // the distinct batch sizes are the budgets of the noise probe: at least two
+    const events: string[] = [];
+    await expect(runExperiment(mixtureExperiment, { batchSizes: [8, 8] }, { onProgress: (e) => events.push(e.stage) })).rejects.toThrow(/invalid budgets/);
+    expect(events).toEqual([]);
   });
 });

@@ -3,13 +3,13 @@
  * of each method against the spectral radius of its linear map, and the E[r²] trajectories under
  * Gaussian gradient noise against the exact laws.
  */
-import { defineExperiment, verdict, xyFigure, z, type Figure, type Verdict, type XYLine, type XYPoint } from '@snrlab/core';
-import { backendOf } from '@snrlab/tensor';
+import { anyNumber, defineExperiment, defineExperimentTask, verdict, xyFigure, z, type Verdict, type XYLine, type XYPoint } from '@snrlab/core';
 import { familyInterval, fitGrowthFactor } from '../analysis.js';
 import { phasePortrait, thinIndices } from '../figures.js';
 import { isBilinear, matrixRows, quadraticBilinearGame } from '../games.js';
-import { DEFAULT_MOMENTUM, METHOD_TITLES, METHODS, type MethodName, type MethodOptions } from '../methods.js';
-import { runGameEnsemble, trajectory } from '../run.js';
+import { DEFAULT_MOMENTUM, METHOD_TITLES, METHODS, noiseBlocks, Stepper, type MethodName, type MethodOptions } from '../methods.js';
+import { InjectedNoiseOracle, runGameEnsemble, trajectory } from '../run.js';
+import { tensorBackend } from './backend.js';
 import {
   alternatingInvariant,
   expectedSquaredRadius,
@@ -68,6 +68,103 @@ function closedFormGrowth(method: MethodName, eta: number): number | null {
   }
 }
 
+const optsOf = (p: BilinearParams, method: MethodName): MethodOptions => ({ method, learningRateX: p.learningRateX, learningRateY: p.learningRateY, momentum: p.momentum });
+
+interface Job {
+  /** The root stream: a method draws from its children ensemble/<method> and portrait/<method>. */
+  path: [];
+  params: BilinearParams;
+  method: MethodName;
+}
+
+/** One method: noiseless growth factor, noisy ensemble against the exact E r², a noisy portrait. */
+export const methodTask = defineExperimentTask(import.meta.url, 'gan.bilinear/method', async (job: Job, ctx) => {
+  const p = job.params;
+  const method = job.method;
+  const { game, z0 } = bilinearSetup(p);
+  const d = game.dim;
+  const backend = await tensorBackend(ctx.backend, ctx.usedBackend);
+  const bilinear = isBilinear(game);
+  const scalar = p.nx === 1 && p.ny === 1 && bilinear && p.learningRateX === p.learningRateY;
+  const W = bilinear ? alternatingInvariant(game, p.learningRateX, p.learningRateY) : null;
+  const pathEvery = Math.max(1, Math.floor(p.steps / 300));
+  const opts = optsOf(p, method);
+  // noiseless: growth factor
+  const clean = trajectory({ ...opts, game, z0, steps: p.steps, pathEvery });
+  const fit = fitGrowthFactor(clean.radius, Math.floor(p.steps / 2));
+  const theory = growthFactorTheory(game, opts);
+  const closed = scalar ? closedFormGrowth(method, p.learningRateX * Math.abs(p.A[0])) : null;
+  // noisy ensemble: E r² against the exact recursion
+  const withQ = !!W && method === 'alternating';
+  const ens = runGameEnsemble({
+    ...opts,
+    game,
+    z0,
+    steps: p.steps,
+    particles: p.particles,
+    noise: { kind: 'gaussian', sigma: p.sigma },
+    stream: ctx.stream.child('ensemble').child(method),
+    backend,
+    recordEvery: Math.max(1, Math.floor(p.steps / 30)),
+    observables: withQ ? [{ name: 'Q', fn: (zz, off) => quadraticForm(W, zz, d, off) }] : [],
+  });
+  const exact = expectedSquaredRadius(game, opts, z0, p.sigma, p.steps, withQ ? W : undefined);
+  const last = ens.r2[ens.r2.length - 1];
+  let quadratic: { mean: number; sem: number; theory: number; perStep: number } | null = null;
+  if (withQ && exact.quadratic) {
+    const q = ens.observed.Q[ens.observed.Q.length - 1];
+    quadratic = { mean: q.mean, sem: q.sem, theory: exact.quadratic[p.steps], perStep: exact.quadratic[1] - exact.quadratic[0] };
+  }
+  const noisy = trajectory({ ...opts, game, z0, steps: p.steps, pathEvery, noise: { kind: 'gaussian', sigma: p.sigma }, stream: ctx.stream.child('portrait').child(method) });
+  return {
+    method,
+    growthFactorTheory: theory,
+    growthFactorMeasured: fit.factor,
+    growthFactorSE: fit.se,
+    oscillationBound: fit.oscillationBound,
+    fitFrom: fit.from,
+    fitTo: fit.to,
+    growthFactorClosedForm: closed,
+    meanR2Final: last.mean,
+    meanR2FinalSE: last.sem,
+    meanR2Theory: exact.r2[p.steps],
+    quadratic,
+    r2: ens.steps.map((k, i) => ({ step: k, mean: ens.r2[i].mean, sem: ens.r2[i].sem })),
+    r2Theory: thinIndices(p.steps + 1, 80).map((k) => ({ step: k, value: exact.r2[k] })),
+    cleanPath: Array.from(clean.path),
+    noisyPath: Array.from(noisy.path),
+  };
+});
+
+const methodResult = z.object({
+  method: z.enum(METHODS),
+  growthFactorTheory: anyNumber(),
+  growthFactorMeasured: anyNumber(),
+  growthFactorSE: anyNumber(),
+  oscillationBound: anyNumber(),
+  fitFrom: z.number(),
+  fitTo: z.number(),
+  growthFactorClosedForm: anyNumber().nullable(),
+  meanR2Final: anyNumber(),
+  meanR2FinalSE: anyNumber(),
+  meanR2Theory: anyNumber(),
+  /** E Q of alternating GDA on a bilinear game (Q conserved without noise). */
+  quadratic: z.object({ mean: anyNumber(), sem: anyNumber(), theory: anyNumber(), perStep: anyNumber() }).nullable(),
+  r2: z.array(z.object({ step: z.number(), mean: anyNumber(), sem: anyNumber() })),
+  r2Theory: z.array(z.object({ step: z.number(), value: anyNumber() })),
+  cleanPath: z.array(anyNumber()),
+  noisyPath: z.array(anyNumber()),
+});
+
+const measurements = z.object({
+  game: z.string(),
+  /** Noisy verdicts of the run that form one family (E r² per method, and E Q). */
+  family: z.int(),
+  methods: z.array(methodResult),
+});
+
+export type BilinearMeasurements = z.output<typeof measurements>;
+
 export const bilinearExperiment = defineExperiment({
   id: 'gan.bilinear',
   domain: 'gan',
@@ -76,87 +173,70 @@ export const bilinearExperiment = defineExperiment({
   description:
     'Each method runs once without noise (growth factor per step fitted as the slope of log r over the second half of the run, against the spectral radius of the method’s linear map) and as an ensemble with Gaussian gradient noise of sd σ per component (E r² at every step against the exact mean–covariance recursion). Noise enters the gradient, so an iterate moves by η·σ·ξ. For a single coupling A = [a] with equal learning rates the closed forms of the issue are reported alongside.',
   params,
-  run(p, ctx) {
-    const { game, z0 } = bilinearSetup(p);
-    const d = game.dim;
-    const backend = backendOf(ctx);
-    const bilinear = isBilinear(game);
-    const scalar = p.nx === 1 && p.ny === 1 && bilinear && p.learningRateX === p.learningRateY;
-    const W = bilinear ? alternatingInvariant(game, p.learningRateX, p.learningRateY) : null;
-    const metrics: Record<string, number> = {};
+  measurements,
+  validate(p) {
+    const { game } = bilinearSetup(p);
+    // the method options and the proximal step's solvability, before any task runs
+    for (const method of p.methods) new Stepper(new InjectedNoiseOracle(game, noiseBlocks(method)), optsOf(p, method));
+  },
+  plan: (p) => p.methods.map((method): Job => ({ path: [], params: p, method })),
+  task: methodTask,
+  reduce(partials, p) {
+    const { game } = bilinearSetup(p);
+    const W = isBilinear(game);
+    return { game: game.name, family: p.methods.length + (W && p.methods.includes('alternating') ? 1 : 0), methods: partials };
+  },
+  metrics(m) {
+    const out: Record<string, number> = {};
+    for (const r of m.methods) {
+      out[`${r.method}.growthFactorMeasured`] = r.growthFactorMeasured;
+      out[`${r.method}.growthFactorSE`] = r.growthFactorSE;
+      out[`${r.method}.growthFactorTheory`] = r.growthFactorTheory;
+      if (r.growthFactorClosedForm !== null) out[`${r.method}.growthFactorClosedForm`] = r.growthFactorClosedForm;
+      out[`${r.method}.meanR2Final`] = r.meanR2Final;
+      out[`${r.method}.meanR2FinalSE`] = r.meanR2FinalSE;
+      out[`${r.method}.meanR2Theory`] = r.meanR2Theory;
+      if (r.quadratic) {
+        out['alternating.meanQFinal'] = r.quadratic.mean;
+        out['alternating.meanQFinalSE'] = r.quadratic.sem;
+        out['alternating.meanQTheory'] = r.quadratic.theory;
+      }
+    }
+    return out;
+  },
+  judge(m, p) {
     const verdicts: Verdict[] = [];
-    const rows: (string | number | null)[][] = [];
-    const portraitClean: { label: string; path: Float64Array; dim: number; ix: number; iy: number }[] = [];
-    const portraitNoisy: typeof portraitClean = [];
-    const r2Points: XYPoint[] = [];
-    const r2Lines: XYLine[] = [];
-    const pathEvery = Math.max(1, Math.floor(p.steps / 300));
-    // the noisy verdicts of this run form one family (E r² per method, and E Q)
-    const family = p.methods.length + (W && p.methods.includes('alternating') ? 1 : 0);
-    let done = 0;
-    for (const method of p.methods) {
-      const opts: MethodOptions = { method, learningRateX: p.learningRateX, learningRateY: p.learningRateY, momentum: p.momentum };
-      const title = METHOD_TITLES[method];
-      // noiseless: growth factor
-      const clean = trajectory({ ...opts, game, z0, steps: p.steps, pathEvery });
-      const fit = fitGrowthFactor(clean.radius, Math.floor(p.steps / 2));
-      const theory = growthFactorTheory(game, opts);
-      metrics[`${method}.growthFactorMeasured`] = fit.factor;
-      metrics[`${method}.growthFactorSE`] = fit.se;
-      metrics[`${method}.growthFactorTheory`] = theory;
-      const closed = scalar ? closedFormGrowth(method, p.learningRateX * Math.abs(p.A[0])) : null;
-      if (closed !== null) metrics[`${method}.growthFactorClosedForm`] = closed;
+    for (const r of m.methods) {
+      const title = METHOD_TITLES[r.method];
+      const theory = r.growthFactorTheory;
       verdicts.push(
         verdict({
           claim: `${title}: |z| grows by ρ(T) = ${theory.toFixed(6)} per step`,
           theory,
-          measured: fit.factor,
-          se: fit.se,
-          tolerance: fit.oscillationBound + 1e-8 * theory,
-          note: `Slope of log r over steps ${fit.from}–${fit.to}. The tolerance ${(fit.oscillationBound + 1e-8 * theory).toExponential(2)} is the largest shift the radius’s bounded oscillation (rotating, non-normal maps) can give a fitted slope, plus 10⁻⁸ for eigenvalues of defective matrices.`,
+          measured: r.growthFactorMeasured,
+          se: r.growthFactorSE,
+          tolerance: r.oscillationBound + 1e-8 * theory,
+          note: `Slope of log r over steps ${r.fitFrom}–${r.fitTo}. The tolerance ${(r.oscillationBound + 1e-8 * theory).toExponential(2)} is the largest shift the radius’s bounded oscillation (rotating, non-normal maps) can give a fitted slope, plus 10⁻⁸ for eigenvalues of defective matrices.`,
         }),
       );
-      portraitClean.push({ label: title, path: clean.path, dim: d, ix: 0, iy: game.nx });
-
-      // noisy ensemble: E r² against the exact recursion
-      const ens = runGameEnsemble({
-        ...opts,
-        game,
-        z0,
-        steps: p.steps,
-        particles: p.particles,
-        noise: { kind: 'gaussian', sigma: p.sigma },
-        stream: ctx.stream.child('ensemble').child(method),
-        backend,
-        recordEvery: Math.max(1, Math.floor(p.steps / 30)),
-        observables: W && method === 'alternating' ? [{ name: 'Q', fn: (zz, off) => quadraticForm(W, zz, d, off) }] : [],
-      });
-      const exact = expectedSquaredRadius(game, opts, z0, p.sigma, p.steps, W && method === 'alternating' ? W : undefined);
-      const last = ens.r2[ens.r2.length - 1];
-      metrics[`${method}.meanR2Final`] = last.mean;
-      metrics[`${method}.meanR2FinalSE`] = last.sem;
-      metrics[`${method}.meanR2Theory`] = exact.r2[p.steps];
-      const fr = familyInterval(last.mean, last.sem, family);
+      const fr = familyInterval(r.meanR2Final, r.meanR2FinalSE, m.family);
       verdicts.push(
         verdict({
-          claim: `${title} with noise σ = ${p.sigma}: E r² after ${p.steps} steps = ${exact.r2[p.steps].toPrecision(5)}`,
-          theory: exact.r2[p.steps],
-          measured: last.mean,
-          se: last.sem,
+          claim: `${title} with noise σ = ${p.sigma}: E r² after ${p.steps} steps = ${r.meanR2Theory.toPrecision(5)}`,
+          theory: r.meanR2Theory,
+          measured: r.meanR2Final,
+          se: r.meanR2FinalSE,
           ci95: fr.ci95,
           note: 'Exact law from the mean–covariance recursion of the method’s linear map with noise η·σ·ξ per oracle call.' + (fr.note ? ' ' + fr.note : ''),
         }),
       );
-      if (W && method === 'alternating' && exact.quadratic) {
-        const q = ens.observed.Q[ens.observed.Q.length - 1];
-        metrics['alternating.meanQFinal'] = q.mean;
-        metrics['alternating.meanQFinalSE'] = q.sem;
-        metrics['alternating.meanQTheory'] = exact.quadratic[p.steps];
-        const fq = familyInterval(q.mean, q.sem, family);
+      const q = r.quadratic;
+      if (q) {
+        const fq = familyInterval(q.mean, q.sem, m.family);
         verdicts.push(
           verdict({
-            claim: `alternating GDA: E Q grows linearly, E Q_k = Q₀ + ${(exact.quadratic[1] - exact.quadratic[0]).toPrecision(4)}·k`,
-            theory: exact.quadratic[p.steps],
+            claim: `alternating GDA: E Q grows linearly, E Q_k = Q₀ + ${q.perStep.toPrecision(4)}·k`,
+            theory: q.theory,
             measured: q.mean,
             se: q.sem,
             ci95: fq.ci95,
@@ -164,40 +244,40 @@ export const bilinearExperiment = defineExperiment({
           }),
         );
       }
-      for (let i = 0; i < ens.steps.length; i++) {
-        const m = ens.r2[i];
-        r2Points.push({ x: ens.steps[i], y: m.mean, lo: m.mean - 1.96 * m.sem, hi: m.mean + 1.96 * m.sem, series: title });
-      }
-      for (const k of thinIndices(p.steps + 1, 80)) r2Lines.push({ x: k, y: exact.r2[k], series: `${title} (theory)` });
-      const noisy = trajectory({ ...opts, game, z0, steps: p.steps, pathEvery, noise: { kind: 'gaussian', sigma: p.sigma }, stream: ctx.stream.child('portrait').child(method) });
-      portraitNoisy.push({ label: title, path: noisy.path, dim: d, ix: 0, iy: game.nx });
-      rows.push([title, theory, fit.factor, fit.se, closed, exact.r2[p.steps], last.mean, last.sem]);
-      ctx.progress.update(++done, p.methods.length, method);
     }
-    const figures: Figure[] = [
-      phasePortrait('phase-noiseless', `Phase portrait without noise (${game.name}, η = ${p.learningRateX}/${p.learningRateY})`, portraitClean, { x: 'x₁', y: 'y₁' }),
-      phasePortrait('phase-noisy', `Phase portrait with gradient noise σ = ${p.sigma}`, portraitNoisy, { x: 'x₁', y: 'y₁' }),
-      xyFigure({
-        name: 'mean-r2',
-        title: `E[r²] against steps with noise σ = ${p.sigma} (points: ${p.particles} particles; dashed: exact)`,
-        x: { title: 'step k' },
-        y: { title: 'E r²', log: true },
-        points: r2Points,
-        lines: r2Lines,
-      }),
-    ];
+    return verdicts;
+  },
+  present(m, p) {
+    const d = p.nx + p.ny;
+    const r2Points: XYPoint[] = [];
+    const r2Lines: XYLine[] = [];
+    for (const r of m.methods) {
+      const title = METHOD_TITLES[r.method];
+      for (const pt of r.r2) r2Points.push({ x: pt.step, y: pt.mean, lo: pt.mean - 1.96 * pt.sem, hi: pt.mean + 1.96 * pt.sem, series: title });
+      for (const pt of r.r2Theory) r2Lines.push({ x: pt.step, y: pt.value, series: `${title} (theory)` });
+    }
+    const portrait = (which: 'cleanPath' | 'noisyPath') => m.methods.map((r) => ({ label: METHOD_TITLES[r.method], path: r[which], dim: d, ix: 0, iy: p.nx }));
     return {
-      metrics,
-      verdicts,
       tables: [
         {
           name: 'methods',
           title: `Growth factor per step and E r² after ${p.steps} steps`,
           columns: ['method', 'ρ(T) theory', 'growth measured', 'SE', 'closed form (f = xy)', 'E r² theory', 'E r² measured', 'SE'],
-          rows,
+          rows: m.methods.map((r) => [METHOD_TITLES[r.method], r.growthFactorTheory, r.growthFactorMeasured, r.growthFactorSE, r.growthFactorClosedForm, r.meanR2Theory, r.meanR2Final, r.meanR2FinalSE]),
         },
       ],
-      figures,
+      figures: [
+        phasePortrait('phase-noiseless', `Phase portrait without noise (${m.game}, η = ${p.learningRateX}/${p.learningRateY})`, portrait('cleanPath'), { x: 'x₁', y: 'y₁' }),
+        phasePortrait('phase-noisy', `Phase portrait with gradient noise σ = ${p.sigma}`, portrait('noisyPath'), { x: 'x₁', y: 'y₁' }),
+        xyFigure({
+          name: 'mean-r2',
+          title: `E[r²] against steps with noise σ = ${p.sigma} (points: ${p.particles} particles; dashed: exact)`,
+          x: { title: 'step k' },
+          y: { title: 'E r²', log: true },
+          points: r2Points,
+          lines: r2Lines,
+        }),
+      ],
       notes: [
         `Noise convention: each oracle call returns v(z) + σξ with ξ ~ N(0, I), so an iterate moves by η·σ·ξ. Extragradient makes two calls per step, each with fresh noise; alternating GDA and negative momentum update x with the x-part of one draw and y with its y-part; optimistic GDA reuses its stored noisy gradient.`,
         `ρ(T) is the spectral radius of the method’s linear map read off the implementation; below 1 the method converges without noise, above 1 it spirals out, at 1 it cycles.`,

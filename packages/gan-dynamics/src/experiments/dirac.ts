@@ -4,19 +4,7 @@
  * distance to the equilibrium, and the contraction rate per step fitted in the linear regime
  * against the prediction from the Jacobian's eigenvalues.
  */
-import {
-  chiSquareSf,
-  defineExperiment,
-  defineTask,
-  DivergenceError,
-  Moments,
-  Stream,
-  verdict,
-  z,
-  type Figure,
-  type StreamState,
-  type Verdict,
-} from '@snrlab/core';
+import { anyNumber, chiSquareSf, defineExperiment, defineExperimentTask, DivergenceError, Moments, verdict, z, type Figure, type Verdict } from '@snrlab/core';
 import { fitGrowthFactor, medianWithInterval, type GrowthFit } from '../analysis.js';
 import { phasePortrait } from '../figures.js';
 import { diracEigenvalues, diracGan, fPrime, linearizedGame } from '../games.js';
@@ -56,10 +44,11 @@ export function diracFor(p: Pick<DiracParams, 'gamma' | 'instanceNoise'>, reg: R
 }
 
 interface Job {
+  /** [regularisation, method]: the ensemble draws from its child 'ensemble', the noisy portrait from 'portrait'. */
+  path: [Regularization, MethodName];
   params: DiracParams;
   method: MethodName;
   reg: Regularization;
-  stream: StreamState;
 }
 
 interface JobResult {
@@ -78,12 +67,11 @@ interface JobResult {
 }
 
 /** One (method, regularisation): noiseless run, linear-regime run, noisy ensemble. */
-export const diracTask = defineTask(import.meta.url, 'gan.dirac/method', (job: Job): JobResult => {
+export const diracTask = defineExperimentTask(import.meta.url, 'gan.dirac/method', (job: Job, { stream }): JobResult => {
   const p = job.params;
   const game = diracFor(p, job.reg);
   const lin = linearizedGame(game);
   const opts: MethodOptions = { method: job.method, learningRateX: p.learningRateX, learningRateY: p.learningRateY, momentum: p.momentum };
-  const stream = Stream.restore(job.stream);
   const z0 = [p.theta0, p.psi0];
   const r0 = Math.hypot(p.theta0, p.psi0);
   const pathEvery = Math.max(1, Math.floor(p.steps / 300));
@@ -140,6 +128,39 @@ export const diracTask = defineTask(import.meta.url, 'gan.dirac/method', (job: J
   return out;
 });
 
+const growthFit = z.object({ factor: anyNumber(), se: anyNumber(), oscillationBound: anyNumber(), from: z.number(), to: z.number() });
+
+const config = z.object({
+  method: z.enum(METHODS),
+  reg: z.enum(REGULARIZATIONS),
+  /** Distance to the equilibrium at the end of the noiseless run. */
+  finalDistance: anyNumber(),
+  converged: z.boolean(),
+  /** ρ(T(J)), the growth factor fitted in the linear regime (null when it left too soon), exp(η·max Re λ). */
+  theory: anyNumber(),
+  fit: growthFit.nullable(),
+  flow: anyNumber(),
+  nonlinearTolerance: anyNumber(),
+  noisy: z.object({ mean: anyNumber(), sem: anyNumber(), median: anyNumber(), lo: anyNumber(), hi: anyNumber(), theory: anyNumber() }).nullable(),
+  /** E r² / linearised theory, where the noiseless run reached the equilibrium (Gaussian noise). */
+  spreadRatio: z.object({ ratio: anyNumber(), se: anyNumber() }).nullable(),
+  clean: z.array(anyNumber()),
+  noisyPath: z.array(anyNumber()).nullable(),
+});
+
+const measurements = z.object({
+  fPrime0: anyNumber(),
+  eigenvalues: z.array(z.object({ reg: z.enum(REGULARIZATIONS), re: anyNumber(), im: anyNumber(), reNumeric: anyNumber(), imNumeric: anyNumber() })),
+  configs: z.array(config),
+  /** The spread ratios pooled (precision-weighted), with their χ² against 1; null when none was checked. */
+  pooled: z.object({ ratio: anyNumber(), se: anyNumber(), chi2: anyNumber(), chi2P: anyNumber(), checked: z.int() }).nullable(),
+  convergedFraction: anyNumber(),
+});
+
+export type DiracMeasurements = z.output<typeof measurements>;
+
+const titleOf = (r: { method: MethodName; reg: Regularization }) => `${METHOD_TITLES[r.method]}, ${REG_TITLES[r.reg]}`;
+
 export const diracExperiment = defineExperiment({
   id: 'gan.dirac',
   domain: 'gan',
@@ -148,26 +169,20 @@ export const diracExperiment = defineExperiment({
   description:
     'Mescheder et al. (2018): data δ₀, generator δ_θ, discriminator D(x) = ψx, L = f(ψθ) + f(0) with f′(t) = sigmoid(−t). For each method and regularisation the experiment runs (1) a noiseless trajectory from (θ₀, ψ₀) — converged when the final distance is below the tolerance; (2) a trajectory started inside the linear regime, whose growth factor per step (slope of log r) is compared with the spectral radius of the method’s linear map at the equilibrium’s Jacobian; (3) an ensemble with gradient noise σ, whose final E r² is compared with the linearised stationary spread (discrete Lyapunov equation). Instance noise is applied in expectation (Gauss–Hermite quadrature), which is what its Jacobian describes.',
   params,
-  async run(p, ctx) {
+  measurements,
+  plan(p) {
     const jobs: Job[] = [];
-    for (const reg of p.regularizations) for (const method of p.methods) jobs.push({ params: p, method, reg, stream: ctx.stream.child(reg).child(method).state() });
-    let done = 0;
-    const results = await ctx.executor.map(diracTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'method × regularisation') });
-    const metrics: Record<string, number> = {};
-    const verdicts: Verdict[] = [];
-    const rows: (string | number | boolean | null)[][] = [];
-    const figures: Figure[] = [];
-    const fp0 = fPrime(0);
-    for (const reg of p.regularizations) {
+    for (const reg of p.regularizations) for (const method of p.methods) jobs.push({ path: [reg, method], params: p, method, reg });
+    return jobs;
+  },
+  task: diracTask,
+  reduce(results, p): DiracMeasurements {
+    const eigen = p.regularizations.map((reg) => {
       const game = diracFor(p, reg);
       const ev = diracEigenvalues(game.gamma, game.instanceNoise);
       const num = eigenvalues(game.jacobian(), 2);
-      metrics[`${reg}.eigenvalueRe`] = ev.re[0];
-      metrics[`${reg}.eigenvalueIm`] = Math.abs(ev.im[0]);
-      metrics[`${reg}.eigenvalueReNumeric`] = Math.max(num.re[0], num.re[1]);
-      metrics[`${reg}.eigenvalueImNumeric`] = Math.abs(num.im[0]);
-    }
-    metrics.fPrime0 = fp0;
+      return { reg, re: ev.re[0], im: Math.abs(ev.im[0]), reNumeric: Math.max(num.re[0], num.re[1]), imNumeric: Math.abs(num.im[0]) };
+    });
     // the noisy spreads are compared only where the noiseless run has reached the equilibrium, so
     // that what is left is the noise's spread; they are pooled into one verdict (ratio to theory)
     const spreadChecked = (r: JobResult) => p.noise === 'gaussian' && !!r.noisy && Number.isFinite(r.noisy.theory) && r.finalDistance ** 2 < 0.01 * r.noisy.theory;
@@ -175,63 +190,105 @@ export const diracExperiment = defineExperiment({
     let swr = 0;
     let chi2 = 0;
     let checked = 0;
-    const spreadRows: string[] = [];
+    const configs: DiracMeasurements['configs'] = [];
     for (const r of results) {
-      const key = `${r.method}.${r.reg}`;
-      const title = `${METHOD_TITLES[r.method]}, ${REG_TITLES[r.reg]}`;
       if (r.diverged) {
-        throw new DivergenceError(r.diverged.step, r.diverged.step, r.diverged.replica, r.diverged.value, { completed: results.filter((x) => !x.diverged).map((x) => `${x.method}.${x.reg}`) }, `${title}: ${r.diverged.where} left |z| ≤ 10¹²`);
+        throw new DivergenceError(r.diverged.step, r.diverged.step, r.diverged.replica, r.diverged.value, { completed: results.filter((x) => !x.diverged).map((x) => `${x.method}.${x.reg}`) }, `${titleOf(r)}: ${r.diverged.where} left |z| ≤ 10¹²`);
       }
-      const converged = r.finalDistance < p.convergenceTolerance;
-      metrics[`${key}.finalDistance`] = r.finalDistance;
-      metrics[`${key}.converged`] = converged ? 1 : 0;
-      metrics[`${key}.contractionTheory`] = r.theory;
-      metrics[`${key}.contractionFlow`] = r.flow;
+      let spreadRatio: { ratio: number; se: number } | null = null;
+      if (r.noisy && spreadChecked(r)) {
+        const ratio = r.noisy.mean / r.noisy.theory;
+        const se = r.noisy.sem / r.noisy.theory;
+        sw += 1 / (se * se);
+        swr += ratio / (se * se);
+        chi2 += ((ratio - 1) / se) ** 2;
+        checked++;
+        spreadRatio = { ratio, se };
+      }
+      const { method, reg, finalDistance, theory, fit, flow, nonlinearTolerance, noisy, clean, noisyPath } = r;
+      configs.push({ method, reg, finalDistance, converged: finalDistance < p.convergenceTolerance, theory, fit, flow, nonlinearTolerance, noisy, spreadRatio, clean, noisyPath });
+    }
+    const conv = new Moments();
+    for (const r of results) conv.push(r.finalDistance < p.convergenceTolerance ? 1 : 0);
+    return {
+      fPrime0: fPrime(0),
+      eigenvalues: eigen,
+      configs,
+      pooled: checked > 0 ? { ratio: swr / sw, se: 1 / Math.sqrt(sw), chi2, chi2P: chiSquareSf(chi2, checked), checked } : null,
+      convergedFraction: conv.mean,
+    };
+  },
+  metrics(m) {
+    const out: Record<string, number> = {};
+    for (const e of m.eigenvalues) {
+      out[`${e.reg}.eigenvalueRe`] = e.re;
+      out[`${e.reg}.eigenvalueIm`] = e.im;
+      out[`${e.reg}.eigenvalueReNumeric`] = e.reNumeric;
+      out[`${e.reg}.eigenvalueImNumeric`] = e.imNumeric;
+    }
+    out.fPrime0 = m.fPrime0;
+    for (const r of m.configs) {
+      const key = `${r.method}.${r.reg}`;
+      out[`${key}.finalDistance`] = r.finalDistance;
+      out[`${key}.converged`] = r.converged ? 1 : 0;
+      out[`${key}.contractionTheory`] = r.theory;
+      out[`${key}.contractionFlow`] = r.flow;
       if (r.fit) {
-        metrics[`${key}.contractionMeasured`] = r.fit.factor;
-        metrics[`${key}.contractionSE`] = r.fit.se;
-        const tol = r.fit.oscillationBound + r.nonlinearTolerance + 1e-8;
-        verdicts.push(
-          verdict({
-            claim: `${title}: contraction factor per step = ρ(T(J)) = ${r.theory.toFixed(6)} (${r.theory < 1 - 1e-9 ? 'locally convergent' : r.theory > 1 + 1e-9 ? 'spirals out' : 'cycles'})`,
-            theory: r.theory,
-            measured: r.fit.factor,
-            se: r.fit.se,
-            tolerance: tol,
-            note: `Fitted over steps ${r.fit.from}–${r.fit.to} with |z| ≤ ${p.linearRadius}. Tolerance ${tol.toExponential(2)}: the cubic terms of the field (≤ η(1+s²)r²/4 relative) plus the bound on a bounded oscillation’s effect on the slope. Gradient flow alone would give exp(η·max Re λ) = ${r.flow.toFixed(6)}.`,
-          }),
-        );
+        out[`${key}.contractionMeasured`] = r.fit.factor;
+        out[`${key}.contractionSE`] = r.fit.se;
       }
       if (r.noisy) {
-        metrics[`${key}.noisyMeanR2`] = r.noisy.mean;
-        metrics[`${key}.noisyMeanR2SE`] = r.noisy.sem;
-        metrics[`${key}.noisyMedianR2`] = r.noisy.median;
-        metrics[`${key}.noisyStationaryR2Linearized`] = r.noisy.theory;
-        if (spreadChecked(r)) {
-          const ratio = r.noisy.mean / r.noisy.theory;
-          const se = r.noisy.sem / r.noisy.theory;
-          sw += 1 / (se * se);
-          swr += ratio / (se * se);
-          chi2 += ((ratio - 1) / se) ** 2;
-          checked++;
-          metrics[`${key}.noisySpreadRatio`] = ratio;
-          spreadRows.push(`${title} ${ratio.toFixed(3)} ± ${se.toFixed(3)}`);
-        }
+        out[`${key}.noisyMeanR2`] = r.noisy.mean;
+        out[`${key}.noisyMeanR2SE`] = r.noisy.sem;
+        out[`${key}.noisyMedianR2`] = r.noisy.median;
+        out[`${key}.noisyStationaryR2Linearized`] = r.noisy.theory;
+        if (r.spreadRatio) out[`${key}.noisySpreadRatio`] = r.spreadRatio.ratio;
       }
-      rows.push([
-        METHOD_TITLES[r.method],
-        REG_TITLES[r.reg],
-        r.finalDistance,
-        converged,
-        r.theory,
-        r.fit ? r.fit.factor : null,
-        r.fit ? r.fit.se : null,
-        r.noisy ? (p.noise === 'gaussian' ? r.noisy.mean : r.noisy.median) : null,
-        r.noisy && Number.isFinite(r.noisy.theory) ? r.noisy.theory : null,
-      ]);
     }
+    if (m.pooled) {
+      out.noisySpreadRatioPooled = m.pooled.ratio;
+      out.noisySpreadRatioPooledSE = m.pooled.se;
+      out.noisySpreadChi2 = m.pooled.chi2;
+      out.noisySpreadChi2P = m.pooled.chi2P;
+    }
+    out.convergedFraction = m.convergedFraction;
+    return out;
+  },
+  judge(m, p) {
+    const verdicts: Verdict[] = [];
+    for (const r of m.configs) {
+      if (!r.fit) continue;
+      const tol = r.fit.oscillationBound + r.nonlinearTolerance + 1e-8;
+      verdicts.push(
+        verdict({
+          claim: `${titleOf(r)}: contraction factor per step = ρ(T(J)) = ${r.theory.toFixed(6)} (${r.theory < 1 - 1e-9 ? 'locally convergent' : r.theory > 1 + 1e-9 ? 'spirals out' : 'cycles'})`,
+          theory: r.theory,
+          measured: r.fit.factor,
+          se: r.fit.se,
+          tolerance: tol,
+          note: `Fitted over steps ${r.fit.from}–${r.fit.to} with |z| ≤ ${p.linearRadius}. Tolerance ${tol.toExponential(2)}: the cubic terms of the field (≤ η(1+s²)r²/4 relative) plus the bound on a bounded oscillation’s effect on the slope. Gradient flow alone would give exp(η·max Re λ) = ${r.flow.toFixed(6)}.`,
+        }),
+      );
+    }
+    const pooled = m.pooled;
+    if (pooled) {
+      const spreadRows = m.configs.flatMap((r) => (r.spreadRatio ? [`${titleOf(r)} ${r.spreadRatio.ratio.toFixed(3)} ± ${r.spreadRatio.se.toFixed(3)}`] : []));
+      verdicts.push(
+        verdict({
+          claim: `With gradient noise σ = ${p.sigma}, every locally convergent configuration settles at its linearised stationary spread instead of the equilibrium (E r² / theory = 1, pooled over ${pooled.checked})`,
+          theory: 1,
+          measured: pooled.ratio,
+          se: pooled.se,
+          note: `Precision-weighted mean of E r²(measured)/E r²(discrete Lyapunov equation of the method’s map at the Jacobian). Per configuration: ${spreadRows.join('; ')}. Consistency of the ${pooled.checked} ratios with 1: χ² = ${pooled.chi2.toFixed(1)} on ${pooled.checked} degrees of freedom (p = ${pooled.chi2P.toPrecision(2)}).`,
+        }),
+      );
+    }
+    return verdicts;
+  },
+  present(m, p) {
+    const figures: Figure[] = [];
     for (const reg of p.regularizations) {
-      const these = results.filter((r) => r.reg === reg);
+      const these = m.configs.filter((r) => r.reg === reg);
       figures.push(
         phasePortrait(`phase-${reg}`, `Dirac GAN, ${REG_TITLES[reg]}: trajectories without noise`, these.map((r) => ({ label: METHOD_TITLES[r.method], path: r.clean, dim: 2 })), { x: 'generator θ', y: 'discriminator ψ' }),
       );
@@ -246,40 +303,28 @@ export const diracExperiment = defineExperiment({
         );
       }
     }
-    if (checked > 0) {
-      const pooled = swr / sw;
-      const pooledSE = 1 / Math.sqrt(sw);
-      metrics.noisySpreadRatioPooled = pooled;
-      metrics.noisySpreadRatioPooledSE = pooledSE;
-      metrics.noisySpreadChi2 = chi2;
-      metrics.noisySpreadChi2P = chiSquareSf(chi2, checked);
-      verdicts.push(
-        verdict({
-          claim: `With gradient noise σ = ${p.sigma}, every locally convergent configuration settles at its linearised stationary spread instead of the equilibrium (E r² / theory = 1, pooled over ${checked})`,
-          theory: 1,
-          measured: pooled,
-          se: pooledSE,
-          note: `Precision-weighted mean of E r²(measured)/E r²(discrete Lyapunov equation of the method’s map at the Jacobian). Per configuration: ${spreadRows.join('; ')}. Consistency of the ${checked} ratios with 1: χ² = ${chi2.toFixed(1)} on ${checked} degrees of freedom (p = ${chiSquareSf(chi2, checked).toPrecision(2)}).`,
-        }),
-      );
-    }
-    const conv = new Moments();
-    for (const r of results) conv.push(r.finalDistance < p.convergenceTolerance ? 1 : 0);
-    metrics.convergedFraction = conv.mean;
     return {
-      metrics,
-      verdicts,
       tables: [
         {
           name: 'dirac',
           title: `Dirac GAN after ${p.steps} steps from (θ, ψ) = (${p.theta0}, ${p.psi0})`,
           columns: ['method', 'regularisation', 'final distance', 'converged', 'ρ(T(J)) theory', 'ρ measured', 'SE', p.noise === 'gaussian' ? 'E r² with noise' : 'median r² with noise', 'linearised E r²'],
-          rows,
+          rows: m.configs.map((r) => [
+            METHOD_TITLES[r.method],
+            REG_TITLES[r.reg],
+            r.finalDistance,
+            r.converged,
+            r.theory,
+            r.fit ? r.fit.factor : null,
+            r.fit ? r.fit.se : null,
+            r.noisy ? (p.noise === 'gaussian' ? r.noisy.mean : r.noisy.median) : null,
+            r.noisy && Number.isFinite(r.noisy.theory) ? r.noisy.theory : null,
+          ]),
         },
       ],
       figures,
       notes: [
-        `Jacobian at the equilibrium: [[0, −f′(0)], [f′(0), −γ − s²/2]] with f′(0) = ${fp0}, f″(0) = −1/4; eigenvalues ±i·f′(0) without regularisation, −c/2 ± √(c²/4 − f′(0)²) with c = γ (R1) or c = s²/2 (instance noise of sd s).`,
+        `Jacobian at the equilibrium: [[0, −f′(0)], [f′(0), −γ − s²/2]] with f′(0) = ${m.fPrime0}, f″(0) = −1/4; eigenvalues ±i·f′(0) without regularisation, −c/2 ± √(c²/4 − f′(0)²) with c = γ (R1) or c = s²/2 (instance noise of sd s).`,
         'ρ(T(J)) is the spectral radius of the method’s update map applied to the linearised game: below 1 the method converges locally, at 1 it cycles, above 1 it spirals out (until the non-linearity of f′ takes over).',
         'Gradient noise turns convergence to the point into a stationary spread around it; R1 and instance noise do not remove that spread, they only make its size finite.',
       ],

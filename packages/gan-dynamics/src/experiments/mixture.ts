@@ -5,16 +5,19 @@
  * Wasserstein-1 distance to the data.
  */
 import {
+  anyNumber,
   defineExperiment,
-  defineTask,
+  defineExperimentTask,
   DivergenceError,
-  estimatorScaling,
+  fitScaling,
+  measureSpread,
   Moments,
-  Stream,
+  validateBudgets,
   verdict,
   xyFigure,
   z,
-  type StreamState,
+  type ScalingPoint,
+  type Stream,
   type Verdict,
   type XYLine,
   type XYPoint,
@@ -47,16 +50,34 @@ const params = z.object({
 
 export type MixtureParams = z.output<typeof params>;
 
-interface Job {
+/** The gradient noise one batch size makes at the initial parameters (stream noise-probe; init from its child 'init'). */
+interface ProbeJob {
+  kind: 'probe';
+  path: ['noise-probe'];
+  params: MixtureParams;
+  batchSize: number;
+}
+
+/** One training run, on stream [method, batchSize, replica]. */
+interface TrainJob {
+  kind: 'train';
+  path: [MethodName, number, number];
   params: MixtureParams;
   method: MethodName;
   batchSize: number;
   replica: number;
   keepTrace: boolean;
-  stream: StreamState;
 }
 
-interface JobResult {
+type Job = ProbeJob | TrainJob;
+
+interface ProbeResult {
+  kind: 'probe';
+  point: ScalingPoint;
+}
+
+interface TrainResult {
+  kind: 'train';
   method: MethodName;
   batchSize: number;
   modesCovered: number;
@@ -73,8 +94,28 @@ const dataOf = (p: MixtureParams): MixtureSpec => ({ modes: p.modes, spacing: p.
 const injectedOf = (p: MixtureParams): NoiseSpec =>
   p.noise === 'minibatch' ? { kind: 'none', sigma: 0 } : { kind: p.noise, sigma: p.sigma, alpha: p.alpha };
 
-/** One training run; a task so that runs spread over workers. */
-export const mixtureTask = defineTask(import.meta.url, 'gan.mixture/train', (job: Job): JobResult => {
+const batchSizesOf = (p: MixtureParams) => [...new Set(p.batchSizes)].sort((a, b) => a - b);
+
+/** tr Cov of the mini-batch field at batch size B, at the initial parameters. */
+function probe(job: ProbeJob, stream: Stream): ProbeResult {
+  const p = job.params;
+  const shape = shapeOf(p);
+  const data = dataOf(p);
+  const { dim } = ganDims(shape);
+  const z0 = initialGanParameters(shape, data, stream.child('init'));
+  const hD = new Float64Array(shape.hiddenD);
+  const hG = new Float64Array(shape.hiddenG);
+  const estimator = (b: number, s: Stream) => {
+    const real = sampleMixture(data, s, new Float64Array(b));
+    const lat = s.fillNormal(new Float64Array(b));
+    const out = new Float64Array(dim);
+    ganField(shape, z0, 0, real, lat, out, hD, hG);
+    return out;
+  };
+  return { kind: 'probe', point: measureSpread(estimator, job.batchSize, p.noiseReplicates, stream.child(job.batchSize)) };
+}
+
+function train(job: TrainJob, stream: Stream): TrainResult {
   const p = job.params;
   try {
     const r = trainMixtureGan({
@@ -84,7 +125,7 @@ export const mixtureTask = defineTask(import.meta.url, 'gan.mixture/train', (job
       batchSize: job.batchSize,
       steps: p.steps,
       noise: injectedOf(p),
-      stream: Stream.restore(job.stream),
+      stream,
       evalSamples: p.evalSamples,
       checkEvery: Math.max(1, Math.floor(p.steps / 100)),
       coverageThreshold: p.coverageShare / p.modes,
@@ -92,6 +133,7 @@ export const mixtureTask = defineTask(import.meta.url, 'gan.mixture/train', (job
       replica: job.replica,
     });
     return {
+      kind: 'train',
       method: job.method,
       batchSize: job.batchSize,
       modesCovered: r.modesCovered,
@@ -103,11 +145,14 @@ export const mixtureTask = defineTask(import.meta.url, 'gan.mixture/train', (job
     };
   } catch (e) {
     if (e instanceof DivergenceError) {
-      return { method: job.method, batchSize: job.batchSize, modesCovered: 0, highQuality: 0, w1: NaN, swings: 0, cycled: false, trace: null, diverged: { step: e.step, value: e.value } };
+      return { kind: 'train', method: job.method, batchSize: job.batchSize, modesCovered: 0, highQuality: 0, w1: NaN, swings: 0, cycled: false, trace: null, diverged: { step: e.step, value: e.value } };
     }
     throw e;
   }
-});
+}
+
+/** A training run or one batch size's noise probe: a task so that they spread over workers. */
+export const mixtureTask = defineExperimentTask(import.meta.url, 'gan.mixture/part', (job: Job, { stream }): ProbeResult | TrainResult => (job.kind === 'probe' ? probe(job, stream) : train(job, stream)));
 
 /** Agresti–Caffo interval for a difference of two proportions (never degenerate at 0 or 1). */
 function proportionDifference(x1: number, n1: number, x2: number, n2: number): { diff: number; ci95: [number, number] } {
@@ -118,6 +163,48 @@ function proportionDifference(x1: number, n1: number, x2: number, n2: number): {
   return { diff: x1 / n1 - x2 / n2, ci95: [c - 1.96 * se, c + 1.96 * se] };
 }
 
+const stats = { mean: anyNumber(), sem: anyNumber() };
+
+const measurements = z.object({
+  /** Parameters of the GAN (generator and discriminator), the dimension of its field. */
+  dim: z.int(),
+  /** Mini-batch gradient noise at the initial parameters: σ_B = √(tr Cov/dim) per batch size, and tr Cov ∝ B^exponent. */
+  gradientNoise: z.object({
+    points: z.array(z.object({ batchSize: z.number(), spread: anyNumber(), sigma: anyNumber() })),
+    exponent: anyNumber(),
+    exponentSE: anyNumber(),
+  }),
+  /** Per method and batch size, over the replicas. */
+  cells: z.array(
+    z.object({
+      method: z.enum(METHODS),
+      batchSize: z.number(),
+      runs: z.int(),
+      modesCovered: z.object(stats),
+      w1: z.object(stats),
+      cycledFraction: anyNumber(),
+      highQuality: anyNumber(),
+    }),
+  ),
+  /** Pooled over methods, per batch size. */
+  pooled: z.array(
+    z.object({ batchSize: z.number(), runs: z.int(), cycled: z.int(), modesCovered: anyNumber(), modesVariance: anyNumber(), w1: anyNumber(), w1Variance: anyNumber(), cycledFraction: anyNumber() }),
+  ),
+  /** Smallest minus largest batch size, pooled over methods. */
+  difference: z.object({
+    cycledFraction: anyNumber(),
+    cycledFractionCI95: z.tuple([anyNumber(), anyNumber()]),
+    modesCovered: anyNumber(),
+    modesCoveredSE: anyNumber(),
+    w1: anyNumber(),
+    w1SE: anyNumber(),
+  }),
+  /** The generated mean during training (first replica, smallest and largest batch size). */
+  traces: z.array(z.object({ method: z.enum(METHODS), batchSize: z.number(), steps: z.array(z.number()), mean: z.array(anyNumber()) })),
+});
+
+export type MixtureMeasurements = z.output<typeof measurements>;
+
 export const mixtureExperiment = defineExperiment({
   id: 'gan.mixture',
   domain: 'gan',
@@ -126,59 +213,42 @@ export const mixtureExperiment = defineExperiment({
   description:
     'A 1-D mixture of K Gaussians (equal weights, spacing apart, sd modeSd) is learned by a generator G(z) = Σ aⱼ tanh(wⱼz + bⱼ) + c from z ~ N(0, 1) against a discriminator of the same shape, with the non-saturating GAN loss and exact gradients. Each oracle call draws B real points and B latents, so the field’s noise covariance falls as 1/B (measured at the initial parameters). After training: modes covered (a mode holds at least coverageShare/K of the generated samples within 3 sd of its centre), the exact 1-D Wasserstein-1 distance between generated and real samples (sorted samples), and whether training cycled (the generated mean swung across its average at least minSwings times in the second half of training). Verdicts compare the smallest with the largest batch size, pooled over methods, against “no effect”.',
   params,
-  async run(p, ctx) {
-    const shape = shapeOf(p);
-    const data = dataOf(p);
-    const batchSizes = [...new Set(p.batchSizes)].sort((a, b) => a - b);
+  measurements,
+  live: false,
+  validate(p) {
+    validateBudgets(batchSizesOf(p));
+  },
+  plan(p) {
+    const batchSizes = batchSizesOf(p);
     const bMin = batchSizes[0];
     const bMax = batchSizes[batchSizes.length - 1];
-
-    // the gradient noise each batch size makes, at the initial parameters
-    const { dim } = ganDims(shape);
-    const z0 = initialGanParameters(shape, data, ctx.stream.child('noise-probe').child('init'));
-    const hD = new Float64Array(shape.hiddenD);
-    const hG = new Float64Array(shape.hiddenG);
-    const scaling = estimatorScaling(
-      (b, s) => {
-        const real = sampleMixture(data, s, new Float64Array(b));
-        const lat = s.fillNormal(new Float64Array(b));
-        const out = new Float64Array(dim);
-        ganField(shape, z0, 0, real, lat, out, hD, hG);
-        return out;
-      },
-      batchSizes,
-      p.noiseReplicates,
-      { stream: ctx.stream.child('noise-probe') },
-    );
-
-    const jobs: Job[] = [];
+    const jobs: Job[] = batchSizes.map((batchSize): ProbeJob => ({ kind: 'probe', path: ['noise-probe'], params: p, batchSize }));
     for (const method of p.methods) {
       for (const batchSize of batchSizes) {
         for (let replica = 0; replica < p.replicas; replica++) {
-          jobs.push({ params: p, method, batchSize, replica, keepTrace: replica === 0 && (batchSize === bMin || batchSize === bMax), stream: ctx.stream.child(method).child(batchSize).child(replica).state() });
+          jobs.push({ kind: 'train', path: [method, batchSize, replica], params: p, method, batchSize, replica, keepTrace: replica === 0 && (batchSize === bMin || batchSize === bMax) });
         }
       }
     }
-    let done = 0;
-    const results = await ctx.executor.map(mixtureTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'trainings') });
+    return jobs;
+  },
+  task: mixtureTask,
+  reduce(partials, p, { jobs }): MixtureMeasurements {
+    const { dim } = ganDims(shapeOf(p));
+    const batchSizes = batchSizesOf(p);
+    const bMin = batchSizes[0];
+    const bMax = batchSizes[batchSizes.length - 1];
+    const scaling = fitScaling(partials.flatMap((r) => (r.kind === 'probe' ? [r.point] : [])), 'variance');
+    const results = partials.filter((r): r is TrainResult => r.kind === 'train');
+    const trainJobs = jobs.filter((j): j is TrainJob => j.kind === 'train');
     const diverged = results.find((r) => r.diverged);
     if (diverged?.diverged) {
       const j = results.indexOf(diverged);
-      throw new DivergenceError(diverged.diverged.step, diverged.diverged.step, jobs[j].replica, diverged.diverged.value, { finished: results.filter((r) => !r.diverged).length }, `gan.mixture: ${diverged.method} at batch size ${diverged.batchSize} left |z| ≤ 10¹²; lower the learning rates`);
+      throw new DivergenceError(diverged.diverged.step, diverged.diverged.step, trainJobs[j].replica, diverged.diverged.value, { finished: results.filter((r) => !r.diverged).length }, `gan.mixture: ${diverged.method} at batch size ${diverged.batchSize} left |z| ≤ 10¹²; lower the learning rates`);
     }
-
-    const metrics: Record<string, number> = {};
-    const rows: (string | number)[][] = [];
-    const modesPts: XYPoint[] = [];
-    const cyclePts: XYPoint[] = [];
-    const w1Pts: XYPoint[] = [];
+    const cells: MixtureMeasurements['cells'] = [];
     const pooled = new Map<number, { modes: Moments; w1: Moments; cycled: number; n: number }>();
     for (const b of batchSizes) pooled.set(b, { modes: new Moments(), w1: new Moments(), cycled: 0, n: 0 });
-    scaling.points.forEach((pt) => {
-      metrics[`gradientNoiseSigma.B${pt.budget}`] = Math.sqrt(pt.spread / dim);
-    });
-    metrics.gradientNoiseExponent = scaling.exponent;
-    metrics.gradientNoiseExponentSE = scaling.exponentSE;
     for (const method of p.methods) {
       for (const b of batchSizes) {
         const rs = results.filter((r) => r.method === method && r.batchSize === b);
@@ -190,97 +260,152 @@ export const mixtureExperiment = defineExperiment({
         pool.w1.merge(w1);
         pool.cycled += cycled;
         pool.n += rs.length;
-        const key = `${method}.B${b}`;
-        metrics[`${key}.modesCovered`] = modes.mean;
-        metrics[`${key}.w1`] = w1.mean;
-        metrics[`${key}.cycledFraction`] = cycled / rs.length;
-        const title = METHOD_TITLES[method];
-        modesPts.push({ x: b, y: modes.mean, lo: modes.mean - 1.96 * modes.sem, hi: modes.mean + 1.96 * modes.sem, series: title });
-        w1Pts.push({ x: b, y: w1.mean, lo: w1.mean - 1.96 * w1.sem, hi: w1.mean + 1.96 * w1.sem, series: title });
-        cyclePts.push({ x: b, y: cycled / rs.length, series: title });
-        rows.push([title, b, modes.mean, modes.sem, w1.mean, w1.sem, cycled / rs.length, rs.reduce((s, r) => s + r.highQuality, 0) / rs.length]);
+        cells.push({
+          method,
+          batchSize: b,
+          runs: rs.length,
+          modesCovered: { mean: modes.mean, sem: modes.sem },
+          w1: { mean: w1.mean, sem: w1.sem },
+          cycledFraction: cycled / rs.length,
+          highQuality: rs.reduce((s, r) => s + r.highQuality, 0) / rs.length,
+        });
       }
-    }
-    for (const [b, pool] of pooled) {
-      metrics[`pooled.B${b}.modesCovered`] = pool.modes.mean;
-      metrics[`pooled.B${b}.w1`] = pool.w1.mean;
-      metrics[`pooled.B${b}.cycledFraction`] = pool.cycled / pool.n;
     }
     const lo = pooled.get(bMin)!;
     const hi = pooled.get(bMax)!;
     const cyc = proportionDifference(lo.cycled, lo.n, hi.cycled, hi.n);
-    const dModes = lo.modes.mean - hi.modes.mean;
-    const dModesSE = Math.sqrt(lo.modes.variance / lo.n + hi.modes.variance / hi.n);
-    const dW1 = lo.w1.mean - hi.w1.mean;
-    const dW1SE = Math.sqrt(lo.w1.variance / lo.n + hi.w1.variance / hi.n);
-    metrics.cycledFractionDifference = cyc.diff;
-    metrics.modesCoveredDifference = dModes;
-    metrics.modesCoveredDifferenceSE = dModesSE;
-    metrics.w1Difference = dW1;
-    metrics.w1DifferenceSE = dW1SE;
+    return {
+      dim,
+      gradientNoise: {
+        points: scaling.points.map((pt) => ({ batchSize: pt.budget, spread: pt.spread, sigma: Math.sqrt(pt.spread / dim) })),
+        exponent: scaling.exponent,
+        exponentSE: scaling.exponentSE,
+      },
+      cells,
+      pooled: [...pooled].map(([b, pool]) => ({
+        batchSize: b,
+        runs: pool.n,
+        cycled: pool.cycled,
+        modesCovered: pool.modes.mean,
+        modesVariance: pool.modes.variance,
+        w1: pool.w1.mean,
+        w1Variance: pool.w1.variance,
+        cycledFraction: pool.cycled / pool.n,
+      })),
+      difference: {
+        cycledFraction: cyc.diff,
+        cycledFractionCI95: cyc.ci95,
+        modesCovered: lo.modes.mean - hi.modes.mean,
+        modesCoveredSE: Math.sqrt(lo.modes.variance / lo.n + hi.modes.variance / hi.n),
+        w1: lo.w1.mean - hi.w1.mean,
+        w1SE: Math.sqrt(lo.w1.variance / lo.n + hi.w1.variance / hi.n),
+      },
+      traces: results.flatMap((r) => (r.trace ? [{ method: r.method, batchSize: r.batchSize, steps: r.trace.steps, mean: r.trace.mean }] : [])),
+    };
+  },
+  metrics(m) {
+    const out: Record<string, number> = {};
+    for (const pt of m.gradientNoise.points) out[`gradientNoiseSigma.B${pt.batchSize}`] = pt.sigma;
+    out.gradientNoiseExponent = m.gradientNoise.exponent;
+    out.gradientNoiseExponentSE = m.gradientNoise.exponentSE;
+    for (const c of m.cells) {
+      const key = `${c.method}.B${c.batchSize}`;
+      out[`${key}.modesCovered`] = c.modesCovered.mean;
+      out[`${key}.w1`] = c.w1.mean;
+      out[`${key}.cycledFraction`] = c.cycledFraction;
+    }
+    for (const pool of m.pooled) {
+      out[`pooled.B${pool.batchSize}.modesCovered`] = pool.modesCovered;
+      out[`pooled.B${pool.batchSize}.w1`] = pool.w1;
+      out[`pooled.B${pool.batchSize}.cycledFraction`] = pool.cycledFraction;
+    }
+    out.cycledFractionDifference = m.difference.cycledFraction;
+    out.modesCoveredDifference = m.difference.modesCovered;
+    out.modesCoveredDifferenceSE = m.difference.modesCoveredSE;
+    out.w1Difference = m.difference.w1;
+    out.w1DifferenceSE = m.difference.w1SE;
+    return out;
+  },
+  judge(m, p) {
+    const lo = m.pooled[0];
+    const hi = m.pooled[m.pooled.length - 1];
+    const bMin = lo.batchSize;
+    const bMax = hi.batchSize;
+    const d = m.difference;
     const verdicts: Verdict[] = [
       verdict({
         claim: 'Mini-batch gradient noise: tr Cov of the field ∝ B^−1',
         theory: -1,
-        measured: scaling.exponent,
-        se: scaling.exponentSE,
-        note: `Per-component noise σ_B = √(tr Cov/dim) at the initial parameters: ${scaling.points.map((pt) => `B = ${pt.budget}: ${Math.sqrt(pt.spread / dim).toPrecision(3)}`).join(', ')}. Halving the batch size raises the injected noise variance by 2, as σ² does in the toy games.`,
+        measured: m.gradientNoise.exponent,
+        se: m.gradientNoise.exponentSE,
+        note: `Per-component noise σ_B = √(tr Cov/dim) at the initial parameters: ${m.gradientNoise.points.map((pt) => `B = ${pt.batchSize}: ${pt.sigma.toPrecision(3)}`).join(', ')}. Halving the batch size raises the injected noise variance by 2, as σ² does in the toy games.`,
       }),
       verdict({
         claim: `Batch size does not change how often training cycles (cycled fraction at B = ${bMin} minus at B = ${bMax} is 0)`,
         theory: 0,
-        measured: cyc.diff,
-        ci95: cyc.ci95,
-        note: `Pooled over ${p.methods.length} methods × ${p.replicas} replicas: ${(lo.cycled / lo.n).toFixed(2)} of runs cycled at B = ${bMin}, ${(hi.cycled / hi.n).toFixed(2)} at B = ${bMax} (Agresti–Caffo 95% interval). Disagreement means the gradient noise of small batches changes cycling.`,
+        measured: d.cycledFraction,
+        ci95: d.cycledFractionCI95,
+        note: `Pooled over ${p.methods.length} methods × ${p.replicas} replicas: ${(lo.cycled / lo.runs).toFixed(2)} of runs cycled at B = ${bMin}, ${(hi.cycled / hi.runs).toFixed(2)} at B = ${bMax} (Agresti–Caffo 95% interval). Disagreement means the gradient noise of small batches changes cycling.`,
       }),
       verdict({
         claim: `Batch size does not change mode coverage (modes covered at B = ${bMin} minus at B = ${bMax} is 0)`,
         theory: 0,
-        measured: dModes,
-        se: dModesSE,
-        note: `Mean modes covered (of ${p.modes}): ${lo.modes.mean.toFixed(2)} at B = ${bMin}, ${hi.modes.mean.toFixed(2)} at B = ${bMax}. Agreement means no detectable effect of the noise on coverage at this number of runs.`,
+        measured: d.modesCovered,
+        se: d.modesCoveredSE,
+        note: `Mean modes covered (of ${p.modes}): ${lo.modesCovered.toFixed(2)} at B = ${bMin}, ${hi.modesCovered.toFixed(2)} at B = ${bMax}. Agreement means no detectable effect of the noise on coverage at this number of runs.`,
       }),
       verdict({
         claim: `Batch size does not change the Wasserstein-1 distance to the data (W1 at B = ${bMin} minus at B = ${bMax} is 0)`,
         theory: 0,
-        measured: dW1,
-        se: dW1SE,
-        note: `Mean W1: ${lo.w1.mean.toFixed(3)} at B = ${bMin}, ${hi.w1.mean.toFixed(3)} at B = ${bMax}.`,
+        measured: d.w1,
+        se: d.w1SE,
+        note: `Mean W1: ${lo.w1.toFixed(3)} at B = ${bMin}, ${hi.w1.toFixed(3)} at B = ${bMax}.`,
       }),
     ];
-
-    const traceLines: XYLine[] = [];
-    for (const r of results) {
-      if (!r.trace) continue;
-      const label = `${METHOD_TITLES[r.method]}, B = ${r.batchSize}`;
-      r.trace.steps.forEach((k, i) => traceLines.push({ x: k, y: r.trace!.mean[i], series: label }));
+    return verdicts;
+  },
+  present(m, p) {
+    const bMin = m.pooled[0].batchSize;
+    const bMax = m.pooled[m.pooled.length - 1].batchSize;
+    const noise = m.gradientNoise.points;
+    const modesPts: XYPoint[] = [];
+    const cyclePts: XYPoint[] = [];
+    const w1Pts: XYPoint[] = [];
+    for (const c of m.cells) {
+      const title = METHOD_TITLES[c.method];
+      const b = c.batchSize;
+      modesPts.push({ x: b, y: c.modesCovered.mean, lo: c.modesCovered.mean - 1.96 * c.modesCovered.sem, hi: c.modesCovered.mean + 1.96 * c.modesCovered.sem, series: title });
+      w1Pts.push({ x: b, y: c.w1.mean, lo: c.w1.mean - 1.96 * c.w1.sem, hi: c.w1.mean + 1.96 * c.w1.sem, series: title });
+      cyclePts.push({ x: b, y: c.cycledFraction, series: title });
     }
-    const figures = [
-      xyFigure({ name: 'modes-vs-batch', title: `Modes covered (of ${p.modes}) against batch size`, x: { title: 'batch size B', log: true }, y: { title: 'modes covered', zero: true }, points: modesPts }),
-      xyFigure({ name: 'cycling-vs-batch', title: 'Fraction of runs that cycled against batch size', x: { title: 'batch size B', log: true }, y: { title: 'cycled fraction', zero: true }, points: cyclePts }),
-      xyFigure({ name: 'w1-vs-batch', title: 'Wasserstein-1 distance to the data against batch size', x: { title: 'batch size B', log: true }, y: { title: 'W1' }, points: w1Pts }),
-      xyFigure({
-        name: 'generated-mean',
-        title: `Generated mean during training (first replica; modes at ${Array.from({ length: p.modes }, (_, k) => ((k - (p.modes - 1) / 2) * p.spacing).toFixed(1)).join(', ')})`,
-        x: { title: 'step' },
-        y: { title: 'mean of G(z)' },
-        lines: traceLines,
-      }),
-    ];
+    const traceLines: XYLine[] = [];
+    for (const r of m.traces) {
+      const label = `${METHOD_TITLES[r.method]}, B = ${r.batchSize}`;
+      r.steps.forEach((k, i) => traceLines.push({ x: k, y: r.mean[i], series: label }));
+    }
     return {
-      metrics,
-      verdicts,
       tables: [
         {
           name: 'mixture',
           title: `Per method and batch size (${p.replicas} replicas, ${p.steps} steps)`,
           columns: ['method', 'B', 'modes covered', 'SE', 'W1', 'SE', 'cycled fraction', 'share within 3 sd of a mode'],
-          rows,
+          rows: m.cells.map((c) => [METHOD_TITLES[c.method], c.batchSize, c.modesCovered.mean, c.modesCovered.sem, c.w1.mean, c.w1.sem, c.cycledFraction, c.highQuality]),
         },
       ],
-      figures,
+      figures: [
+        xyFigure({ name: 'modes-vs-batch', title: `Modes covered (of ${p.modes}) against batch size`, x: { title: 'batch size B', log: true }, y: { title: 'modes covered', zero: true }, points: modesPts }),
+        xyFigure({ name: 'cycling-vs-batch', title: 'Fraction of runs that cycled against batch size', x: { title: 'batch size B', log: true }, y: { title: 'cycled fraction', zero: true }, points: cyclePts }),
+        xyFigure({ name: 'w1-vs-batch', title: 'Wasserstein-1 distance to the data against batch size', x: { title: 'batch size B', log: true }, y: { title: 'W1' }, points: w1Pts }),
+        xyFigure({
+          name: 'generated-mean',
+          title: `Generated mean during training (first replica; modes at ${Array.from({ length: p.modes }, (_, k) => ((k - (p.modes - 1) / 2) * p.spacing).toFixed(1)).join(', ')})`,
+          x: { title: 'step' },
+          y: { title: 'mean of G(z)' },
+          lines: traceLines,
+        }),
+      ],
       notes: [
-        `Gradient noise from the data: per-component σ at B = ${bMin} is ${Math.sqrt(scaling.points[0].spread / dim).toPrecision(3)}, at B = ${bMax} ${Math.sqrt(scaling.points[scaling.points.length - 1].spread / dim).toPrecision(3)}${p.noise === 'minibatch' ? '' : `; injected ${p.noise} noise of scale ${p.sigma} is added on top`}.`,
+        `Gradient noise from the data: per-component σ at B = ${bMin} is ${noise[0].sigma.toPrecision(3)}, at B = ${bMax} ${noise[noise.length - 1].sigma.toPrecision(3)}${p.noise === 'minibatch' ? '' : `; injected ${p.noise} noise of scale ${p.sigma} is added on top`}.`,
         'The proximal point step on a mini-batch is approximated by 5 fixed-point sweeps on that batch (stochastic proximal point).',
         `Cycling and coverage depend on the learning rates: at the defaults (η = ${p.learningRateX}/${p.learningRateY}) the game is near the edge of stability, which is where noise matters most. Verdicts are against “no effect”; a disagreement is the measured effect of batch size, with its sign in ‘measured’.`,
       ],
