@@ -152,7 +152,7 @@ export function defineStage<P, J extends PipelineJob, R, O>(s: Stage<P, J, R, O>
 /** Errors that cross a thread as data and are rebuilt with their class on the other side. */
 export type SerializedError =
   | { kind: 'parameter'; type: boolean; parameter: string; value: unknown; allowed: string; note?: string; message: string }
-  | { kind: 'divergence'; step: number; time: number; replica: number; value: number; message: string }
+  | { kind: 'divergence'; step: number; time: number; replica: number; value: number; message: string; partial?: unknown }
   | { kind: 'cancelled'; message: string }
   | { kind: 'error'; name: string; message: string; stack?: string };
 
@@ -162,7 +162,7 @@ export function serializeError(e: unknown): SerializedError {
   }
   if (e instanceof DivergenceError) {
     const detail = e.message.replace(/^simulation diverged at step [^:]*: value [^;]*;? ?/, '');
-    return { kind: 'divergence', step: e.step, time: e.time, replica: e.replica, value: e.value, message: detail };
+    return { kind: 'divergence', step: e.step, time: e.time, replica: e.replica, value: e.value, message: detail, partial: e.partial };
   }
   if (e instanceof CancelledError) return { kind: 'cancelled', message: e.message };
   if (e instanceof Error) return { kind: 'error', name: e.name, message: e.message, stack: e.stack };
@@ -183,7 +183,7 @@ export function deserializeError(s: SerializedError): Error {
     case 'parameter':
       return s.type ? new ParameterTypeError(s.parameter, s.value, s.allowed, s.note) : new ParameterError(s.parameter, s.value, s.allowed, s.note);
     case 'divergence':
-      return new DivergenceError(s.step, s.time, s.replica, s.value, undefined, s.message || undefined);
+      return new DivergenceError(s.step, s.time, s.replica, s.value, s.partial, s.message || undefined);
     case 'cancelled':
       return new CancelledError();
     default: {
