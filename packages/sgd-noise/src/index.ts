@@ -1,6 +1,22 @@
 /** @snrlab/sgd-noise — this entry point has no side effects; import '@snrlab/sgd-noise/register' to register its experiments. */
 export { PACKAGE } from './package.js';
 export { experiments } from './experiments/index.js';
+// the experiments one by one, so that code that runs them gets their typed measurements
+export { batchVarianceExperiment } from './experiments/batch-variance.js';
+export { gapAveragingExperiment } from './experiments/gap-averaging.js';
+export { noiseScaleExperiment } from './experiments/noise-scale.js';
+export { temperatureExperiment } from './experiments/temperature.js';
+export { scalingRulesExperiment } from './experiments/scaling-rules.js';
+export { saddleEscapeExperiment } from './experiments/saddle-escape.js';
+export { anisotropyExperiment } from './experiments/anisotropy.js';
+export { heavyTailsExperiment } from './experiments/heavy-tails.js';
+export { precisionFloorExperiment } from './experiments/precision-floor.js';
+export { standardizationExperiment } from './experiments/standardization.js';
+export { batchnormExperiment } from './experiments/batchnorm.js';
+export { augmentationExperiment } from './experiments/augmentation.js';
+export { neighborSamplingExperiment } from './experiments/neighbor-sampling.js';
+export { fineTuningExperiment } from './experiments/fine-tuning.js';
+export { minimumLocationExperiment } from './experiments/minimum-location.js';
 
 // networks
 export * from './nn/types.js';

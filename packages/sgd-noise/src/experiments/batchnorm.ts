@@ -3,7 +3,7 @@
  * Measures the noise scale of each, the decoupling of the gradient (and its noise) from the scale
  * of the pre-normalisation weights, and the extra noise that the batch statistics add at small B.
  */
-import { curve, defineExperiment, linearFit, loglogSlope, simultaneousVerdicts, verdict, xyFigure, z, type Verdict, type XYPoint } from '@snrlab/core';
+import { anyNumber, curve, defineExperiment, defineExperimentTask, defineStage, linearFit, loglogSlope, simultaneousVerdicts, verdict, xyFigure, z, type Stream, type Verdict, type XYPoint } from '@snrlab/core';
 import { gaussianMixture } from '../data/synthetic.js';
 import { gather, type Dataset } from '../data/dataset.js';
 import { mlp } from '../nn/models.js';
@@ -26,6 +26,8 @@ const params = z.object({
   scaleBatchSize: z.int().min(2).max(100_000).default(16).meta({ unit: 'examples' }).describe('batch size for the noise of the rescaled networks'),
   epsilon: z.number().min(0).max(1).default(1e-5).describe('ε of batch norm, y = γ(x − μ)/√(v + ε) + β (the scaling identities are checked at ε = 0 and their ε deviation reported)'),
 });
+
+type Params = z.output<typeof params>;
 
 /** Batch-gradient estimators on gathered batches (one reusable buffer per estimator). */
 function estimator(model: Sequential, theta: Float64Array, data: Dataset, opts: { train: boolean; pick?: Int32Array }) {
@@ -54,6 +56,203 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 const ROUND_OFF = 1e-9;
 
+const dataOf = (p: Params, root: Stream) => gaussianMixture({ n: p.datasetSize, dim: p.dim, classes: 3, separation: 2, stream: root.child('data') }).dataset;
+
+/** The two networks: plain, batch norm at ε and at ε = 0 (`exact`, for the scaling identities). */
+function networks(p: Params) {
+  const sizes = [p.dim, p.hidden, 3];
+  const plain = mlp(sizes);
+  const bn0 = mlp(sizes, { batchNorm: true });
+  return { plain, bn: withBatchNormEpsilon(bn0, p.epsilon), exact: withBatchNormEpsilon(bn0, 0) };
+}
+
+const setupSchema = z.object({
+  N: anyNumber(),
+  dataName: z.string(),
+  plainName: z.string(),
+  plainParams: anyNumber(),
+  bnName: z.string(),
+  bnParams: anyNumber(),
+  /** The weights both networks are measured at (after the warm-up). */
+  thetaPlain: z.array(anyNumber()),
+  thetaBN: z.array(anyNumber()),
+  /** Exact (all per-example gradients): plain MLP, batch norm with frozen (full-data) statistics. */
+  trSigmaPlain: anyNumber(),
+  trSigmaFrozen: anyNumber(),
+  bSimplePlainExact: anyNumber(),
+  bSimpleFrozenExact: anyNumber(),
+});
+type Setup = z.output<typeof setupSchema>;
+
+/** Shared initial dense weights, the warm-up and the frozen statistics: one task on the root stream, drawn in order. */
+export const setupTask = defineExperimentTask(import.meta.url, 'sgd.batchnorm/setup', (job: { path: []; p: Params }, { stream }): Setup => {
+  const { p } = job;
+  const data = dataOf(p, stream);
+  const N = data.n;
+  const { plain, bn } = networks(p);
+  const init = stream.child('init');
+  let thetaPlain = plain.init(init);
+  let thetaBN = copyAffineParams(plain, thetaPlain, bn, bn.init(init));
+  if (p.warmupSteps > 0) {
+    const warm = { data, batchSize: Math.min(32, N), steps: p.warmupSteps, learningRate: 0.05, stream: stream.child('warm') };
+    thetaPlain = sgd({ model: plain, params: thetaPlain, ...warm }).params;
+    thetaBN = sgd({ model: bn, params: thetaBN, ...warm }).params;
+  }
+  setPopulationStatistics(bn, thetaBN, data);
+  const exactPlain = gradientNoise(plain, thetaPlain, data);
+  const exactFrozen = gradientNoise(bn, thetaBN, data, { train: false });
+  return {
+    N,
+    dataName: data.name,
+    plainName: plain.name,
+    plainParams: plain.paramCount,
+    bnName: bn.name,
+    bnParams: bn.paramCount,
+    thetaPlain: Array.from(thetaPlain),
+    thetaBN: Array.from(thetaBN),
+    trSigmaPlain: exactPlain.trSigmaPop,
+    trSigmaFrozen: exactFrozen.trSigmaPop,
+    bSimplePlainExact: exactPlain.bSimple,
+    bSimpleFrozenExact: exactFrozen.bSimple,
+  };
+});
+
+const pairedSchema = z.object({
+  batchSize: anyNumber(),
+  replicates: anyNumber(),
+  fpc: anyNumber(),
+  traces: z.array(anyNumber()),
+  traceSE: z.array(anyNumber()),
+  meanNormSq: z.array(anyNumber()),
+  leaveOneOut: z.array(z.array(anyNumber())),
+  leaveOneOutMeanSq: z.array(z.array(anyNumber())),
+});
+const scaledSchema = z.object({
+  kind: z.literal('scaled'),
+  /** The factors c, ascending. */
+  scales: z.array(anyNumber()),
+  /** Largest relative change of the loss over c: batch norm at ε = 0, at ε, and the plain MLP. */
+  lossChangeExact: anyNumber(),
+  lossChangeWithEpsilon: anyNumber(),
+  lossChangeNoBatchNorm: anyNumber(),
+  /** Largest relative deviation of c·∇_W L(cW) from ∇_W L(W), and |∇_W L(cW)| per c. */
+  gradientDeviation: anyNumber(),
+  gradNorms: z.array(anyNumber()),
+  /** trCov and B_simple of the rescaled block's mini-batch gradient per c: batch norm, plain first layer. */
+  trBN: z.array(anyNumber()),
+  trPlain: z.array(anyNumber()),
+  bsBlock: z.array(anyNumber()),
+  bsBlockPlain: z.array(anyNumber()),
+});
+type Scaled = z.output<typeof scaledSchema>;
+type NoisePartial = { kind: 'batches'; result: PairedNoiseResult } | Scaled;
+
+/** Path []: the data come from the root stream's 'data' child, the batches from 'batches'/B or 'scaled'. */
+type NoiseJob = { path: []; kind: 'batches'; p: Params; setup: Setup; batchSize: number } | { path: []; kind: 'scaled'; p: Params; setup: Setup };
+
+/** One batch size of the noise sweep (three estimators on the same batches), or the rescaled pre-normalisation weights. */
+export const noiseTask = defineExperimentTask(import.meta.url, 'sgd.batchnorm/noise', (job: NoiseJob, { stream }): NoisePartial => {
+  const { p, setup } = job;
+  const data = dataOf(p, stream);
+  const N = data.n;
+  const { plain, bn, exact } = networks(p);
+  const thetaPlain = Float64Array.from(setup.thetaPlain);
+  const thetaBN = Float64Array.from(setup.thetaBN);
+  setPopulationStatistics(bn, thetaBN, data);
+  if (job.kind === 'batches') {
+    const ests = [estimator(plain, thetaPlain, data, { train: true }), estimator(bn, thetaBN, data, { train: true }), estimator(bn, thetaBN, data, { train: false })];
+    const dims = [plain.paramCount, bn.paramCount, bn.paramCount];
+    return { kind: 'batches', result: pairedMiniBatchNoise(ests, dims, { population: N, batchSize: job.batchSize, replicates: p.replicates, stream: stream.child('batches').child(job.batchSize) }) };
+  }
+  // decoupling: rescale the pre-normalisation weights by c (ε = 0 for the identities)
+  const ranges = preNormalizationRanges(exact);
+  const block = rangeIndices(ranges);
+  const firstPlain = plain.paramRanges().filter((r) => r.layer === 0);
+  const blockPlain = rangeIndices(firstPlain);
+  const cs = [...p.scales].sort((a, b) => a - b);
+  const lossAt = (m: Sequential, th: Float64Array) => m.lossValue(th, data, { train: true });
+  const gradAt = (m: Sequential, th: Float64Array, idx: Int32Array) => {
+    const g = m.gradient(th, data, { train: true }).gradient;
+    return Float64Array.from(idx, (j) => g[j]);
+  };
+  const L1 = lossAt(exact, thetaBN);
+  const g1 = gradAt(exact, thetaBN, block);
+  const L1eps = lossAt(bn, thetaBN);
+  const L1plain = lossAt(plain, thetaPlain);
+  let lossDev = 0;
+  let gradDev = 0;
+  let lossDevEps = 0;
+  let lossDevPlain = 0;
+  const gradNorms: number[] = [];
+  for (const c of cs) {
+    const th = scaleRanges(thetaBN, ranges, c);
+    lossDev = Math.max(lossDev, Math.abs(lossAt(exact, th) - L1) / L1);
+    lossDevEps = Math.max(lossDevEps, Math.abs(lossAt(bn, th) - L1eps) / L1eps);
+    const g = gradAt(exact, th, block);
+    gradDev = Math.max(gradDev, relDiff(g.map((v) => v * c), g1));
+    gradNorms.push(Math.hypot(...g));
+    lossDevPlain = Math.max(lossDevPlain, Math.abs(lossAt(plain, scaleRanges(thetaPlain, firstPlain, c)) - L1plain) / L1plain);
+  }
+  const scaleEsts = [
+    ...cs.map((c) => estimator(exact, scaleRanges(thetaBN, ranges, c), data, { train: true, pick: block })),
+    ...cs.map((c) => estimator(plain, scaleRanges(thetaPlain, firstPlain, c), data, { train: true, pick: blockPlain })),
+  ];
+  const scaled = pairedMiniBatchNoise(scaleEsts, [...cs.map(() => block.length), ...cs.map(() => blockPlain.length)], {
+    population: N,
+    batchSize: p.scaleBatchSize,
+    replicates: p.replicates,
+    stream: stream.child('scaled'),
+  });
+  const K = cs.length;
+  return {
+    kind: 'scaled',
+    scales: cs,
+    lossChangeExact: lossDev,
+    lossChangeWithEpsilon: lossDevEps,
+    lossChangeNoBatchNorm: lossDevPlain,
+    gradientDeviation: gradDev,
+    gradNorms,
+    trBN: cs.map((_, k) => scaled.traces[k]),
+    trPlain: cs.map((_, k) => scaled.traces[K + k]),
+    bsBlock: cs.map((_, k) => pairedNoiseScale(scaled, k).bSimple),
+    bsBlockPlain: cs.map((_, k) => pairedNoiseScale(scaled, K + k).bSimple),
+  };
+});
+
+const PLAIN = 0;
+const TRAIN = 1;
+const FROZEN = 2;
+const eff = (r: PairedNoiseResult, e: number) => (r.batchSize * r.traces[e]) / r.fpc;
+const effSE = (r: PairedNoiseResult, e: number) => (r.batchSize * r.traceSE[e]) / r.fpc;
+
+const fit = z.object({ slope: anyNumber(), slopeSE: anyNumber() });
+const mean = z.object({ mean: anyNumber(), se: anyNumber(), chi2Reduced: anyNumber() });
+const ratio = z.object({ value: anyNumber(), se: anyNumber() });
+const noiseScale = z.object({ bSimple: anyNumber(), se: anyNumber(), trSigma: anyNumber(), gNormSq: anyNumber() });
+const measurements = setupSchema.omit({ thetaPlain: true, thetaBN: true }).extend({
+  /** The paired sweep, by increasing B (estimators: plain, batch norm in training mode, frozen statistics). */
+  sweep: z.array(pairedSchema.extend({ trainOverFrozen: ratio })),
+  /** B·trCov(ĝ_B)·(N − 1)/(N − B) over trΣ, weighted over B: plain, frozen. */
+  lawPlain: mean,
+  lawFrozen: mean,
+  /** At the largest B. */
+  noiseScalePlain: noiseScale,
+  noiseScaleBatchNorm: noiseScale,
+  noiseScaleFrozen: noiseScale,
+  /** log10(B_simple with BN / without), and log10 of B·trCov/FPC at the smallest B over the largest (training mode). */
+  log10BSimpleRatio: ratio,
+  log10ExtraNoise: ratio,
+  scaled: scaledSchema.omit({ kind: true }),
+  gradientSlope: fit,
+  blockNoiseSlope: fit,
+  blockNoiseSlopeNoBatchNorm: fit,
+  blockBSimpleSlope: fit,
+  blockBSimpleSlopeNoBatchNorm: fit,
+});
+export type BatchnormMeasurements = z.output<typeof measurements>;
+
+const slopeOf = (f: { slope: number; slopeSE: number }) => ({ slope: f.slope, slopeSE: f.slopeSE });
+
 export const batchnormExperiment = defineExperiment({
   id: 'sgd.batchnorm',
   domain: 'sgd',
@@ -62,132 +261,126 @@ export const batchnormExperiment = defineExperiment({
   description:
     'An MLP dim-hidden-3 (ReLU) with and without batch norm after the hidden dense layer, both starting from the same dense weights, on a 3-class Gaussian mixture. (1) Mini-batch noise: for each B, `replicates` batches without replacement; on the same batches, the gradient of the plain MLP, of the batch-norm MLP in training mode (batch statistics) and of the batch-norm MLP with its statistics frozen at their full-data values (eval mode: the same network without the noise of the batch statistics). The frozen and the plain networks follow trΣ/B·(N − B)/(N − 1); the training-mode excess over it, as a function of B, is the noise the batch statistics add. B_simple of each network comes from the largest batch. (2) Decoupling: the pre-normalisation weights and bias are multiplied by c; at ε = 0 the loss is unchanged and every batch gradient of those weights is divided by c, so their noise falls as c⁻² and their noise scale does not move; without batch norm the same rescaling changes the loss.',
   params,
-  run(p, ctx) {
-    const { dataset: data } = gaussianMixture({ n: p.datasetSize, dim: p.dim, classes: 3, separation: 2, stream: ctx.stream.child('data') });
-    const N = data.n;
-    checkBatchSizes(p.batchSizes, N);
-    checkBatchSizes([p.scaleBatchSize], N, 'scaleBatchSize');
-    const sizes = [p.dim, p.hidden, 3];
-    const plain = mlp(sizes);
-    const bn0 = mlp(sizes, { batchNorm: true });
-    const bn = withBatchNormEpsilon(bn0, p.epsilon);
-    const exact = withBatchNormEpsilon(bn0, 0);
-    const init = ctx.stream.child('init');
-    let thetaPlain = plain.init(init);
-    let thetaBN = copyAffineParams(plain, thetaPlain, bn, bn.init(init));
-    if (p.warmupSteps > 0) {
-      const warm = { data, batchSize: Math.min(32, N), steps: p.warmupSteps, learningRate: 0.05, stream: ctx.stream.child('warm') };
-      thetaPlain = sgd({ model: plain, params: thetaPlain, ...warm }).params;
-      thetaBN = sgd({ model: bn, params: thetaBN, ...warm }).params;
-    }
-    setPopulationStatistics(bn, thetaBN, data);
-    const exactPlain = gradientNoise(plain, thetaPlain, data);
-    const exactFrozen = gradientNoise(bn, thetaBN, data, { train: false });
-    // (1) the noise against B, three estimators on the same batches
-    const ests = [estimator(plain, thetaPlain, data, { train: true }), estimator(bn, thetaBN, data, { train: true }), estimator(bn, thetaBN, data, { train: false })];
-    const dims = [plain.paramCount, bn.paramCount, bn.paramCount];
-    const Bs = [...p.batchSizes].sort((a, b) => a - b);
-    const sweep: PairedNoiseResult[] = Bs.map((B, i) => {
-      ctx.progress.update(i, Bs.length + 1, `B = ${B}`);
-      return pairedMiniBatchNoise(ests, dims, { population: N, batchSize: B, replicates: p.replicates, stream: ctx.stream.child('batches').child(B) });
-    });
-    const PLAIN = 0;
-    const TRAIN = 1;
-    const FROZEN = 2;
-    const eff = (r: PairedNoiseResult, e: number) => (r.batchSize * r.traces[e]) / r.fpc;
-    const effSE = (r: PairedNoiseResult, e: number) => (r.batchSize * r.traceSE[e]) / r.fpc;
-    const lawCheck = (e: number, tr: number) => weightedMean(sweep.map((r) => eff(r, e) / tr), sweep.map((r) => effSE(r, e) / tr));
-    const lawPlain = lawCheck(PLAIN, exactPlain.trSigmaPop);
-    const lawFrozen = lawCheck(FROZEN, exactFrozen.trSigmaPop);
+  measurements,
+  live: false,
+  validate(p) {
+    checkBatchSizes(p.batchSizes, p.datasetSize);
+    checkBatchSizes([p.scaleBatchSize], p.datasetSize, 'scaleBatchSize');
+  },
+  stages: [
+    defineStage({ name: 'setup', plan: (p: Params) => [{ path: [] as [], p }], task: setupTask, reduce: ([s]) => s }),
+    defineStage({
+      name: 'noise',
+      plan: (p: Params, prior) => {
+        const setup = prior.setup as Setup;
+        const Bs = [...p.batchSizes].sort((a, b) => a - b);
+        return [...Bs.map((batchSize): NoiseJob => ({ path: [], kind: 'batches', p, setup, batchSize })), { path: [], kind: 'scaled', p, setup } as NoiseJob];
+      },
+      task: noiseTask,
+      reduce(parts, _p: Params, prior): BatchnormMeasurements {
+        const { thetaPlain: _tp, thetaBN: _tb, ...setup } = prior.setup as Setup;
+        const sweep = parts.flatMap((x) => (x.kind === 'batches' ? [x.result] : []));
+        const { kind: _k, ...scaled } = parts.find((x): x is Scaled => x.kind === 'scaled') as Scaled;
+        const lawCheck = (e: number, tr: number) => weightedMean(sweep.map((r) => eff(r, e) / tr), sweep.map((r) => effSE(r, e) / tr));
+        const big = sweep[sweep.length - 1];
+        const small = sweep[0];
+        const nsPlain = pairedNoiseScale(big, PLAIN);
+        const nsTrain = pairedNoiseScale(big, TRAIN);
+        const cs = scaled.scales;
+        return {
+          ...setup,
+          sweep: sweep.map((r) => ({ ...r, trainOverFrozen: traceRatio(r, TRAIN, FROZEN) })),
+          lawPlain: lawCheck(PLAIN, setup.trSigmaPlain),
+          lawFrozen: lawCheck(FROZEN, setup.trSigmaFrozen),
+          noiseScalePlain: nsPlain,
+          noiseScaleBatchNorm: nsTrain,
+          noiseScaleFrozen: pairedNoiseScale(big, FROZEN),
+          log10BSimpleRatio: log10Ratio(nsTrain.bSimple, nsTrain.se, nsPlain.bSimple, nsPlain.se),
+          log10ExtraNoise: log10Ratio(eff(small, TRAIN), effSE(small, TRAIN), eff(big, TRAIN), effSE(big, TRAIN)),
+          scaled,
+          gradientSlope: slopeOf(loglogSlope(cs, scaled.gradNorms)),
+          blockNoiseSlope: slopeOf(loglogSlope(cs, scaled.trBN)),
+          blockNoiseSlopeNoBatchNorm: slopeOf(loglogSlope(cs, scaled.trPlain)),
+          blockBSimpleSlope: slopeOf(linearFit(cs.map(Math.log), scaled.bsBlock.map(Math.log))),
+          blockBSimpleSlopeNoBatchNorm: slopeOf(linearFit(cs.map(Math.log), scaled.bsBlockPlain.map(Math.log))),
+        };
+      },
+    }),
+  ],
+  metrics: (m) => ({
+    trSigmaPlain: m.trSigmaPlain,
+    trSigmaFrozen: m.trSigmaFrozen,
+    bSimplePlainExact: m.bSimplePlainExact,
+    bSimpleFrozenExact: m.bSimpleFrozenExact,
+    bSimplePlain: m.noiseScalePlain.bSimple,
+    bSimplePlainSE: m.noiseScalePlain.se,
+    bSimpleBatchNorm: m.noiseScaleBatchNorm.bSimple,
+    bSimpleBatchNormSE: m.noiseScaleBatchNorm.se,
+    bSimpleFrozen: m.noiseScaleFrozen.bSimple,
+    trSigmaEffBatchNorm: m.noiseScaleBatchNorm.trSigma,
+    gNormSqBatchNorm: m.noiseScaleBatchNorm.gNormSq,
+    gNormSqPlain: m.noiseScalePlain.gNormSq,
+    log10BSimpleRatio: m.log10BSimpleRatio.value,
+    log10BSimpleRatioSE: m.log10BSimpleRatio.se,
+    lawRatioPlain: m.lawPlain.mean,
+    lawRatioPlainSE: m.lawPlain.se,
+    lawRatioFrozen: m.lawFrozen.mean,
+    lawRatioFrozenSE: m.lawFrozen.se,
+    extraNoiseSmallB: Math.pow(10, m.log10ExtraNoise.value),
+    extraNoiseSmallBLog10SE: m.log10ExtraNoise.se,
+    ...Object.fromEntries(m.sweep.map((r) => [`trainOverFrozenB${r.batchSize}`, r.trainOverFrozen.value])),
+    lossChangeExact: m.scaled.lossChangeExact,
+    lossChangeWithEpsilon: m.scaled.lossChangeWithEpsilon,
+    lossChangeNoBatchNorm: m.scaled.lossChangeNoBatchNorm,
+    gradientSlope: m.gradientSlope.slope,
+    gradientDeviation: m.scaled.gradientDeviation,
+    blockNoiseSlope: m.blockNoiseSlope.slope,
+    blockNoiseSlopeNoBatchNorm: m.blockNoiseSlopeNoBatchNorm.slope,
+    blockBSimpleSlope: m.blockBSimpleSlope.slope,
+    blockBSimpleSlopeNoBatchNorm: m.blockBSimpleSlopeNoBatchNorm.slope,
+  }),
+  judge(m, p) {
+    const { sweep, scaled } = m;
+    const Bs = sweep.map((r) => r.batchSize);
     const big = sweep[sweep.length - 1];
     const small = sweep[0];
-    const nsPlain = pairedNoiseScale(big, PLAIN);
-    const nsTrain = pairedNoiseScale(big, TRAIN);
-    const nsFrozen = pairedNoiseScale(big, FROZEN);
-    const bsRatio = log10Ratio(nsTrain.bSimple, nsTrain.se, nsPlain.bSimple, nsPlain.se);
-    const excess = log10Ratio(eff(small, TRAIN), effSE(small, TRAIN), eff(big, TRAIN), effSE(big, TRAIN));
-    // (2) decoupling: rescale the pre-normalisation weights by c (ε = 0 for the identities)
-    const ranges = preNormalizationRanges(exact);
-    const block = rangeIndices(ranges);
-    const firstPlain = plain.paramRanges().filter((r) => r.layer === 0);
-    const blockPlain = rangeIndices(firstPlain);
-    const cs = [...p.scales].sort((a, b) => a - b);
-    const lossAt = (m: Sequential, th: Float64Array) => m.lossValue(th, data, { train: true });
-    const gradAt = (m: Sequential, th: Float64Array, idx: Int32Array) => {
-      const g = m.gradient(th, data, { train: true }).gradient;
-      return Float64Array.from(idx, (j) => g[j]);
-    };
-    const L1 = lossAt(exact, thetaBN);
-    const g1 = gradAt(exact, thetaBN, block);
-    const L1eps = lossAt(bn, thetaBN);
-    const L1plain = lossAt(plain, thetaPlain);
-    let lossDev = 0;
-    let gradDev = 0;
-    let lossDevEps = 0;
-    let lossDevPlain = 0;
-    const gradNorms: number[] = [];
-    for (const c of cs) {
-      const th = scaleRanges(thetaBN, ranges, c);
-      lossDev = Math.max(lossDev, Math.abs(lossAt(exact, th) - L1) / L1);
-      lossDevEps = Math.max(lossDevEps, Math.abs(lossAt(bn, th) - L1eps) / L1eps);
-      const g = gradAt(exact, th, block);
-      gradDev = Math.max(gradDev, relDiff(g.map((v) => v * c), g1));
-      gradNorms.push(Math.hypot(...g));
-      lossDevPlain = Math.max(lossDevPlain, Math.abs(lossAt(plain, scaleRanges(thetaPlain, firstPlain, c)) - L1plain) / L1plain);
-    }
-    const gradSlope = loglogSlope(cs, gradNorms);
-    const scaleEsts = [
-      ...cs.map((c) => estimator(exact, scaleRanges(thetaBN, ranges, c), data, { train: true, pick: block })),
-      ...cs.map((c) => estimator(plain, scaleRanges(thetaPlain, firstPlain, c), data, { train: true, pick: blockPlain })),
-    ];
-    ctx.progress.update(Bs.length, Bs.length + 1, 'rescaled weights');
-    const scaled = pairedMiniBatchNoise(scaleEsts, [...cs.map(() => block.length), ...cs.map(() => blockPlain.length)], {
-      population: N,
-      batchSize: p.scaleBatchSize,
-      replicates: p.replicates,
-      stream: ctx.stream.child('scaled'),
-    });
-    const K = cs.length;
-    const trBN = cs.map((_, k) => scaled.traces[k]);
-    const trPlain = cs.map((_, k) => scaled.traces[K + k]);
-    const bsBlock = cs.map((_, k) => pairedNoiseScale(scaled, k).bSimple);
-    const bsBlockPlain = cs.map((_, k) => pairedNoiseScale(scaled, K + k).bSimple);
-    const noiseSlope = loglogSlope(cs, trBN);
-    const noiseSlopePlain = loglogSlope(cs, trPlain);
-    const bsSlope = linearFit(cs.map(Math.log), bsBlock.map(Math.log));
-    const bsSlopePlain = linearFit(cs.map(Math.log), bsBlockPlain.map(Math.log));
+    const cs = scaled.scales;
+    const nsPlain = m.noiseScalePlain;
+    const nsTrain = m.noiseScaleBatchNorm;
     const lawVerdicts = simultaneousVerdicts([
       {
         claim: 'Plain MLP: B·trCov(ĝ_B)·(N − 1)/(N − B) = trΣ at every B (measured/theory = 1)',
         theory: 1,
-        measured: lawPlain.mean,
-        se: lawPlain.se,
-        note: `Weighted mean over B = ${Bs.join(', ')} (χ²_red = ${fmt(lawPlain.chi2Reduced)}); trΣ = ${fmt(exactPlain.trSigmaPop)} from all ${N} per-example gradients.`,
+        measured: m.lawPlain.mean,
+        se: m.lawPlain.se,
+        note: `Weighted mean over B = ${Bs.join(', ')} (χ²_red = ${fmt(m.lawPlain.chi2Reduced)}); trΣ = ${fmt(m.trSigmaPlain)} from all ${m.N} per-example gradients.`,
       },
       {
         claim: 'Batch norm with frozen (full-data) statistics: B·trCov(ĝ_B)·(N − 1)/(N − B) = trΣ at every B',
         theory: 1,
-        measured: lawFrozen.mean,
-        se: lawFrozen.se,
-        note: `Without the noise of the batch statistics batch norm is a per-example affine map and obeys the same law (χ²_red = ${fmt(lawFrozen.chi2Reduced)}); trΣ = ${fmt(exactFrozen.trSigmaPop)}.`,
+        measured: m.lawFrozen.mean,
+        se: m.lawFrozen.se,
+        note: `Without the noise of the batch statistics batch norm is a per-example affine map and obeys the same law (χ²_red = ${fmt(m.lawFrozen.chi2Reduced)}); trΣ = ${fmt(m.trSigmaFrozen)}.`,
       },
     ]);
     const exactNote = `the identity holds to round-off at ε = 0 (tolerance ${ROUND_OFF}); with ε = ${p.epsilon} it holds for (W, ε/c²) instead of (W, ε)`;
+    const lossDev = scaled.lossChangeExact;
+    const lossDevPlain = scaled.lossChangeNoBatchNorm;
     const verdicts: Verdict[] = [
       ...lawVerdicts,
       directionalVerdict({
         claim: `Batch statistics add noise at small batches: log10 of B·trCov(ĝ_B)/FPC at B = ${small.batchSize} over its value at B = ${big.batchSize} > 0`,
-        measured: excess.value,
-        se: excess.se,
+        measured: m.log10ExtraNoise.value,
+        se: m.log10ExtraNoise.se,
         direction: 'above',
         note: `Training mode: ${fmt(eff(small, TRAIN))} at B = ${small.batchSize} against ${fmt(eff(big, TRAIN))} at B = ${big.batchSize}; frozen statistics: ${fmt(eff(small, FROZEN))} and ${fmt(eff(big, FROZEN))}. A batch of B estimates the mean and variance of every channel with errors ∝ 1/√B that move every example's normalised value together.`,
       }),
       verdict({
         claim: 'Batch norm leaves the noise scale unchanged: log10(B_simple with BN / B_simple without) = 0 (the popular claim holds where this disagrees)',
         theory: 0,
-        measured: bsRatio.value,
-        se: bsRatio.se,
-        note: `At B = ${big.batchSize}: B_simple = ${fmt(nsTrain.bSimple)} ± ${fmt(nsTrain.se, 2)} with batch norm (training mode; ${fmt(nsFrozen.bSimple)} with frozen statistics) against ${fmt(nsPlain.bSimple)} ± ${fmt(nsPlain.se, 2)} without; tr Σ_eff ${fmt(nsTrain.trSigma)} against ${fmt(nsPlain.trSigma)}, |G|² ${fmt(nsTrain.gNormSq)} against ${fmt(nsPlain.gNormSq)}. ${p.warmupSteps === 0 ? 'Both at the same dense weights.' : `After ${p.warmupSteps} SGD steps each.`}`,
+        measured: m.log10BSimpleRatio.value,
+        se: m.log10BSimpleRatio.se,
+        note: `At B = ${big.batchSize}: B_simple = ${fmt(nsTrain.bSimple)} ± ${fmt(nsTrain.se, 2)} with batch norm (training mode; ${fmt(m.noiseScaleFrozen.bSimple)} with frozen statistics) against ${fmt(nsPlain.bSimple)} ± ${fmt(nsPlain.se, 2)} without; tr Σ_eff ${fmt(nsTrain.trSigma)} against ${fmt(nsPlain.trSigma)}, |G|² ${fmt(nsTrain.gNormSq)} against ${fmt(nsPlain.gNormSq)}. ${p.warmupSteps === 0 ? 'Both at the same dense weights.' : `After ${p.warmupSteps} SGD steps each.`}`,
       }),
       verdict({
         claim: 'Scaling the pre-normalisation weights by c leaves the training-mode loss unchanged (max relative change = 0)',
@@ -195,31 +388,31 @@ export const batchnormExperiment = defineExperiment({
         measured: lossDev,
         ci95: [lossDev, lossDev],
         tolerance: ROUND_OFF,
-        note: `c = ${cs.join(', ')}; ${exactNote}: with ε the loss moves by up to ${fmt(lossDevEps)} (relative).`,
+        note: `c = ${cs.join(', ')}; ${exactNote}: with ε the loss moves by up to ${fmt(scaled.lossChangeWithEpsilon)} (relative).`,
       }),
       verdict({
         claim: 'Scaling the pre-normalisation weights by c divides their gradient by c (log–log slope of |∇_W L| against c = −1)',
         theory: -1,
-        measured: gradSlope.slope,
-        se: gradSlope.slopeSE,
+        measured: m.gradientSlope.slope,
+        se: m.gradientSlope.slopeSE,
         tolerance: ROUND_OFF,
-        note: `Largest relative deviation of c·∇_W L(cW) from ∇_W L(W): ${fmt(gradDev)}; ${exactNote}.`,
+        note: `Largest relative deviation of c·∇_W L(cW) from ∇_W L(W): ${fmt(scaled.gradientDeviation)}; ${exactNote}.`,
       }),
       verdict({
         claim: 'So the mini-batch noise of those weights falls as c⁻² (log–log slope of trCov(ĝ_W) against c = −2)',
         theory: -2,
-        measured: noiseSlope.slope,
-        se: noiseSlope.slopeSE,
+        measured: m.blockNoiseSlope.slope,
+        se: m.blockNoiseSlope.slopeSE,
         tolerance: ROUND_OFF,
-        note: `B = ${p.scaleBatchSize}, the same ${p.replicates} batches at every c: every batch gradient is divided by c, so the noise falls as c⁻² exactly. Without batch norm the slope is ${fmt(noiseSlopePlain.slope, 4)}.`,
+        note: `B = ${p.scaleBatchSize}, the same ${p.replicates} batches at every c: every batch gradient is divided by c, so the noise falls as c⁻² exactly. Without batch norm the slope is ${fmt(m.blockNoiseSlopeNoBatchNorm.slope, 4)}.`,
       }),
       verdict({
         claim: 'And their noise scale B_simple = trΣ/|G|² does not depend on the weight scale (log–log slope against c = 0)',
         theory: 0,
-        measured: bsSlope.slope,
-        se: bsSlope.slopeSE,
+        measured: m.blockBSimpleSlope.slope,
+        se: m.blockBSimpleSlope.slopeSE,
         tolerance: ROUND_OFF,
-        note: `B_simple of the pre-normalisation block: ${bsBlock.map((b) => fmt(b)).join(', ')} for c = ${cs.join(', ')}; without batch norm: ${bsBlockPlain.map((b) => fmt(b)).join(', ')} (slope ${fmt(bsSlopePlain.slope, 3)}). What does change with c is the effective learning rate: a step η moves the weights by η/c, i.e. by η/c² relative to their size.`,
+        note: `B_simple of the pre-normalisation block: ${scaled.bsBlock.map((b) => fmt(b)).join(', ')} for c = ${cs.join(', ')}; without batch norm: ${scaled.bsBlockPlain.map((b) => fmt(b)).join(', ')} (slope ${fmt(m.blockBSimpleSlopeNoBatchNorm.slope, 3)}). What does change with c is the effective learning rate: a step η moves the weights by η/c, i.e. by η/c² relative to their size.`,
       }),
       verdict({
         claim: 'Contrast — without batch norm the same rescaling of the first layer leaves the loss unchanged (max relative change = 0)',
@@ -230,6 +423,13 @@ export const batchnormExperiment = defineExperiment({
         note: 'Without normalisation the hidden activations (ReLU is positively homogeneous) and the logits scale with c, so the loss moves: the decoupling is batch norm\'s doing.',
       }),
     ];
+    return verdicts;
+  },
+  present(m, p) {
+    const { sweep, scaled } = m;
+    const big = sweep[sweep.length - 1];
+    const cs = scaled.scales;
+    const { trBN, trPlain, bsBlock, bsBlockPlain, gradNorms } = scaled;
     const points: XYPoint[] = [];
     const series = [
       [PLAIN, 'no batch norm'],
@@ -240,49 +440,16 @@ export const batchnormExperiment = defineExperiment({
       for (const [e, name] of series) points.push({ x: r.batchSize, y: eff(r, e), lo: eff(r, e) - 1.96 * effSE(r, e), hi: eff(r, e) + 1.96 * effSE(r, e), series: name });
     }
     const ref = Math.max(0, cs.indexOf(1));
-    const lo = Bs[0];
-    const hi = Bs[Bs.length - 1];
+    const lo = sweep[0].batchSize;
+    const hi = big.batchSize;
     return {
-      metrics: {
-        trSigmaPlain: exactPlain.trSigmaPop,
-        trSigmaFrozen: exactFrozen.trSigmaPop,
-        bSimplePlainExact: exactPlain.bSimple,
-        bSimpleFrozenExact: exactFrozen.bSimple,
-        bSimplePlain: nsPlain.bSimple,
-        bSimplePlainSE: nsPlain.se,
-        bSimpleBatchNorm: nsTrain.bSimple,
-        bSimpleBatchNormSE: nsTrain.se,
-        bSimpleFrozen: nsFrozen.bSimple,
-        trSigmaEffBatchNorm: nsTrain.trSigma,
-        gNormSqBatchNorm: nsTrain.gNormSq,
-        gNormSqPlain: nsPlain.gNormSq,
-        log10BSimpleRatio: bsRatio.value,
-        log10BSimpleRatioSE: bsRatio.se,
-        lawRatioPlain: lawPlain.mean,
-        lawRatioPlainSE: lawPlain.se,
-        lawRatioFrozen: lawFrozen.mean,
-        lawRatioFrozenSE: lawFrozen.se,
-        extraNoiseSmallB: Math.pow(10, excess.value),
-        extraNoiseSmallBLog10SE: excess.se,
-        ...Object.fromEntries(sweep.map((r) => [`trainOverFrozenB${r.batchSize}`, traceRatio(r, TRAIN, FROZEN).value])),
-        lossChangeExact: lossDev,
-        lossChangeWithEpsilon: lossDevEps,
-        lossChangeNoBatchNorm: lossDevPlain,
-        gradientSlope: gradSlope.slope,
-        gradientDeviation: gradDev,
-        blockNoiseSlope: noiseSlope.slope,
-        blockNoiseSlopeNoBatchNorm: noiseSlopePlain.slope,
-        blockBSimpleSlope: bsSlope.slope,
-        blockBSimpleSlopeNoBatchNorm: bsSlopePlain.slope,
-      },
-      verdicts,
       tables: [
         {
           name: 'noise-vs-batch',
           title: 'Per-example-equivalent noise B·trCov(ĝ_B)/FPC on the same batches',
           columns: ['B', 'no BN', 'SE', 'BN batch stats', 'SE', 'BN frozen stats', 'SE', 'batch/frozen', 'SE'],
           rows: sweep.map((r) => {
-            const q = traceRatio(r, TRAIN, FROZEN);
+            const q = r.trainOverFrozen;
             return [r.batchSize, eff(r, PLAIN), effSE(r, PLAIN), eff(r, TRAIN), effSE(r, TRAIN), eff(r, FROZEN), effSE(r, FROZEN), q.value, q.se];
           }),
         },
@@ -301,8 +468,8 @@ export const batchnormExperiment = defineExperiment({
           y: { title: 'B·tr Cov(ĝ_B)·(N−1)/(N−B)', log: true },
           points,
           lines: [
-            ...curve(() => exactPlain.trSigmaPop, lo, hi, 2, 'theory trΣ: no batch norm', true),
-            ...curve(() => exactFrozen.trSigmaPop, lo, hi, 2, 'theory trΣ: frozen statistics', true),
+            ...curve(() => m.trSigmaPlain, lo, hi, 2, 'theory trΣ: no batch norm', true),
+            ...curve(() => m.trSigmaFrozen, lo, hi, 2, 'theory trΣ: frozen statistics', true),
           ],
         }),
         xyFigure({
@@ -318,8 +485,8 @@ export const batchnormExperiment = defineExperiment({
         }),
       ],
       notes: [
-        `${data.name}, N = ${N}; ${plain.name} (${plain.paramCount} parameters) and ${bn.name} (${bn.paramCount}).`,
-        `Exact (all per-example gradients): B_simple = ${fmt(exactPlain.bSimple)} without batch norm, ${fmt(exactFrozen.bSimple)} with frozen statistics.`,
+        `${m.dataName}, N = ${m.N}; ${m.plainName} (${m.plainParams} parameters) and ${m.bnName} (${m.bnParams}).`,
+        `Exact (all per-example gradients): B_simple = ${fmt(m.bSimplePlainExact)} without batch norm, ${fmt(m.bSimpleFrozenExact)} with frozen statistics.`,
         `Training-mode batch norm at B = 2 normalises two values to ±1 whatever they are: B·trCov/FPC is ${fmt(sweep[0].batchSize === 2 ? eff(sweep[0], TRAIN) / eff(big, TRAIN) : NaN)}× its large-batch value there.`,
       ],
     };

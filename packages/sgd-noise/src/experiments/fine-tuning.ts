@@ -4,14 +4,14 @@
  * along training, and the critical batch size (with the best learning rate per batch size) from
  * a small sweep of steps to a target.
  */
-import { defineExperiment, defineTask, DivergenceError, linearFit, Moments, Stream, xyFigure, z, type StreamState, type Verdict, type XYLine, type XYPoint } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, defineStage, DivergenceError, linearFit, Moments, xyFigure, z, type Stream, type Verdict, type XYLine, type XYPoint } from '@snrlab/core';
 import { mlp } from '../nn/models.js';
 import type { Sequential } from '../nn/model.js';
 import { sgd } from '../train/sgd.js';
 import { minimize, topHessianEigenvalue } from '../measure/hessian.js';
-import { fitCriticalBatch, type CriticalBatchFit } from '../measure/noise-scale.js';
+import { fitCriticalBatch } from '../measure/noise-scale.js';
 import { directionalVerdict, log10Ratio } from '../studies/claims.js';
-import { noiseProfile, relatedTasks, type NoiseProfile } from '../studies/fine-tuning.js';
+import { noiseProfile, relatedTasks } from '../studies/fine-tuning.js';
 import { checkBatchSizes, fmt } from './common.js';
 
 const params = z.object({
@@ -46,28 +46,113 @@ function tasks(p: Params, rho: number, s: Stream) {
 /** The sweep evaluates the full loss every few steps: steps to target are resolved to ±EVAL_EVERY/2. */
 const EVAL_EVERY = 4;
 
+/** The two starts on task B, in this order. */
+const START_NAMES = ['scratch', 'fine-tuning'] as const;
+
+const pretrainSchema = z.object({
+  modelName: z.string(),
+  modelParams: anyNumber(),
+  taskA: z.object({ name: z.string(), n: anyNumber() }),
+  taskB: z.object({ name: z.string(), n: anyNumber() }),
+  /** Loss on task A after pretraining. */
+  pretrainLoss: anyNumber(),
+});
+type Pretrain = z.output<typeof pretrainSchema> & { scratch: number[]; pretrained: number[] };
+
+/** Pretraining on task A and the fresh initialisation: one task on the root stream. */
+export const pretrainTask = defineExperimentTask(import.meta.url, 'sgd.fine-tuning/pretrain', (job: { path: []; p: Params }, { stream }): Pretrain => {
+  const { p } = job;
+  const model = makeModel(p);
+  const { taskA, taskB } = tasks(p, p.relatedness, stream.child('tasks'));
+  const pretrained = sgd({ model, data: taskA, params: model.init(stream.child('init')), batchSize: Math.min(32, taskA.n), steps: p.pretrainSteps, learningRate: 0.1, stream: stream.child('pretrain') });
+  return {
+    modelName: model.name,
+    modelParams: model.paramCount,
+    taskA: { name: taskA.name, n: taskA.n },
+    taskB: { name: taskB.name, n: taskB.n },
+    pretrainLoss: pretrained.finalLoss,
+    scratch: Array.from(model.init(stream.child('scratch'))),
+    pretrained: Array.from(pretrained.params),
+  };
+});
+
+const profile = z.object({
+  loss: anyNumber(),
+  trSigma: anyNumber(),
+  gNormSq: anyNumber(),
+  bSimple: anyNumber(),
+  cosine: anyNumber(),
+  bSimpleSE: anyNumber(),
+  cosineSE: anyNumber(),
+  trSigmaSE: anyNumber(),
+  gNormSqSE: anyNumber(),
+});
+type Profile = z.output<typeof profile>;
+const minimumSchema = z.object({ loss: anyNumber(), lambdaMax: anyNumber(), profile });
+const trajectorySchema = z.object({ name: z.enum(START_NAMES), rows: z.array(profile.extend({ step: anyNumber() })) });
+const relatednessSchema = z.object({ rho: anyNumber(), lstar: anyNumber(), start: profile });
+
+/** Path []: task B comes from the root stream's 'tasks' child; a trajectory takes trajectory/start/checkpoint. */
+type LandscapeJob = { path: []; p: Params; pretrained: number[] } & ({ kind: 'minimum' } | { kind: 'trajectory'; start: number; theta: number[] } | { kind: 'relatedness'; rho: number });
+type LandscapePartial =
+  | ({ kind: 'minimum' } & z.output<typeof minimumSchema>)
+  | ({ kind: 'trajectory' } & z.output<typeof trajectorySchema>)
+  | ({ kind: 'relatedness' } & z.output<typeof relatednessSchema>);
+
+/** Task B's minimum (from the pretrained point), the noise along SGD on B from one start, or the fine-tuning start at another relatedness. */
+export const landscapeTask = defineExperimentTask(import.meta.url, 'sgd.fine-tuning/landscape', (job: LandscapeJob, { stream }): LandscapePartial => {
+  const { p } = job;
+  const model = makeModel(p);
+  const ds = stream.child('tasks');
+  const pretrained = Float64Array.from(job.pretrained);
+  if (job.kind === 'relatedness') {
+    // the fine-tuning start at another relatedness (same task A, same pretrained network)
+    const tb = tasks(p, job.rho, ds).taskB;
+    const lstar = minimize(model, pretrained, tb, { steps: 400 }).loss;
+    return { kind: 'relatedness', rho: job.rho, lstar, start: noiseProfile(model, pretrained, tb) };
+  }
+  const { taskB } = tasks(p, p.relatedness, ds);
+  if (job.kind === 'minimum') {
+    // task B's minimum (from the pretrained point, the closer one), its curvature and noise
+    const min = minimize(model, pretrained, taskB, { steps: 1500 });
+    return { kind: 'minimum', loss: min.loss, lambdaMax: topHessianEigenvalue(model, min.params, taskB).value, profile: noiseProfile(model, min.params, taskB) };
+  }
+  // noise along SGD on B from one start
+  const marks = checkpoints(p.trajectorySteps);
+  let th: Float64Array = Float64Array.from(job.theta);
+  const rows: (Profile & { step: number })[] = [];
+  let at = 0;
+  for (const c of marks) {
+    if (c > at) {
+      th = sgd({ model, data: taskB, params: th, batchSize: p.trajectoryBatchSize, steps: c - at, learningRate: p.trajectoryLearningRate, stream: stream.child('trajectory').child(job.start).child(c) }).params;
+      at = c;
+    }
+    rows.push({ step: c, ...noiseProfile(model, th, taskB) });
+  }
+  return { kind: 'trajectory', name: START_NAMES[job.start], rows };
+});
+
+const sweepResult = z.object({ batchSize: anyNumber(), steps: anyNumber(), stepsSE: anyNumber(), learningRate: anyNumber() });
+type SweepResult = z.output<typeof sweepResult>;
+
+/** Path []: task B comes from the root stream's 'tasks' child, the runs from sweep/start/B. */
 interface SweepJob {
+  path: [];
   p: Params;
+  /** Index into START_NAMES, and its parameters. */
+  startIndex: number;
   start: number[];
   batchSize: number;
   eta0: number;
   target: number;
-  data: StreamState;
-  stream: StreamState;
-}
-interface SweepResult {
-  batchSize: number;
-  steps: number;
-  stepsSE: number;
-  learningRate: number;
 }
 
 /** Steps to the target at one batch size: the best learning rate of the grid (mean over replicas). */
-export const sweepTask = defineTask(import.meta.url, 'sgd.fine-tuning/steps-to-target', (job: SweepJob): SweepResult => {
+export const sweepTask = defineExperimentTask(import.meta.url, 'sgd.fine-tuning/steps-to-target', (job: SweepJob, { stream }): SweepResult => {
   const { p } = job;
-  const { taskB } = tasks(p, p.relatedness, Stream.restore(job.data));
+  const { taskB } = tasks(p, p.relatedness, stream.child('tasks'));
   const model = makeModel(p);
-  const root = Stream.restore(job.stream);
+  const root = stream.child('sweep').child(job.startIndex).child(job.batchSize);
   const start = Float64Array.from(job.start);
   let best: SweepResult = { batchSize: job.batchSize, steps: Infinity, stepsSE: 0, learningRate: NaN };
   for (let j = 0; j < p.learningRates; j++) {
@@ -97,6 +182,38 @@ function checkpoints(steps: number): number[] {
   return out;
 }
 
+const criticalBatch = z.object({
+  sMin: anyNumber(),
+  sMinSE: anyNumber(),
+  bCrit: anyNumber(),
+  bCritSE: anyNumber(),
+  eMin: anyNumber(),
+  eMinSE: anyNumber(),
+  bCritFromE: anyNumber(),
+  bCritFromESE: anyNumber(),
+  chi2Reduced: anyNumber(),
+});
+const measurements = pretrainSchema.extend({
+  /** Task B's minimum: L*, λ_max and the noise there. */
+  minimum: minimumSchema,
+  /** Along SGD on task B from each start (scratch, fine-tuning). */
+  trajectories: z.array(trajectorySchema),
+  /** The fine-tuning start against the relatedness of the tasks, by increasing ρ. */
+  relatedness: z.array(relatednessSchema),
+  targetLoss: anyNumber(),
+  eta0: anyNumber(),
+  /** Steps to the target per start and batch size (scratch first; Infinity where no learning rate reached it). */
+  batchSweep: z.array(sweepResult.extend({ start: z.enum(START_NAMES) })),
+  /** S = S_min(1 + B_crit/B) per start; null with fewer than 3 batch sizes that reached the target. */
+  criticalBatch: z.object({ scratch: criticalBatch.nullable(), fineTuning: criticalBatch.nullable() }),
+  /** Log–log slope of B_simple against L − L* pooled over the tracked runs; null with fewer than 3 checkpoints. */
+  lossGapSlope: z.object({ slope: anyNumber(), slopeSE: anyNumber() }).nullable(),
+});
+export type FineTuningMeasurements = z.output<typeof measurements>;
+
+/** Checkpoints of the tracked runs above the minimum with a positive noise scale (the slope's points). */
+const pooledRows = (m: Pick<FineTuningMeasurements, 'trajectories' | 'minimum'>) => m.trajectories.flatMap((t) => t.rows.filter((r) => r.loss - m.minimum.loss > 0 && r.bSimple > 0));
+
 export const fineTuningExperiment = defineExperiment({
   id: 'sgd.fine-tuning',
   domain: 'sgd',
@@ -105,66 +222,119 @@ export const fineTuningExperiment = defineExperiment({
   description:
     'Tasks A and B share a tanh teacher\'s hidden features and differ in the readout (cosine ρ). A student MLP is pretrained on A and then trained on B (fine-tuning), against the same MLP trained on B from a fresh initialisation (scratch). At both starts and along SGD on B: the loss gap L − L*, tr Σ and |G|² (reported separately), B_simple = trΣ/|G|² and the mean pairwise cosine of the per-example gradients, with jackknife SEs over examples. A small sweep (batch sizes × learning rates 2η₀·2^−j, η₀ = 1/λ_max at B\'s minimum) gives the steps to a common target loss from each start; S = S_min(1 + B_crit/B) is fitted for the critical batch size (McCandlish et al. 2018). Near a minimum |G|² ≤ 2λ_max(L − L*) while tr Σ tends to tr Σ(θ*), so B_simple ≥ trΣ*/(2λ_max(L − L*)) grows as the loss falls: a start closer to the minimum has the larger noise scale.',
   params,
-  async run(p, ctx) {
-    const model = makeModel(p);
-    const ds = ctx.stream.child('tasks');
-    const { taskA, taskB } = tasks(p, p.relatedness, ds);
-    checkBatchSizes(p.batchSizes, taskB.n);
-    checkBatchSizes([p.trajectoryBatchSize], taskB.n, 'trajectoryBatchSize');
-    const pretrained = sgd({ model, data: taskA, params: model.init(ctx.stream.child('init')), batchSize: Math.min(32, taskA.n), steps: p.pretrainSteps, learningRate: 0.1, stream: ctx.stream.child('pretrain') });
-    const scratch = model.init(ctx.stream.child('scratch'));
-    const starts = [
-      { name: 'scratch', theta: scratch },
-      { name: 'fine-tuning', theta: pretrained.params },
-    ];
-    // task B's minimum (from the pretrained point, the closer one), its curvature and noise
-    const min = minimize(model, pretrained.params, taskB, { steps: 1500 });
-    const Lstar = min.loss;
-    const lambdaMax = topHessianEigenvalue(model, min.params, taskB).value;
-    const atMin = noiseProfile(model, min.params, taskB);
-    // noise along SGD on B from each start
-    const marks = checkpoints(p.trajectorySteps);
-    const traj = starts.map(({ name, theta }, si) => {
-      let th: Float64Array = Float64Array.from(theta);
-      const rows: (NoiseProfile & { step: number })[] = [];
-      let at = 0;
-      for (const c of marks) {
-        if (c > at) {
-          th = sgd({ model, data: taskB, params: th, batchSize: p.trajectoryBatchSize, steps: c - at, learningRate: p.trajectoryLearningRate, stream: ctx.stream.child('trajectory').child(si).child(c) }).params;
-          at = c;
-        }
-        rows.push({ step: c, ...noiseProfile(model, th, taskB) });
-      }
-      return { name, rows };
-    });
-    const s0 = traj[0].rows[0];
-    const f0 = traj[1].rows[0];
-    // the fine-tuning start at other relatedness values (same task A, same pretrained network)
-    const sweep = [...p.relatednessSweep].sort((a, b) => a - b).map((rho) => {
-      const tb = tasks(p, rho, ds).taskB;
-      const lstar = minimize(model, pretrained.params, tb, { steps: 400 }).loss;
-      return { rho, lstar, start: noiseProfile(model, pretrained.params, tb) };
-    });
-    // steps to a common target, from each start, over batch sizes and learning rates
-    const target = Lstar + p.targetFraction * (f0.loss - Lstar);
-    const eta0 = 1 / lambdaMax;
-    const Bs = [...p.batchSizes].sort((a, b) => a - b);
-    const jobs: SweepJob[] = [];
-    starts.forEach(({ theta }, si) =>
-      Bs.forEach((B) => jobs.push({ p, start: Array.from(theta), batchSize: B, eta0, target, data: ds.state(), stream: ctx.stream.child('sweep').child(si).child(B).state() })),
-    );
-    let done = 0;
-    const res = await ctx.executor.map(sweepTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'steps to target') });
-    const fits: (CriticalBatchFit | null)[] = starts.map((_, si) => {
-      const ok = res.slice(si * Bs.length, (si + 1) * Bs.length).filter((r) => Number.isFinite(r.steps));
-      if (ok.length < 3) return null;
-      try {
-        return fitCriticalBatch(ok.map((r) => ({ batchSize: r.batchSize, steps: r.steps, stepsSE: Math.max(EVAL_EVERY / 2, r.stepsSE) })));
-      } catch {
-        return null;
-      }
-    });
-    const [fitS, fitF] = fits;
+  measurements,
+  live: false,
+  validate(p) {
+    checkBatchSizes(p.batchSizes, p.datasetSize);
+    checkBatchSizes([p.trajectoryBatchSize], p.datasetSize, 'trajectoryBatchSize');
+  },
+  stages: [
+    defineStage({ name: 'pretrain', plan: (p: Params) => [{ path: [] as [], p }], task: pretrainTask, reduce: ([r]) => r }),
+    defineStage({
+      name: 'landscape',
+      plan(p: Params, prior): LandscapeJob[] {
+        const { scratch, pretrained } = prior.pretrain as Pretrain;
+        return [
+          { path: [], p, pretrained, kind: 'minimum' },
+          ...[scratch, pretrained].map((theta, start): LandscapeJob => ({ path: [], p, pretrained, kind: 'trajectory', start, theta })),
+          ...[...p.relatednessSweep].sort((a, b) => a - b).map((rho): LandscapeJob => ({ path: [], p, pretrained, kind: 'relatedness', rho })),
+        ];
+      },
+      task: landscapeTask,
+      reduce: (parts) => ({
+        minimum: parts.find((x) => x.kind === 'minimum') as Extract<LandscapePartial, { kind: 'minimum' }>,
+        trajectories: parts.flatMap((x) => (x.kind === 'trajectory' ? [{ name: x.name, rows: x.rows }] : [])),
+        relatedness: parts.flatMap((x) => (x.kind === 'relatedness' ? [{ rho: x.rho, lstar: x.lstar, start: x.start }] : [])),
+      }),
+    }),
+    defineStage({
+      name: 'sweep',
+      plan(p: Params, prior): SweepJob[] {
+        const { scratch, pretrained } = prior.pretrain as Pretrain;
+        const { minimum, trajectories } = prior.landscape as Pick<FineTuningMeasurements, 'minimum' | 'trajectories'>;
+        // steps to a common target, from each start, over batch sizes and learning rates
+        const target = minimum.loss + p.targetFraction * (trajectories[1].rows[0].loss - minimum.loss);
+        const eta0 = 1 / minimum.lambdaMax;
+        const Bs = [...p.batchSizes].sort((a, b) => a - b);
+        return [scratch, pretrained].flatMap((start, startIndex) => Bs.map((batchSize): SweepJob => ({ path: [], p, startIndex, start, batchSize, eta0, target })));
+      },
+      task: sweepTask,
+      reduce(res, _p: Params, prior, { jobs }): FineTuningMeasurements {
+        const { scratch: _s, pretrained: _p2, ...pretrain } = prior.pretrain as Pretrain;
+        const landscape = prior.landscape as Pick<FineTuningMeasurements, 'minimum' | 'trajectories' | 'relatedness'>;
+        const fits = START_NAMES.map((_, si) => {
+          const ok = res.filter((r, i) => jobs[i].startIndex === si && Number.isFinite(r.steps));
+          if (ok.length < 3) return null;
+          try {
+            return fitCriticalBatch(ok.map((r) => ({ batchSize: r.batchSize, steps: r.steps, stepsSE: Math.max(EVAL_EVERY / 2, r.stepsSE) })));
+          } catch {
+            return null;
+          }
+        });
+        // McCandlish's mechanism along the tracked runs: B_simple against the loss gap
+        const pooled = pooledRows(landscape);
+        const lx = pooled.map((r) => Math.log(r.loss - landscape.minimum.loss));
+        const ly = pooled.map((r) => Math.log(r.bSimple));
+        const fitGap = lx.length >= 3 ? linearFit(lx, ly) : null;
+        return {
+          ...pretrain,
+          ...landscape,
+          targetLoss: jobs[0].target,
+          eta0: jobs[0].eta0,
+          batchSweep: res.map((r, i) => ({ start: START_NAMES[jobs[i].startIndex], ...r })),
+          criticalBatch: { scratch: fits[0], fineTuning: fits[1] },
+          lossGapSlope: fitGap ? { slope: fitGap.slope, slopeSE: fitGap.slopeSE } : null,
+        };
+      },
+    }),
+  ],
+  metrics(m) {
+    const Lstar = m.minimum.loss;
+    const [s0, f0] = m.trajectories.map((t) => t.rows[0]);
+    const { scratch: fitS, fineTuning: fitF } = m.criticalBatch;
+    const metrics: Record<string, number> = {
+      minimumLoss: Lstar,
+      lambdaMaxAtMinimum: m.minimum.lambdaMax,
+      trSigmaAtMinimum: m.minimum.profile.trSigma,
+      targetLoss: m.targetLoss,
+      eta0: m.eta0,
+    };
+    for (const [tag, r] of [
+      ['scratch', s0],
+      ['fineTuning', f0],
+    ] as const) {
+      metrics[`${tag}.lossGap`] = r.loss - Lstar;
+      metrics[`${tag}.trSigma`] = r.trSigma;
+      metrics[`${tag}.trSigmaSE`] = r.trSigmaSE;
+      metrics[`${tag}.gNormSq`] = r.gNormSq;
+      metrics[`${tag}.gNormSqSE`] = r.gNormSqSE;
+      metrics[`${tag}.bSimple`] = r.bSimple;
+      metrics[`${tag}.bSimpleSE`] = r.bSimpleSE;
+      metrics[`${tag}.cosine`] = r.cosine;
+      metrics[`${tag}.cosineSE`] = r.cosineSE;
+    }
+    if (fitS) {
+      metrics['scratch.bCrit'] = fitS.bCrit;
+      metrics['scratch.bCritSE'] = fitS.bCritSE;
+    }
+    if (fitF) {
+      metrics['fineTuning.bCrit'] = fitF.bCrit;
+      metrics['fineTuning.bCritSE'] = fitF.bCritSE;
+    }
+    for (const r of m.batchSweep) {
+      const tag = r.start === 'scratch' ? 'scratch' : 'fineTuning';
+      metrics[`${tag}.stepsToTarget.B${r.batchSize}`] = r.steps;
+      metrics[`${tag}.bestLearningRate.B${r.batchSize}`] = r.learningRate;
+    }
+    metrics.bSimpleLossSlope = m.lossGapSlope ? m.lossGapSlope.slope : NaN;
+    metrics.bSimpleLossSlopeSE = m.lossGapSlope ? m.lossGapSlope.slopeSE : NaN;
+    return metrics;
+  },
+  judge(m, p) {
+    const Lstar = m.minimum.loss;
+    const atMin = m.minimum.profile;
+    const [s0, f0] = m.trajectories.map((t) => t.rows[0]);
+    const { scratch: fitS, fineTuning: fitF } = m.criticalBatch;
     const bRatio = log10Ratio(f0.bSimple, f0.bSimpleSE, s0.bSimple, s0.bSimpleSE);
     const verdicts: Verdict[] = [
       directionalVerdict({
@@ -190,26 +360,32 @@ export const fineTuningExperiment = defineExperiment({
           measured: r.value,
           se: r.se,
           direction: 'below',
-          note: `Critical batch size from S = S_min(1 + B_crit/B) fitted to the steps to L = ${fmt(target)} at the best of ${p.learningRates} learning rates per B: ${fmt(fitF.bCrit)} ± ${fmt(fitF.bCritSE, 2)} fine-tuning, ${fmt(fitS.bCrit)} ± ${fmt(fitS.bCritSE, 2)} scratch (S_min ${fmt(fitF.sMin)} and ${fmt(fitS.sMin)}).`,
+          note: `Critical batch size from S = S_min(1 + B_crit/B) fitted to the steps to L = ${fmt(m.targetLoss)} at the best of ${p.learningRates} learning rates per B: ${fmt(fitF.bCrit)} ± ${fmt(fitF.bCritSE, 2)} fine-tuning, ${fmt(fitS.bCrit)} ± ${fmt(fitS.bCritSE, 2)} scratch (S_min ${fmt(fitF.sMin)} and ${fmt(fitS.sMin)}).`,
         }),
       );
     }
-    // McCandlish's mechanism along the tracked runs: B_simple against the loss gap
-    const pooled = traj.flatMap((t) => t.rows.filter((r) => r.loss - Lstar > 0 && r.bSimple > 0));
-    const lx = pooled.map((r) => Math.log(r.loss - Lstar));
-    const ly = pooled.map((r) => Math.log(r.bSimple));
-    const fitGap = lx.length >= 3 ? linearFit(lx, ly) : null;
-    const slope = fitGap ? fitGap.slope : NaN;
-    const slopeSE = fitGap ? fitGap.slopeSE : NaN;
-    if (fitGap) verdicts.push(
-      directionalVerdict({
-        claim: 'McCandlish et al.: the noise scale grows as the loss falls (log–log slope of B_simple against L − L* along training < 0)',
-        measured: slope,
-        se: slopeSE,
-        direction: 'below',
-        note: `Pooled over both tracked runs (${pooled.length} checkpoints; least-squares SE, checkpoints along one run are correlated). Near the minimum B_simple ≥ trΣ*/(2λ_max(L − L*)) with trΣ* = ${fmt(atMin.trSigma)}, λ_max = ${fmt(lambdaMax)}: slope −1.`,
-      }),
-    );
+    if (m.lossGapSlope) {
+      verdicts.push(
+        directionalVerdict({
+          claim: 'McCandlish et al.: the noise scale grows as the loss falls (log–log slope of B_simple against L − L* along training < 0)',
+          measured: m.lossGapSlope.slope,
+          se: m.lossGapSlope.slopeSE,
+          direction: 'below',
+          note: `Pooled over both tracked runs (${pooledRows(m).length} checkpoints; least-squares SE, checkpoints along one run are correlated). Near the minimum B_simple ≥ trΣ*/(2λ_max(L − L*)) with trΣ* = ${fmt(atMin.trSigma)}, λ_max = ${fmt(m.minimum.lambdaMax)}: slope −1.`,
+        }),
+      );
+    }
+    return verdicts;
+  },
+  present(m, p) {
+    const Lstar = m.minimum.loss;
+    const lambdaMax = m.minimum.lambdaMax;
+    const atMin = m.minimum.profile;
+    const traj = m.trajectories;
+    const sweep = m.relatedness;
+    const [s0, f0] = traj.map((t) => t.rows[0]);
+    const { scratch: fitS, fineTuning: fitF } = m.criticalBatch;
+    const pooled = pooledRows(m);
     const bound = (gap: number) => atMin.trSigma / (2 * lambdaMax * gap);
     const gaps = pooled.map((r) => r.loss - Lstar).concat(sweep.map((s) => s.start.loss - s.lstar)).filter((g) => g > 0);
     const gLo = Math.min(...gaps);
@@ -231,45 +407,7 @@ export const fineTuningExperiment = defineExperiment({
           { x: r.loss - Lstar, y: r.gNormSq, series: `|G|²: ${t.name}` },
         ]),
     );
-    const metrics: Record<string, number> = {
-      minimumLoss: Lstar,
-      lambdaMaxAtMinimum: lambdaMax,
-      trSigmaAtMinimum: atMin.trSigma,
-      targetLoss: target,
-      eta0,
-    };
-    for (const [tag, r] of [
-      ['scratch', s0],
-      ['fineTuning', f0],
-    ] as const) {
-      metrics[`${tag}.lossGap`] = r.loss - Lstar;
-      metrics[`${tag}.trSigma`] = r.trSigma;
-      metrics[`${tag}.trSigmaSE`] = r.trSigmaSE;
-      metrics[`${tag}.gNormSq`] = r.gNormSq;
-      metrics[`${tag}.gNormSqSE`] = r.gNormSqSE;
-      metrics[`${tag}.bSimple`] = r.bSimple;
-      metrics[`${tag}.bSimpleSE`] = r.bSimpleSE;
-      metrics[`${tag}.cosine`] = r.cosine;
-      metrics[`${tag}.cosineSE`] = r.cosineSE;
-    }
-    if (fitS) {
-      metrics['scratch.bCrit'] = fitS.bCrit;
-      metrics['scratch.bCritSE'] = fitS.bCritSE;
-    }
-    if (fitF) {
-      metrics['fineTuning.bCrit'] = fitF.bCrit;
-      metrics['fineTuning.bCritSE'] = fitF.bCritSE;
-    }
-    res.forEach((r, i) => {
-      const tag = i < Bs.length ? 'scratch' : 'fineTuning';
-      metrics[`${tag}.stepsToTarget.B${r.batchSize}`] = r.steps;
-      metrics[`${tag}.bestLearningRate.B${r.batchSize}`] = r.learningRate;
-    });
-    metrics.bSimpleLossSlope = slope;
-    metrics.bSimpleLossSlopeSE = slopeSE;
     return {
-      metrics,
-      verdicts,
       tables: [
         {
           name: 'along-training',
@@ -285,9 +423,9 @@ export const fineTuningExperiment = defineExperiment({
         },
         {
           name: 'batch-sweep',
-          title: `Steps to L = ${fmt(target)} (full loss checked every ${EVAL_EVERY} steps) at the best learning rate 2η₀·2^−j (η₀ = ${fmt(eta0)})`,
+          title: `Steps to L = ${fmt(m.targetLoss)} (full loss checked every ${EVAL_EVERY} steps) at the best learning rate 2η₀·2^−j (η₀ = ${fmt(m.eta0)})`,
           columns: ['start', 'B', 'steps', 'SE', 'best learning rate'],
-          rows: res.map((r, i) => [starts[Math.floor(i / Bs.length)].name, r.batchSize, r.steps, r.stepsSE, r.learningRate]),
+          rows: m.batchSweep.map((r) => [r.start, r.batchSize, r.steps, r.stepsSE, r.learningRate]),
         },
       ],
       figures: [
@@ -314,7 +452,7 @@ export const fineTuningExperiment = defineExperiment({
         }),
       ],
       notes: [
-        `${model.name} (${model.paramCount} parameters); ${taskA.name} (N = ${taskA.n}, pretrained to L_A = ${fmt(pretrained.finalLoss)}); ${taskB.name} (N = ${taskB.n}).`,
+        `${m.modelName} (${m.modelParams} parameters); ${m.taskA.name} (N = ${m.taskA.n}, pretrained to L_A = ${fmt(m.pretrainLoss)}); ${m.taskB.name} (N = ${m.taskB.n}).`,
         `At the start: fine-tuning L − L* = ${fmt(f0.loss - Lstar)}, tr Σ = ${fmt(f0.trSigma)}, |G|² = ${fmt(f0.gNormSq)}; scratch L − L* = ${fmt(s0.loss - Lstar)}, tr Σ = ${fmt(s0.trSigma)}, |G|² = ${fmt(s0.gNormSq)}. B_simple is their ratio: read the two separately to see which one moved.`,
         fitS && fitF ? `Critical batch sizes: ${fmt(fitF.bCrit)} fine-tuning, ${fmt(fitS.bCrit)} scratch.` : 'Too few batch sizes reached the target to fit a critical batch size for both starts.',
       ],

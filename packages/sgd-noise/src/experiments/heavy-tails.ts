@@ -4,7 +4,7 @@
  * sample variance keeps growing with the sample size as n^(2/α − 1) while clipping makes it
  * settle; and SGD's final loss scatters widely over replicas unless the gradients are clipped.
  */
-import { defineExperiment, linearFit, Moments, quantile, stableSymmetric, verdict, xyFigure, z, type Stream } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, defineStage, linearFit, Moments, quantile, stableSymmetric, verdict, xyFigure, z, type Stream } from '@snrlab/core';
 import { linearTeacher } from '../data/synthetic.js';
 import { gather } from '../data/dataset.js';
 import { linearRegression } from '../nn/models.js';
@@ -110,6 +110,113 @@ function growth(samples: Float64Array, sizes: number[], R: number) {
   return { fit: { slope: slopes.mean, slopeSE: slopes.sem, intercept }, logs };
 }
 
+/** The problem of a run: drawn from the root stream's 'noise' or 'labels' child. */
+function problemOf(p: Params, root: Stream): Problem {
+  return p.source === 'stable-noise' ? stableProblem(p, root.child('noise')) : labelProblem(p, root.child('labels'));
+}
+
+/** Independent sequences of the variance-growth fit. */
+const R = 20;
+
+const growthFit = z.object({ slope: anyNumber(), slopeSE: anyNumber(), intercept: anyNumber(), meanLogs: z.array(anyNumber()) });
+const tails = z.object({
+  samples: anyNumber(),
+  alphaMohammadi: anyNumber(),
+  alphaMohammadiSE: anyNumber(),
+  alphaHill: anyNumber(),
+  alphaHillSE: anyNumber(),
+  mohammadiBlock: anyNumber(),
+  hillK: anyNumber(),
+  sizes: z.array(anyNumber()),
+  clipC: anyNumber(),
+  raw: growthFit,
+  clipped: growthFit,
+});
+type Tails = z.output<typeof tails>;
+const run = z.object({ c: anyNumber().nullable(), finals: z.array(anyNumber()), median: anyNumber(), q90: anyNumber(), max: anyNumber(), logSd: anyNumber() });
+type Run = z.output<typeof run>;
+
+/** Tail index and variance growth of the pooled noise values (one task: the draws are sequential). */
+export const tailsTask = defineExperimentTask(import.meta.url, 'sgd.heavy-tails/tails', (job: { path: []; p: Params }, { stream }): Tails => {
+  const { p } = job;
+  const prob = problemOf(p, stream);
+  // the pooled values in a random order (coordinates of one example are not independent for labels)
+  const samples = Float64Array.from(prob.noise);
+  const sh = stream.child('shuffle');
+  for (let i = samples.length - 1; i > 0; i--) {
+    const j = sh.integer(i + 1);
+    const t = samples[i];
+    samples[i] = samples[j];
+    samples[j] = t;
+  }
+  const ti = tailIndex(samples);
+  const len = Math.floor(samples.length / R);
+  const sizes: number[] = [];
+  for (let n = 16; n <= len; n *= 2) sizes.push(n);
+  const clipC = p.clipThresholds[0] * p.scale;
+  const fit = (g: ReturnType<typeof growth>) => ({ ...g.fit, meanLogs: g.logs.map((m) => m.mean) });
+  return {
+    samples: samples.length,
+    alphaMohammadi: ti.alphaMohammadi,
+    alphaMohammadiSE: ti.alphaMohammadiSE,
+    alphaHill: ti.alphaHill,
+    alphaHillSE: ti.alphaHillSE,
+    mohammadiBlock: ti.mohammadi.tuning,
+    hillK: ti.hill.tuning,
+    sizes,
+    clipC,
+    raw: fit(growth(samples, sizes, R)),
+    clipped: fit(growth(clipValues(samples, clipC), sizes, R)),
+  };
+});
+
+interface TrainJob {
+  /** The problem comes from the root stream, each replica from train/setting/replica. */
+  path: [];
+  p: Params;
+  /** 0: no clipping; k ≥ 1: clipThresholds[k − 1]. */
+  setting: number;
+}
+
+/** SGD runs at one clipping setting (unclipped or per-example clipping at c), over replicas. */
+export const trainTask = defineExperimentTask(import.meta.url, 'sgd.heavy-tails/train', (job: TrainJob, { stream }): Run => {
+  const { p, setting: si } = job;
+  const c = si === 0 ? null : p.clipThresholds[si - 1];
+  const prob = problemOf(p, stream);
+  const P = prob.P;
+  const B = p.batchSize;
+  const idx = new Int32Array(B);
+  const grads = new Float64Array(B * P);
+  const g = new Float64Array(P);
+  const finals: number[] = [];
+  for (let r = 0; r < p.replicas; r++) {
+    const s = stream.child('train').child(si).child(r);
+    const theta = Float64Array.from(prob.start);
+    for (let k = 0; k < p.steps; k++) {
+      for (let b = 0; b < B; b++) idx[b] = s.integer(prob.N);
+      prob.perExample(theta, idx, B, grads);
+      if (c === null) {
+        g.fill(0);
+        for (let b = 0; b < B; b++) for (let j = 0; j < P; j++) g[j] += grads[b * P + j] / B;
+      } else clipPerExampleMean(grads, B, P, c, g);
+      for (let j = 0; j < P; j++) theta[j] -= p.learningRate * g[j];
+    }
+    finals.push(prob.excess(theta));
+  }
+  const m = Moments.of(finals.map((v) => Math.log10(v)));
+  return { c, finals, median: quantile(finals, 0.5), q90: quantile(finals, 0.9), max: Math.max(...finals), logSd: m.sd };
+});
+
+const measurements = tails.extend({
+  theoryGrowth: anyNumber(),
+  /** Unclipped first, then each clipping threshold. */
+  runs: z.array(run),
+});
+export type HeavyTailsMeasurements = z.output<typeof measurements>;
+
+/** The clipped run shown beside the unclipped one: the middle threshold. */
+const midRun = (m: HeavyTailsMeasurements, p: Params) => m.runs[Math.min(m.runs.length - 1, 1 + Math.floor(p.clipThresholds.length / 2))];
+
 export const heavyTailsExperiment = defineExperiment({
   id: 'sgd.heavy-tails',
   domain: 'sgd',
@@ -118,108 +225,88 @@ export const heavyTailsExperiment = defineExperiment({
   description:
     'Per-example gradient noise is α-stable (or Gaussian-times-α-stable, for heavy-tailed labels). The pooled noise values give α by the Mohammadi et al. (2015) estimator used by Şimşekli et al. (2019) and by Hill\'s (1975); the mean log sample variance of R sequences, fitted against log n, grows with slope 2/α − 1, while the same values clipped to [−c, c] give slope 0. SGD with per-example clipping (each example\'s gradient rescaled to norm ≤ c before averaging) is run over replicas for each threshold and without clipping; the spread of the final excess loss over replicas measures stability.',
   params,
-  run(p, ctx) {
-    const prob = p.source === 'stable-noise' ? stableProblem(p, ctx.stream.child('noise')) : labelProblem(p, ctx.stream.child('labels'));
-    // the pooled values in a random order (coordinates of one example are not independent for labels)
-    const samples = Float64Array.from(prob.noise);
-    const sh = ctx.stream.child('shuffle');
-    for (let i = samples.length - 1; i > 0; i--) {
-      const j = sh.integer(i + 1);
-      const t = samples[i];
-      samples[i] = samples[j];
-      samples[j] = t;
-    }
-    const ti = tailIndex(samples);
-    const R = 20;
-    const len = Math.floor(samples.length / R);
-    const sizes: number[] = [];
-    for (let n = 16; n <= len; n *= 2) sizes.push(n);
-    const clipC = p.clipThresholds[0] * p.scale;
-    const raw = growth(samples, sizes, R);
-    const clipped = growth(clipValues(samples, clipC), sizes, R);
-    const theoryGrowth = 2 / p.alpha - 1;
-    // training: unclipped, then per-example clipping at each threshold
-    const settings: (number | null)[] = [null, ...p.clipThresholds];
-    const P = prob.P;
-    const B = p.batchSize;
-    const idx = new Int32Array(B);
-    const grads = new Float64Array(B * P);
-    const g = new Float64Array(P);
-    const runs = settings.map((c, si) => {
-      const finals: number[] = [];
-      for (let r = 0; r < p.replicas; r++) {
-        const s = ctx.stream.child('train').child(si).child(r);
-        const theta = Float64Array.from(prob.start);
-        for (let k = 0; k < p.steps; k++) {
-          for (let b = 0; b < B; b++) idx[b] = s.integer(prob.N);
-          prob.perExample(theta, idx, B, grads);
-          if (c === null) {
-            g.fill(0);
-            for (let b = 0; b < B; b++) for (let j = 0; j < P; j++) g[j] += grads[b * P + j] / B;
-          } else clipPerExampleMean(grads, B, P, c, g);
-          for (let j = 0; j < P; j++) theta[j] -= p.learningRate * g[j];
-        }
-        finals.push(prob.excess(theta));
-      }
-      const logs = finals.map((v) => Math.log10(v));
-      const m = Moments.of(logs);
-      return { c, finals, median: quantile(finals, 0.5), q90: quantile(finals, 0.9), max: Math.max(...finals), logSd: m.sd };
-    });
+  measurements,
+  live: false,
+  stages: [
+    defineStage({
+      name: 'tails',
+      plan: (p: Params) => [{ path: [] as [], p }],
+      task: tailsTask,
+      reduce: ([t]) => t,
+    }),
+    defineStage({
+      name: 'training',
+      // training: unclipped, then per-example clipping at each threshold (one job per setting)
+      plan: (p: Params) => [null, ...p.clipThresholds].map((_, setting): TrainJob => ({ path: [], p, setting })),
+      task: trainTask,
+      reduce: (runs, p: Params, prior): HeavyTailsMeasurements => ({ ...(prior.tails as Tails), theoryGrowth: 2 / p.alpha - 1, runs }),
+    }),
+  ],
+  metrics(m, p) {
+    const unclipped = m.runs[0];
+    const mid = midRun(m, p);
+    return {
+      alphaMohammadi: m.alphaMohammadi,
+      alphaMohammadiSE: m.alphaMohammadiSE,
+      alphaHill: m.alphaHill,
+      alphaHillSE: m.alphaHillSE,
+      varianceGrowthExponent: m.raw.slope,
+      varianceGrowthExponentSE: m.raw.slopeSE,
+      clippedVarianceGrowthExponent: m.clipped.slope,
+      clippedVarianceGrowthExponentSE: m.clipped.slopeSE,
+      theoryGrowthExponent: m.theoryGrowth,
+      finalLossSpreadUnclipped: unclipped.logSd,
+      finalLossSpreadClipped: mid.logSd,
+      finalLossMedianUnclipped: unclipped.median,
+      finalLossMedianClipped: mid.median,
+      finalLossMaxUnclipped: unclipped.max,
+      finalLossMaxClipped: mid.max,
+    };
+  },
+  judge(m, p) {
+    const theoryGrowth = m.theoryGrowth;
+    const sizes = m.sizes;
+    return [
+      verdict({
+        claim: `Mohammadi estimator recovers the tail index α = ${p.alpha}`,
+        theory: p.alpha,
+        measured: m.alphaMohammadi,
+        se: m.alphaMohammadiSE,
+        note: `Block size m = ${m.mohammadiBlock} on ${m.samples} pooled noise values. The estimator inverts Y =d m^{1/α}X, exact for strictly stable noise${p.source === 'heavy-tailed-labels' ? '; here the noise is x·ε (Gaussian times stable), whose block sums are only asymptotically stable, so it is biased at finite m' : ''}.`,
+      }),
+      verdict({
+        claim: `Hill estimator recovers the tail index α = ${p.alpha}`,
+        theory: p.alpha,
+        measured: m.alphaHill,
+        se: m.alphaHillSE,
+        note: `k = ${m.hillK} upper order statistics of |noise|. Hill is biased when the body of the distribution intrudes into the top k (worst near α = 2).`,
+      }),
+      verdict({
+        claim: `Unclipped: the sample variance grows as n^(2/α − 1) = n^${fmt(theoryGrowth, 3)}`,
+        theory: theoryGrowth,
+        measured: m.raw.slope,
+        se: m.raw.slopeSE,
+        note: `Slope of log sample variance against log n, fitted per sequence and averaged over ${R} independent sequences, n = ${sizes[0]}…${sizes[sizes.length - 1]}. With α < 2 the variance is infinite and the estimate is driven by the largest draw, ~n^{2/α}.`,
+      }),
+      verdict({
+        claim: `Clipped to ±${fmt(m.clipC)}: the sample variance settles (exponent 0)`,
+        theory: 0,
+        measured: m.clipped.slope,
+        se: m.clipped.slopeSE,
+        note: 'Clipping bounds every value, so the variance is finite and its estimate converges; the price is a bias towards zero of the largest gradients.',
+      }),
+    ];
+  },
+  present(m, p) {
+    const { sizes, raw, clipped, runs, clipC } = m;
     const unclipped = runs[0];
-    const mid = runs[Math.min(runs.length - 1, 1 + Math.floor(p.clipThresholds.length / 2))];
+    const mid = midRun(m, p);
     const lineOf = (fit: { intercept: number; slope: number }, series: string) => sizes.map((n) => ({ x: n, y: Math.exp(fit.intercept + fit.slope * Math.log(n)), series }));
     return {
-      metrics: {
-        alphaMohammadi: ti.alphaMohammadi,
-        alphaMohammadiSE: ti.alphaMohammadiSE,
-        alphaHill: ti.alphaHill,
-        alphaHillSE: ti.alphaHillSE,
-        varianceGrowthExponent: raw.fit.slope,
-        varianceGrowthExponentSE: raw.fit.slopeSE,
-        clippedVarianceGrowthExponent: clipped.fit.slope,
-        clippedVarianceGrowthExponentSE: clipped.fit.slopeSE,
-        theoryGrowthExponent: theoryGrowth,
-        finalLossSpreadUnclipped: unclipped.logSd,
-        finalLossSpreadClipped: mid.logSd,
-        finalLossMedianUnclipped: unclipped.median,
-        finalLossMedianClipped: mid.median,
-        finalLossMaxUnclipped: unclipped.max,
-        finalLossMaxClipped: mid.max,
-      },
-      verdicts: [
-        verdict({
-          claim: `Mohammadi estimator recovers the tail index α = ${p.alpha}`,
-          theory: p.alpha,
-          measured: ti.alphaMohammadi,
-          se: ti.alphaMohammadiSE,
-          note: `Block size m = ${ti.mohammadi.tuning} on ${samples.length} pooled noise values. The estimator inverts Y =d m^{1/α}X, exact for strictly stable noise${p.source === 'heavy-tailed-labels' ? '; here the noise is x·ε (Gaussian times stable), whose block sums are only asymptotically stable, so it is biased at finite m' : ''}.`,
-        }),
-        verdict({
-          claim: `Hill estimator recovers the tail index α = ${p.alpha}`,
-          theory: p.alpha,
-          measured: ti.alphaHill,
-          se: ti.alphaHillSE,
-          note: `k = ${ti.hill.tuning} upper order statistics of |noise|. Hill is biased when the body of the distribution intrudes into the top k (worst near α = 2).`,
-        }),
-        verdict({
-          claim: `Unclipped: the sample variance grows as n^(2/α − 1) = n^${fmt(theoryGrowth, 3)}`,
-          theory: theoryGrowth,
-          measured: raw.fit.slope,
-          se: raw.fit.slopeSE,
-          note: `Slope of log sample variance against log n, fitted per sequence and averaged over ${R} independent sequences, n = ${sizes[0]}…${sizes[sizes.length - 1]}. With α < 2 the variance is infinite and the estimate is driven by the largest draw, ~n^{2/α}.`,
-        }),
-        verdict({
-          claim: `Clipped to ±${fmt(clipC)}: the sample variance settles (exponent 0)`,
-          theory: 0,
-          measured: clipped.fit.slope,
-          se: clipped.fit.slopeSE,
-          note: 'Clipping bounds every value, so the variance is finite and its estimate converges; the price is a bias towards zero of the largest gradients.',
-        }),
-      ],
       tables: [
         {
           name: 'training',
-          title: `Final excess loss over ${p.replicas} SGD runs (B = ${B}, η = ${p.learningRate}, ${p.steps} steps)`,
+          title: `Final excess loss over ${p.replicas} SGD runs (B = ${p.batchSize}, η = ${p.learningRate}, ${p.steps} steps)`,
           columns: ['per-example clipping c', 'median', '90% quantile', 'max', 'sd of log10'],
           rows: runs.map((r) => [r.c === null ? 'none' : r.c, r.median, r.q90, r.max, r.logSd]),
         },
@@ -227,7 +314,7 @@ export const heavyTailsExperiment = defineExperiment({
           name: 'variance-growth',
           title: 'Sample variance against sample size (geometric mean over sequences)',
           columns: ['n', 'unclipped', 'clipped'],
-          rows: sizes.map((n, i) => [n, Math.exp(raw.logs[i].mean), Math.exp(clipped.logs[i].mean)]),
+          rows: sizes.map((n, i) => [n, Math.exp(raw.meanLogs[i]), Math.exp(clipped.meanLogs[i])]),
         },
       ],
       figures: [
@@ -237,10 +324,10 @@ export const heavyTailsExperiment = defineExperiment({
           x: { title: 'sample size n', log: true },
           y: { title: 'sample variance', log: true },
           points: [
-            ...sizes.map((n, i) => ({ x: n, y: Math.exp(raw.logs[i].mean), series: 'unclipped' })),
-            ...sizes.map((n, i) => ({ x: n, y: Math.exp(clipped.logs[i].mean), series: `clipped ±${fmt(clipC)}` })),
+            ...sizes.map((n, i) => ({ x: n, y: Math.exp(raw.meanLogs[i]), series: 'unclipped' })),
+            ...sizes.map((n, i) => ({ x: n, y: Math.exp(clipped.meanLogs[i]), series: `clipped ±${fmt(clipC)}` })),
           ],
-          lines: [...lineOf({ intercept: raw.fit.intercept, slope: theoryGrowth }, `n^(2/α−1)`), ...lineOf(clipped.fit, 'clipped fit')],
+          lines: [...lineOf({ intercept: raw.intercept, slope: m.theoryGrowth }, `n^(2/α−1)`), ...lineOf(clipped, 'clipped fit')],
         }),
         xyFigure({
           name: 'training-stability',

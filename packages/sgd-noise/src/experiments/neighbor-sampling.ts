@@ -4,7 +4,7 @@
  * (1/k − 1/deg); the cost per step against k; and the mini-batch gradient noise split by the law of
  * total variance into the parts node mini-batching and neighbour sampling contribute.
  */
-import { curve, defineExperiment, linearFit, Moments, verdict, xyFigure, z, type Stream, type Verdict, type XYLine, type XYPoint } from '@snrlab/core';
+import { anyNumber, curve, defineExperiment, defineExperimentTask, defineStage, linearFit, Moments, verdict, xyFigure, z, type Stream, type Verdict, type XYLine, type XYPoint } from '@snrlab/core';
 import { degrees, graphData, type GraphData } from '../data/graph.js';
 import { mlp, softmaxRegression } from '../nn/models.js';
 import type { Batch, Sequential } from '../nn/model.js';
@@ -55,6 +55,125 @@ function sampledGradient(model: Sequential, theta: Float64Array, sampler: Neighb
   };
 }
 
+const graphOf = (p: Params, root: Stream) => graphData({ kind: p.graph, nodes: p.nodes, meanDegree: p.meanDegree, features: p.features, stream: root.child('graph') });
+
+const warmSchema = z.object({
+  dataName: z.string(),
+  modelName: z.string(),
+  modelParams: anyNumber(),
+  /** Node degrees. */
+  degrees: z.array(anyNumber()),
+  /** tr(J_v C_v J_vᵀ) per node at the warm point: the first-order neighbour-sampling noise per unit factor. */
+  perNode: z.array(anyNumber()),
+});
+type Warm = z.output<typeof warmSchema>;
+
+/** The graph, the warm-up with full neighbourhoods and the per-node sensitivity: one task on the root stream. */
+export const warmTask = defineExperimentTask(import.meta.url, 'sgd.neighbor-sampling/warm', (job: { path: []; p: Params }, { stream }): Warm & { theta: number[] } => {
+  const { p } = job;
+  const data = graphOf(p, stream);
+  const N = data.graph.nodes;
+  const model = makeModel(p, data);
+  const full = fullAggregateDataset(data);
+  const theta = sgd({ model, data: full, batchSize: Math.min(32, N), steps: p.warmupSteps, learningRate: 0.1, stream: stream.child('warm') }).params;
+  const sens = samplingSensitivity(model, theta, data);
+  return { dataName: data.name, modelName: model.name, modelParams: model.paramCount, degrees: Array.from(degrees(data.graph)), perNode: Array.from(sens.perNode), theta: Array.from(theta) };
+});
+
+const neighborNoise = z.object({
+  k: anyNumber(),
+  neighborVariance: anyNumber(),
+  neighborVarianceSE: anyNumber(),
+  nodeVariance: anyNumber(),
+  nodeVarianceSE: anyNumber(),
+  aggregateVariance: anyNumber(),
+  aggregateVarianceSE: anyNumber(),
+  aggregateTheory: anyNumber(),
+  nodesUsingAll: anyNumber(),
+  meanNeighborsUsed: anyNumber(),
+  draws: anyNumber(),
+});
+const kSchema = z.object({
+  k: anyNumber(),
+  /** Per-node noise over neighbour draws (law of total variance). */
+  nb: neighborNoise,
+  /** tr Cov of the mini-batch gradient with fresh neighbour samples, its SE, and the batch's finite-population factor. */
+  direct: anyNumber(),
+  directSE: anyNumber(),
+  fpc: anyNumber(),
+  /** Forward multiply-adds per step. */
+  cost: anyNumber(),
+});
+type KPoint = z.output<typeof kSchema>;
+
+/** Path []: the graph comes from the root stream's 'graph' child; the draws from 'draws'/k, 'batch-neighbours'/k and 'batches'/k. */
+interface KJob {
+  path: [];
+  p: Params;
+  theta: number[];
+  k: number;
+}
+
+/** One neighbour budget k at the warm point: per-node noise over draws, and the mini-batch noise with fresh neighbour samples. */
+export const kTask = defineExperimentTask(import.meta.url, 'sgd.neighbor-sampling/k', (job: KJob, { stream }): KPoint => {
+  const { p, k } = job;
+  const data = graphOf(p, stream);
+  const N = data.graph.nodes;
+  const model = makeModel(p, data);
+  const theta = Float64Array.from(job.theta);
+  const sampler = new NeighborSampler(data);
+  const nb: NeighborNoise = neighborSamplingNoise(model, theta, data, { k, draws: p.draws, stream: stream.child('draws').child(k) });
+  const direct = pairedMiniBatchNoise([sampledGradient(model, theta, sampler, k, stream.child('batch-neighbours').child(k))], [model.paramCount], {
+    population: N,
+    batchSize: p.batchSize,
+    replicates: p.replicates,
+    stream: stream.child('batches').child(k),
+  });
+  return { k, nb, direct: direct.traces[0], directSE: direct.traceSE[0], fpc: direct.fpc, cost: costPerStep(model, data, k, p.batchSize) };
+});
+
+/** Σ_v perNode_v·f(k, deg_v)/N: the first-order neighbour-sampling noise at budget k. */
+function theoryAt(w: Pick<Warm, 'perNode' | 'degrees'>, k: number, f: (k: number, d: number) => number): number {
+  const N = w.degrees.length;
+  let t = 0;
+  for (let v = 0; v < N; v++) t += w.perNode[v] * f(k, w.degrees[v]);
+  return t / N;
+}
+
+const mean = z.object({ mean: anyNumber(), se: anyNumber(), chi2Reduced: anyNumber() });
+const measurements = warmSchema.extend({
+  N: anyNumber(),
+  meanDegree: anyNumber(),
+  minDegree: anyNumber(),
+  maxDegree: anyNumber(),
+  /** By increasing k. */
+  rows: z.array(
+    kSchema.omit({ fpc: true }).extend({
+      /** First-order laws without and with replacement. */
+      theoryWithout: anyNumber(),
+      theoryWith: anyNumber(),
+      /** The law of total variance: node part trΣ_node·FPC/B and neighbour part E tr Var_S g_v/B, with the SE of their sum. */
+      nodePart: anyNumber(),
+      nbPart: anyNumber(),
+      predictedSE: anyNumber(),
+    }),
+  ),
+  /** Aggregate variance over its exact law, weighted over k. */
+  aggregate: mean,
+  /** measured/theory of the gradient noise regressed on the relative noise level (≥ 3 noisy k): the intercept is the small-noise limit. */
+  limit: z.object({ intercept: anyNumber(), interceptSE: anyNumber(), slope: anyNumber(), slopeSE: anyNumber() }).nullable(),
+  /** Direct mini-batch noise over the law of total variance, weighted over k. */
+  total: mean,
+  log10NoiseDrop: anyNumber(),
+  log10NoiseDropSE: anyNumber(),
+  bestKAtFixedCost: anyNumber(),
+});
+export type NeighborSamplingMeasurements = z.output<typeof measurements>;
+type Row = NeighborSamplingMeasurements['rows'][number];
+
+/** Rows whose sampling noise and first-order law are both positive (where measured/theory is read). */
+const noisyRows = (rows: readonly Row[]) => rows.filter((r) => r.theoryWithout > 0 && r.nb.neighborVariance > 0);
+
 export const neighborSamplingExperiment = defineExperiment({
   id: 'sgd.neighbor-sampling',
   domain: 'sgd',
@@ -63,70 +182,106 @@ export const neighborSamplingExperiment = defineExperiment({
   description:
     'A GraphSAGE mean-aggregator layer reads [x_v ‖ mean of k neighbours sampled without replacement] for every node of a seeded graph with node features and labels (softmax cross-entropy), trained briefly with full neighbourhoods. At fixed parameters and for each k: `draws` neighbour samples of every node give the per-node gradient noise E_v tr Var_S g_v, compared with its first-order (delta-method) law Σ_v tr(J_v C_v J_vᵀ)(1/k − 1/deg_v)/N for sampling without replacement (J_v = ∂g_v/∂a_v by central differences, C_v the covariance of v\'s neighbours\' features) and with the with-replacement law (deg − 1)/(deg·k); the aggregates themselves obey C_v(1/k − 1/deg) exactly. Mini-batches of B nodes with fresh neighbour samples give the total noise directly, against the law of total variance trΣ_node/B·(N − B)/(N − 1) + E_v tr Var_S g_v/B. Cost: forward multiply-adds per step, B·(F·E min(k, deg) + dense weights).',
   params,
-  run(p, ctx) {
-    const data = graphData({ kind: p.graph, nodes: p.nodes, meanDegree: p.meanDegree, features: p.features, stream: ctx.stream.child('graph') });
-    const N = data.graph.nodes;
-    checkBatchSizes([p.batchSize], N, 'batchSize');
-    const deg = degrees(data.graph);
-    const maxDeg = Math.max(...deg);
-    const model = makeModel(p, data);
-    const full = fullAggregateDataset(data);
-    const theta = sgd({ model, data: full, batchSize: Math.min(32, N), steps: p.warmupSteps, learningRate: 0.1, stream: ctx.stream.child('warm') }).params;
-    const sens = samplingSensitivity(model, theta, data);
-    const sampler = new NeighborSampler(data);
-    const ks = [...new Set(p.ks)].sort((a, b) => a - b);
-    const theory = (k: number, f: (k: number, d: number) => number) => {
-      let t = 0;
-      for (let v = 0; v < N; v++) t += sens.perNode[v] * f(k, deg[v]);
-      return t / N;
+  measurements,
+  live: false,
+  validate(p) {
+    checkBatchSizes([p.batchSize], p.nodes, 'batchSize');
+  },
+  stages: [
+    defineStage({ name: 'warm', plan: (p: Params) => [{ path: [] as [], p }], task: warmTask, reduce: ([w]) => w }),
+    defineStage({
+      name: 'k',
+      plan: (p: Params, prior) => {
+        const { theta } = prior.warm as Warm & { theta: number[] };
+        return [...new Set(p.ks)].sort((a, b) => a - b).map((k): KJob => ({ path: [], p, theta, k }));
+      },
+      task: kTask,
+      reduce(points, p: Params, prior): NeighborSamplingMeasurements {
+        const { theta: _theta, ...warm } = prior.warm as Warm & { theta: number[] };
+        const N = warm.degrees.length;
+        const rows: Row[] = points.map(({ fpc, ...pt }) => {
+          const nodePart = (pt.nb.nodeVariance * fpc) / p.batchSize;
+          const nbPart = pt.nb.neighborVariance / p.batchSize;
+          return {
+            ...pt,
+            theoryWithout: theoryAt(warm, pt.k, withoutReplacementFactor),
+            theoryWith: theoryAt(warm, pt.k, withReplacementFactor),
+            nodePart,
+            nbPart,
+            predictedSE: Math.hypot(pt.nb.nodeVarianceSE * fpc, pt.nb.neighborVarianceSE) / p.batchSize,
+          };
+        });
+        const noisy = noisyRows(rows);
+        // the delta method is the small-noise limit: regress measured/theory on the relative noise level
+        // and read the ratio where the noise vanishes (intercept)
+        const ref = noisy.length ? noisy[0].theoryWithout : 1;
+        const ratios = noisy.map((r) => r.nb.neighborVariance / r.theoryWithout);
+        const ratioSEs = noisy.map((r) => r.nb.neighborVarianceSE / r.theoryWithout);
+        const limit = noisy.length >= 3 ? linearFit(noisy.map((r) => r.theoryWithout / ref), ratios, ratioSEs) : null;
+        const aggregate = weightedMean(
+          rows.filter((r) => r.nb.aggregateTheory > 0 && r.nb.aggregateVarianceSE > 0).map((r) => r.nb.aggregateVariance / r.nb.aggregateTheory),
+          rows.filter((r) => r.nb.aggregateTheory > 0 && r.nb.aggregateVarianceSE > 0).map((r) => r.nb.aggregateVarianceSE / r.nb.aggregateTheory),
+        );
+        const total = weightedMean(
+          rows.map((r) => r.direct / (r.nodePart + r.nbPart)),
+          rows.map((r) => Math.hypot(r.directSE / r.direct, r.predictedSE / (r.nodePart + r.nbPart)) * (r.direct / (r.nodePart + r.nbPart))),
+        );
+        const first = rows[0];
+        const kEnd = rows[rows.length - 1];
+        // at a fixed cost per step the batch shrinks as k grows: variance ∝ (trΣ_node + E tr Var_S g)·cost per node
+        const perCost = rows.map((r) => ((r.nb.nodeVariance + r.nb.neighborVariance) * r.cost) / p.batchSize);
+        const best = rows[perCost.indexOf(Math.min(...perCost))];
+        return {
+          ...warm,
+          N,
+          meanDegree: Moments.of(warm.degrees).mean,
+          minDegree: Math.min(...warm.degrees),
+          maxDegree: Math.max(...warm.degrees),
+          rows,
+          aggregate,
+          limit: limit ? { intercept: limit.intercept, interceptSE: limit.interceptSE, slope: limit.slope, slopeSE: limit.slopeSE } : null,
+          total,
+          log10NoiseDrop: Math.log10(kEnd.direct / first.direct),
+          log10NoiseDropSE: Math.hypot(kEnd.directSE / kEnd.direct, first.directSE / first.direct) / Math.LN10,
+          bestKAtFixedCost: best.k,
+        };
+      },
+    }),
+  ],
+  metrics(m) {
+    const { rows, limit } = m;
+    const metrics: Record<string, number> = {
+      nodes: m.N,
+      meanDegree: m.meanDegree,
+      maxDegree: m.maxDegree,
+      trSigmaNode: rows[0].nb.nodeVariance,
+      aggregateLawRatio: m.aggregate.mean,
+      aggregateLawRatioSE: m.aggregate.se,
+      gradientLawLimit: limit ? limit.intercept : NaN,
+      gradientLawLimitSE: limit ? limit.interceptSE : NaN,
+      totalVarianceRatio: m.total.mean,
+      totalVarianceRatioSE: m.total.se,
+      log10NoiseDrop: m.log10NoiseDrop,
+      log10NoiseDropSE: m.log10NoiseDropSE,
+      bestKAtFixedCost: m.bestKAtFixedCost,
     };
-    const rows = ks.map((k, i) => {
-      ctx.progress.update(i, ks.length, `k = ${k}`);
-      const nb: NeighborNoise = neighborSamplingNoise(model, theta, data, { k, draws: p.draws, stream: ctx.stream.child('draws').child(k) });
-      const direct = pairedMiniBatchNoise([sampledGradient(model, theta, sampler, k, ctx.stream.child('batch-neighbours').child(k))], [model.paramCount], {
-        population: N,
-        batchSize: p.batchSize,
-        replicates: p.replicates,
-        stream: ctx.stream.child('batches').child(k),
-      });
-      const nodePart = (nb.nodeVariance * direct.fpc) / p.batchSize;
-      const nbPart = nb.neighborVariance / p.batchSize;
-      return {
-        k,
-        nb,
-        theoryWithout: theory(k, withoutReplacementFactor),
-        theoryWith: theory(k, withReplacementFactor),
-        direct: direct.traces[0],
-        directSE: direct.traceSE[0],
-        nodePart,
-        nbPart,
-        predictedSE: Math.hypot(nb.nodeVarianceSE * direct.fpc, nb.neighborVarianceSE) / p.batchSize,
-        cost: costPerStep(model, data, k, p.batchSize),
-      };
-    });
-    const noisy = rows.filter((r) => r.theoryWithout > 0 && r.nb.neighborVariance > 0);
-    // the delta method is the small-noise limit: regress measured/theory on the relative noise level
-    // and read the ratio where the noise vanishes (intercept)
-    const ref = noisy.length ? noisy[0].theoryWithout : 1;
+    for (const r of rows) {
+      metrics[`neighborVariance.k${r.k}`] = r.nb.neighborVariance;
+      metrics[`theoryWithout.k${r.k}`] = r.theoryWithout;
+      metrics[`direct.k${r.k}`] = r.direct;
+      metrics[`costPerStep.k${r.k}`] = r.cost;
+      metrics[`nodesUsingAll.k${r.k}`] = r.nb.nodesUsingAll;
+    }
+    return metrics;
+  },
+  judge(m, p) {
+    const { rows, limit, aggregate, total, N } = m;
+    const ks = rows.map((r) => r.k);
+    const noisy = noisyRows(rows);
     const ratios = noisy.map((r) => r.nb.neighborVariance / r.theoryWithout);
-    const ratioSEs = noisy.map((r) => r.nb.neighborVarianceSE / r.theoryWithout);
-    const limit = noisy.length >= 3 ? linearFit(noisy.map((r) => r.theoryWithout / ref), ratios, ratioSEs) : null;
-    const aggregate = weightedMean(
-      rows.filter((r) => r.nb.aggregateTheory > 0 && r.nb.aggregateVarianceSE > 0).map((r) => r.nb.aggregateVariance / r.nb.aggregateTheory),
-      rows.filter((r) => r.nb.aggregateTheory > 0 && r.nb.aggregateVarianceSE > 0).map((r) => r.nb.aggregateVarianceSE / r.nb.aggregateTheory),
-    );
-    const total = weightedMean(
-      rows.map((r) => r.direct / (r.nodePart + r.nbPart)),
-      rows.map((r) => Math.hypot(r.directSE / r.direct, r.predictedSE / (r.nodePart + r.nbPart)) * (r.direct / (r.nodePart + r.nbPart))),
-    );
     const last = noisy[noisy.length - 1];
     const first = rows[0];
     const kEnd = rows[rows.length - 1];
-    const drop = Math.log10(kEnd.direct / first.direct);
-    const dropSE = Math.hypot(kEnd.directSE / kEnd.direct, first.directSE / first.direct) / Math.LN10;
-    // at a fixed cost per step the batch shrinks as k grows: variance ∝ (trΣ_node + E tr Var_S g)·cost per node
-    const perCost = rows.map((r) => ((r.nb.nodeVariance + r.nb.neighborVariance) * r.cost) / p.batchSize);
-    const best = rows[perCost.indexOf(Math.min(...perCost))];
     const verdicts: Verdict[] = [
       verdict({
         claim: 'The sampled neighbour mean has variance tr C_v·(1/k − 1/deg) exactly (sampling without replacement; measured/theory = 1)',
@@ -168,45 +323,24 @@ export const neighborSamplingExperiment = defineExperiment({
       }),
       directionalVerdict({
         claim: `Popular claim — raising k from ${first.k} to ${kEnd.k} lowers the mini-batch gradient noise (log10 ratio < 0) at a higher cost per step`,
-        measured: drop,
-        se: dropSE,
+        measured: m.log10NoiseDrop,
+        se: m.log10NoiseDropSE,
         direction: 'below',
-        note: `tr Cov(ĝ_B) ${fmt(first.direct)} → ${fmt(kEnd.direct)} while the forward cost rises ${fmt(first.cost)} → ${fmt(kEnd.cost)} multiply-adds per step. Only the neighbour part falls; the node part (${fmt(first.nodePart)}) stays, so the gain saturates, and once k passes a node's degree a larger k costs that node nothing more and buys nothing. At a fixed cost per step (fewer nodes per batch for larger k) the noise is lowest at k = ${best.k} of the sweep.`,
+        note: `tr Cov(ĝ_B) ${fmt(first.direct)} → ${fmt(kEnd.direct)} while the forward cost rises ${fmt(first.cost)} → ${fmt(kEnd.cost)} multiply-adds per step. Only the neighbour part falls; the node part (${fmt(first.nodePart)}) stays, so the gain saturates, and once k passes a node's degree a larger k costs that node nothing more and buys nothing. At a fixed cost per step (fewer nodes per batch for larger k) the noise is lowest at k = ${m.bestKAtFixedCost} of the sweep.`,
       }),
     );
-    const kMax = ks[ks.length - 1];
+    return verdicts;
+  },
+  present(m, p) {
+    const { rows, N } = m;
+    const kMax = rows[rows.length - 1].k;
     const theoryLines: XYLine[] = [
-      ...curve((k) => theory(k, withoutReplacementFactor), 1, kMax, 80, 'theory without replacement: (1/k − 1/deg)·tr(JCJᵀ)', true),
-      ...curve((k) => theory(k, withReplacementFactor), 1, kMax, 80, 'with replacement: (deg − 1)/(deg·k)·tr(JCJᵀ)', true),
+      ...curve((k) => theoryAt(m, k, withoutReplacementFactor), 1, kMax, 80, 'theory without replacement: (1/k − 1/deg)·tr(JCJᵀ)', true),
+      ...curve((k) => theoryAt(m, k, withReplacementFactor), 1, kMax, 80, 'with replacement: (deg − 1)/(deg·k)·tr(JCJᵀ)', true),
     ];
     const points: XYPoint[] = rows.filter((r) => r.nb.nodesUsingAll < N).map((r) => ({ x: r.k, y: r.nb.neighborVariance, lo: r.nb.neighborVariance - 1.96 * r.nb.neighborVarianceSE, hi: r.nb.neighborVariance + 1.96 * r.nb.neighborVarianceSE, series: 'measured E_v tr Var_S g_v' }));
     const exhausted = rows.filter((r) => r.nb.nodesUsingAll > 0).map((r) => `k = ${r.k}: ${r.nb.nodesUsingAll}`);
-    const degM = Moments.of(deg);
-    const metrics: Record<string, number> = {
-      nodes: N,
-      meanDegree: degM.mean,
-      maxDegree: maxDeg,
-      trSigmaNode: first.nb.nodeVariance,
-      aggregateLawRatio: aggregate.mean,
-      aggregateLawRatioSE: aggregate.se,
-      gradientLawLimit: limit ? limit.intercept : NaN,
-      gradientLawLimitSE: limit ? limit.interceptSE : NaN,
-      totalVarianceRatio: total.mean,
-      totalVarianceRatioSE: total.se,
-      log10NoiseDrop: drop,
-      log10NoiseDropSE: dropSE,
-      bestKAtFixedCost: best.k,
-    };
-    for (const r of rows) {
-      metrics[`neighborVariance.k${r.k}`] = r.nb.neighborVariance;
-      metrics[`theoryWithout.k${r.k}`] = r.theoryWithout;
-      metrics[`direct.k${r.k}`] = r.direct;
-      metrics[`costPerStep.k${r.k}`] = r.cost;
-      metrics[`nodesUsingAll.k${r.k}`] = r.nb.nodesUsingAll;
-    }
     return {
-      metrics,
-      verdicts,
       tables: [
         {
           name: 'noise-vs-k',
@@ -238,7 +372,7 @@ export const neighborSamplingExperiment = defineExperiment({
         }),
       ],
       notes: [
-        `${data.name}: degrees ${Math.min(...deg)}…${maxDeg} (mean ${fmt(degM.mean)}); ${model.name} on [x_v ‖ a_v] (${model.paramCount} parameters), ${p.warmupSteps} warm-up steps with full neighbourhoods.`,
+        `${m.dataName}: degrees ${m.minDegree}…${m.maxDegree} (mean ${fmt(m.meanDegree)}); ${m.modelName} on [x_v ‖ a_v] (${m.modelParams} parameters), ${p.warmupSteps} warm-up steps with full neighbourhoods.`,
         exhausted.length
           ? `k larger than a node's degree: those nodes use all their neighbours (no sampling noise) — ${exhausted.join(', ')} of ${N} nodes.`
           : `Every node has more than ${kMax} neighbours: all are sampled at every k.`,

@@ -7,8 +7,8 @@
  * ±1 inputs (so the empirical E[xxᵀ] = I exactly and L = ½‖vuᵀ − W*‖²). Besides the minimum
  * (u, v along e₁) it has a strict saddle with u = v = √s₂·e₂ and a zero saddle u = v = 0.
  */
-import { defineExperiment, defineTask, linearFit, Moments, ParameterError, runExperiment, Stream, verdict, xyFigure, z, type StreamState } from '@snrlab/core';
-import { experiments as langevinExperiments, mfptExact, saddleEscapeTime } from '@snrlab/langevin-sde';
+import { anyNumber, defineExperiment, defineExperimentTask, defineStage, linearFit, Moments, ParameterError, Stream, verdict, xyFigure, z, type MeasurementsOf, type SubExperimentStage } from '@snrlab/core';
+import { mfptExact, saddleEscapeExperiment as langevinSaddleEscape, saddleEscapeTime } from '@snrlab/langevin-sde';
 import { Dense } from '../nn/affine.js';
 import { SquaredLoss } from '../nn/losses.js';
 import { Sequential } from '../nn/model.js';
@@ -63,13 +63,41 @@ export function factorisationModel(): Sequential {
 
 export const saddlePoint = (s2: number) => Float64Array.of(0, Math.sqrt(s2), 0, Math.sqrt(s2));
 
-interface Job {
-  p: Params;
-  batchSize: number;
-  replicas: number;
-  start: number[];
-  stream: StreamState;
-}
+const saddleSchema = z.object({
+  /** |∇L| at the saddle (exactly 0 in floating point). */
+  gradientNormAtSaddle: anyNumber(),
+  /** −(curvature along a), from a Hessian-vector product. */
+  lambda: anyNumber(),
+  /** σ_a²: training-set (1/N) variance of the per-example gradients along a. */
+  noiseAlongUnstable: anyNumber(),
+});
+type Saddle = z.output<typeof saddleSchema>;
+
+/** The saddle: exact zero gradient, negative curvature along a, per-example noise along a (no random numbers). */
+export const saddleTask = defineExperimentTask(import.meta.url, 'sgd.saddle-escape/saddle', (job: { path: []; p: Params }): Saddle => {
+  const { p } = job;
+  const data = factorisationData(p.datasetSize, p.s1, p.s2, Stream.fromSeed(0));
+  const model = factorisationModel();
+  const saddle = saddlePoint(p.s2);
+  const G = datasetGradient(model, saddle, data).gradient;
+  const ua = Float64Array.of(Math.SQRT1_2, 0, Math.SQRT1_2, 0);
+  const Ha = datasetHvp(model, saddle, data, ua);
+  const lambda = -(ua[0] * Ha[0] + ua[2] * Ha[2]);
+  const noise = gradientNoise(model, saddle, data, { covariance: true });
+  const S = noise.covariance as Float64Array;
+  let sigmaA2 = 0;
+  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) sigmaA2 += ua[i] * S[i * 4 + j] * ua[j];
+  sigmaA2 *= (data.n - 1) / data.n; // training-set (1/N) variance, as batches drawn with replacement see it
+  // the escape radius must lie where the landscape along a still descends (it needs the measured λ)
+  if (p.escapeRadius * p.escapeRadius >= 2 * lambda) throw new ParameterError('escapeRadius', p.escapeRadius, `a value below √(2λ) = ${Math.sqrt(2 * lambda)}`, 'beyond it the landscape stops descending along a');
+  return { gradientNormAtSaddle: Math.hypot(...G), lambda, noiseAlongUnstable: sigmaA2 };
+});
+
+/** D = ησ_a²/(2B) per batch size, in the order of batchSizes. */
+const noiseLevel = (p: Params, s: Saddle, B: number) => (p.learningRate * s.noiseAlongUnstable) / (2 * B);
+
+/** SGD from the saddle at batch size B (stream sgd/i), SGD from the zero saddle (stream zero), or gradient descent from the saddle. */
+type EscapeJob = { p: Params } & ({ path: ['sgd', number] | ['zero']; kind: 'sgd'; batchSize: number; replicas: number; start: number[] } | { path: []; kind: 'gd' });
 
 interface JobResult {
   batchSize: number;
@@ -77,12 +105,13 @@ interface JobResult {
   escaped: number;
 }
 
-/** SGD from the given start until |a| ≥ r; escape times in units of η·steps. */
-export const escapeTask = defineTask(import.meta.url, 'sgd.saddle-escape/escape', (job: Job): JobResult => {
+/** SGD from the given start until |a| ≥ r (escape times in units of η·steps); or full-batch gradient descent (escaped 0 or 1). */
+export const escapeTask = defineExperimentTask(import.meta.url, 'sgd.saddle-escape/escape', (job: EscapeJob, { stream }): JobResult => {
   const { p } = job;
   const data = factorisationData(p.datasetSize, p.s1, p.s2, Stream.fromSeed(0));
   const model = factorisationModel();
-  const root = Stream.restore(job.stream);
+  // gradient descent: the full batch, one deterministic run
+  if (job.kind === 'gd') return { batchSize: data.n, times: [], escaped: runGD(model, data, saddlePoint(p.s2), p) };
   const maxSteps = Math.ceil(p.maxTime / p.learningRate);
   const B = job.batchSize;
   const idx = new Int32Array(B);
@@ -92,7 +121,7 @@ export const escapeTask = defineTask(import.meta.url, 'sgd.saddle-escape/escape'
   let escaped = 0;
   for (let r = 0; r < job.replicas; r++) {
     const theta = Float64Array.from(job.start);
-    const sampler = new BatchSampler(data.n, B, true, root.child(r));
+    const sampler = new BatchSampler(data.n, B, true, stream.child(r));
     for (let k = 1; k <= maxSteps; k++) {
       model.gradient(theta, gather(data, sampler.next(idx), B, batch), { out: g });
       for (let j = 0; j < 4; j++) theta[j] -= p.learningRate * g[j];
@@ -107,6 +136,63 @@ export const escapeTask = defineTask(import.meta.url, 'sgd.saddle-escape/escape'
   return { batchSize: B, times, escaped };
 });
 
+/** SGD runs from the zero saddle. */
+const ZERO_RUNS = 10;
+
+type LangevinMeasurements = MeasurementsOf<typeof langevinSaddleEscape>;
+
+/** The same sweep of noise levels in langevin.saddle-escape (pure Langevin dynamics on the linearised saddle). */
+const langevinStage: SubExperimentStage<Params> = {
+  name: 'langevin',
+  experiment: langevinSaddleEscape,
+  params(p, prior) {
+    const s = prior.saddle as Saddle;
+    const levels = p.batchSizes.map((B) => noiseLevel(p, s, B)).sort((a, b) => b - a);
+    return { lambda: s.lambda, r: p.escapeRadius, D: levels[0], sweep: levels, replicas: p.langevinReplicas, sweepReplicas: p.langevinReplicas };
+  },
+  seed: (_p, _prior, root) => root.child('langevin').nextUint32(),
+};
+
+const measurements = saddleSchema.extend({
+  /** λ_eff = ln(1 + ηλ)/η: the growth rate of the discrete chain. */
+  lambdaEff: anyNumber(),
+  /** Per batch size, in the order of batchSizes. */
+  rows: z.array(
+    z.object({
+      B: anyNumber(),
+      D: anyNumber(),
+      escaped: anyNumber(),
+      mean: anyNumber(),
+      se: anyNumber(),
+      /** Asymptotic Langevin law (1/2λ)[ln(λr²/D) + γ + ln 2]. */
+      langevin: anyNumber(),
+      /** Exact Langevin MFPT along the unstable line with the discrete-step rates (quadrature). */
+      theory: anyNumber(),
+    }),
+  ),
+  /** Mean escape time against ln D over the batch sizes with escapes: slope and SE. */
+  slope: anyNumber(),
+  slopeSE: anyNumber(),
+  slopeTheory: anyNumber(),
+  slopeTheoryDiscrete: anyNumber(),
+  /** Mean escape time over the exact MFPT, weighted over batch sizes; the asymptotic law over the exact one, averaged. */
+  meanTimeRatio: z.object({ mean: anyNumber(), se: anyNumber(), chi2Reduced: anyNumber() }),
+  asymptoticOverExact: anyNumber(),
+  totalEscaped: anyNumber(),
+  totalRuns: anyNumber(),
+  escapedFraction: anyNumber(),
+  /** Clopper–Pearson at 0 or all escaped, else normal. */
+  escapedFractionCI95: z.tuple([anyNumber(), anyNumber()]),
+  gdEscapedFraction: anyNumber(),
+  zeroSaddleEscaped: anyNumber(),
+  zeroSaddleRuns: anyNumber(),
+  /** langevin.saddle-escape at the same λ, r and noise levels: its slope against ln D (sign flipped from ln(1/D)), SE and solver. */
+  langevinSlope: anyNumber(),
+  langevinSlopeSE: anyNumber(),
+  langevinSolver: z.string(),
+});
+export type SaddleEscapeMeasurements = z.output<typeof measurements>;
+
 export const saddleEscapeExperiment = defineExperiment({
   id: 'sgd.saddle-escape',
   domain: 'sgd',
@@ -115,135 +201,157 @@ export const saddleEscapeExperiment = defineExperiment({
   description:
     'A rank-1 two-layer linear network ŷ = v(uᵀx) fits y = diag(s₁, s₂)x on balanced ±1 inputs. At u = v = √s₂·e₂ every full-batch gradient component vanishes (exactly, in floating point) but the Hessian has the eigenvalue −λ = s₂ − s₁ along a = (u₁ + v₁)/√2. Per-example gradients do not vanish there: ∂ℓ_i/∂v₁ = −s₁√s₂·x₁x₂ = ±s₁√s₂, so the mini-batch noise along a has variance σ_a²/B with σ_a² = s₁²s₂/2, a diffusion D = ησ_a²/(2B). Mean escape times to |a| = r are compared with the saddle-escape law of @snrlab/langevin-sde; their slope against ln D is −1/(2λ). The prediction is the exact Langevin mean first-passage time (mfptExact) in the landscape along the unstable line, L(a) = s₁²/2 − λa²/2 + a⁴/8, with the discrete-step rates; the scaling is compared with a langevin.saddle-escape run at the same λ, r and noise levels. The zero saddle u = v = 0 is different: there every per-example gradient vanishes, so SGD stays too.',
   params,
-  async run(p, ctx) {
+  measurements,
+  live: false,
+  validate(p) {
     if (!(p.s2 < p.s1)) throw new ParameterError('s2', p.s2, `a value below s1 = ${p.s1}`, 'the saddle needs s₁ > s₂');
     if (p.datasetSize % 4 !== 0) throw new ParameterError('datasetSize', p.datasetSize, 'a multiple of 4');
     for (const b of p.batchSizes) if (b > p.datasetSize) throw new ParameterError('batchSizes[]', b, `an integer in [1, ${p.datasetSize}]`, 'at most the dataset size');
-    const data = factorisationData(p.datasetSize, p.s1, p.s2, Stream.fromSeed(0));
-    const model = factorisationModel();
-    const saddle = saddlePoint(p.s2);
-    // the saddle: exact zero gradient, negative curvature along a, per-example noise along a
-    const G = datasetGradient(model, saddle, data).gradient;
-    const gradNorm = Math.hypot(...G);
-    const ua = Float64Array.of(Math.SQRT1_2, 0, Math.SQRT1_2, 0);
-    const Ha = datasetHvp(model, saddle, data, ua);
-    const lambda = -(ua[0] * Ha[0] + ua[2] * Ha[2]);
-    const noise = gradientNoise(model, saddle, data, { covariance: true });
-    const S = noise.covariance as Float64Array;
-    let sigmaA2 = 0;
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) sigmaA2 += ua[i] * S[i * 4 + j] * ua[j];
-    sigmaA2 *= (data.n - 1) / data.n; // training-set (1/N) variance, as batches drawn with replacement see it
-    // SGD from the saddle, each batch size a job
-    const jobs: Job[] = p.batchSizes.map((B, i) => ({ p, batchSize: B, replicas: p.replicas, start: Array.from(saddle), stream: ctx.stream.child('sgd').child(i).state() }));
-    let done = 0;
-    const results = await ctx.executor.map(escapeTask, jobs, { signal: ctx.signal, onResult: () => ctx.progress.update(++done, jobs.length, 'batch sizes') });
-    // gradient descent from the saddle and SGD from the zero saddle
-    const gd = runGD(model, data, saddle, p);
-    const zero = await ctx.executor.map(escapeTask, [{ p, batchSize: 1, replicas: 10, start: [0, 0, 0, 0], stream: ctx.stream.child('zero').state() }]);
-    const zeroRuns = 10;
-    // Theory. Along the unstable line the landscape is L(a) = s₁²/2 − λa²/2 + a⁴/8 and the noise has
-    // diffusion D = ησ_a²/(2B). The discrete chain a_{k+1} = (1 + ηλ)a_k + noise grows like an OU
-    // process with λ_eff = ln(1 + ηλ)/η and D_eff = λ_eff·ησ_a²/(Bλ(2 + ηλ)). The exact 1-D Langevin
-    // mean first-passage time in that landscape (quadrature, @snrlab/langevin-sde) is the prediction;
-    // the asymptotic law (1/2λ)[ln(λr²/D) + γ + ln 2] is shown beside it.
-    const eta = p.learningRate;
-    const r2 = p.escapeRadius * p.escapeRadius;
-    if (r2 >= 2 * lambda) throw new ParameterError('escapeRadius', p.escapeRadius, `a value below √(2λ) = ${Math.sqrt(2 * lambda)}`, 'beyond it the landscape stops descending along a');
-    const lambdaEff = Math.log(1 + eta * lambda) / eta;
-    const rows = results.map((r) => {
-      const D = (eta * sigmaA2) / (2 * r.batchSize);
-      const Deff = (lambdaEff * eta * sigmaA2) / (r.batchSize * lambda * (2 + eta * lambda));
-      const m = Moments.of(r.times);
-      const langevin = saddleEscapeTime({ lambda, r: p.escapeRadius, D });
-      const theory = mfptExact({ potential: (a: number) => -0.5 * lambdaEff * a * a + (a * a * a * a) / 8, temperature: Deff, x0: 0, b: p.escapeRadius, reflecting: 0 });
-      return { B: r.batchSize, D, mean: m.mean, se: m.sem, escaped: r.escaped / p.replicas, langevin, theory };
-    });
-    const usable = rows.filter((r) => r.escaped > 0 && r.se > 0);
-    const fit = linearFit(
-      usable.map((r) => Math.log(r.D)),
-      usable.map((r) => r.mean),
-      usable.map((r) => r.se),
-    );
-    const wm = weightedMean(
-      usable.map((r) => r.mean / r.theory),
-      usable.map((r) => r.se / r.theory),
-    );
-    const totalEscaped = results.reduce((s, r) => s + r.escaped, 0);
-    const totalRuns = results.length * p.replicas;
-    const escapedFraction = totalEscaped / totalRuns;
-    // Clopper–Pearson 95% interval of the escaped fraction
-    const cpLo = totalEscaped === 0 ? 0 : totalEscaped === totalRuns ? Math.pow(0.025, 1 / totalRuns) : NaN;
-    const cpHi = totalEscaped === totalRuns ? 1 : totalEscaped === 0 ? 1 - Math.pow(0.025, 1 / totalRuns) : NaN;
-    const fracSE = Math.sqrt(Math.max(escapedFraction * (1 - escapedFraction), 1 / totalRuns) / totalRuns);
-    const fracCI: [number, number] = Number.isFinite(cpLo) && Number.isFinite(cpHi) ? [cpLo, cpHi] : [escapedFraction - 1.96 * fracSE, escapedFraction + 1.96 * fracSE];
-    const slopeTheory = -1 / (2 * lambda);
-    // the same sweep of noise levels in langevin.saddle-escape (pure Langevin dynamics on the linearised saddle)
-    const lexp = langevinExperiments.find((e) => e.id === 'langevin.saddle-escape');
-    const levels = [...rows].sort((a, b) => b.D - a.D).map((r) => r.D);
-    const lres = lexp
-      ? await runExperiment(lexp, { lambda, r: p.escapeRadius, D: levels[0], sweep: levels, replicas: p.langevinReplicas, sweepReplicas: p.langevinReplicas }, { seed: ctx.stream.child('langevin').nextUint32(), executor: ctx.executor, signal: ctx.signal })
-      : null;
-    const lSlope = lres ? -lres.metrics.slopeVsLogInverseD : NaN;
-    const lSlopeSE = lres ? lres.metrics.slopeSE : NaN;
-    return {
-      metrics: {
-        escapedFraction,
-        gdEscapedFraction: gd,
-        zeroSaddleEscapedFraction: zero[0].escaped / zeroRuns,
-        gradientNormAtSaddle: gradNorm,
-        lambda,
-        noiseAlongUnstable: sigmaA2,
-        slope: fit.slope,
-        slopeSE: fit.slopeSE,
-        slopeTheory,
-        slopeTheoryDiscrete: -1 / (2 * lambdaEff),
-        langevinSlope: lSlope,
-        langevinSlopeSE: lSlopeSE,
-        meanTimeRatio: wm.mean,
-        meanTimeRatioSE: wm.se,
-        meanEscapeTimeSmallestB: rows[0].mean,
-        meanEscapeTimeLargestB: rows[rows.length - 1].mean,
+  },
+  stages: [
+    defineStage({ name: 'saddle', plan: (p: Params) => [{ path: [] as [], p }], task: saddleTask, reduce: ([s]) => s }),
+    langevinStage,
+    defineStage({
+      name: 'escape',
+      plan(p: Params): EscapeJob[] {
+        const start = Array.from(saddlePoint(p.s2));
+        return [
+          // SGD from the saddle, each batch size a job
+          ...p.batchSizes.map((batchSize, i): EscapeJob => ({ path: ['sgd', i], p, kind: 'sgd', batchSize, replicas: p.replicas, start })),
+          // gradient descent from the saddle and SGD from the zero saddle
+          { path: [], p, kind: 'gd' },
+          { path: ['zero'], p, kind: 'sgd', batchSize: 1, replicas: ZERO_RUNS, start: [0, 0, 0, 0] },
+        ];
       },
-      verdicts: [
-        verdict({
-          claim: 'Full-batch gradient descent started on the saddle stays there (escaped fraction 0)',
-          theory: 0,
-          measured: gd,
-          ci95: [gd, gd],
-          note: `|∇L| at the saddle is ${gradNorm === 0 ? 'exactly 0' : fmt(gradNorm)}: gradient descent has nothing to follow for the whole ${p.maxTime} time units.`,
-        }),
-        verdict({
-          claim: 'SGD started on the saddle escapes (escaped fraction 1)',
-          theory: 1,
-          measured: escapedFraction,
-          ci95: fracCI,
-          note: `${totalEscaped} of ${totalRuns} SGD runs reached |a| = ${p.escapeRadius} within ${p.maxTime} time units (Clopper–Pearson interval).`,
-        }),
-        verdict({
-          claim: 'Mean SGD escape time against ln(noise) has the Langevin slope −1/(2λ)',
-          theory: slopeTheory,
-          measured: fit.slope,
-          se: fit.slopeSE,
-          tolerance: Math.abs(1 / (2 * lambdaEff) - 1 / (2 * lambda)),
-          note: `λ = ${fmt(lambda, 4)} from a Hessian-vector product at the saddle; D = ησ_a²/(2B) with σ_a² = ${fmt(sigmaA2, 4)} measured from the per-example gradients. The tolerance is the discrete-step shift of the slope to −1/(2λ_eff), λ_eff = ln(1 + ηλ)/η = ${fmt(lambdaEff, 4)}.`,
-        }),
-        verdict({
-          claim: 'The SGD slope equals the slope langevin.saddle-escape measures for Langevin dynamics at the same λ, r and noise levels',
-          theory: 0,
-          measured: fit.slope - lSlope,
-          se: Math.sqrt(fit.slopeSE ** 2 + lSlopeSE ** 2),
-          note: lres
-            ? `langevin.saddle-escape (${p.langevinReplicas} replicas per level, solver ${String(lres.params.solver)}) measures ${fmt(lSlope, 4)} ± ${fmt(lSlopeSE, 2)} against SGD's ${fmt(fit.slope, 4)} ± ${fmt(fit.slopeSE, 2)}.`
-            : 'langevin.saddle-escape is not available in this build of @snrlab/langevin-sde.',
-        }),
-        verdict({
-          claim: 'Mean SGD escape time equals the exact Langevin mean first-passage time along the unstable line (ratio 1)',
-          theory: 1,
-          measured: wm.mean,
-          se: wm.se,
-          note: `Prediction per batch size: mfptExact from @snrlab/langevin-sde for L(a) = −λ_eff·a²/2 + a⁴/8 at temperature D_eff (the discrete-step rates), exit at |a| = ${p.escapeRadius}. The asymptotic law (1/2λ)[ln(λr²/D) + γ + ln 2] is ${fmt(usable.reduce((s, r) => s + r.langevin / r.theory, 0) / usable.length, 4)}× this on average. χ²_red = ${fmt(wm.chi2Reduced)}.`,
-        }),
-      ],
+      task: escapeTask,
+      reduce(parts, p: Params, prior): SaddleEscapeMeasurements {
+        const saddle = prior.saddle as Saddle;
+        const lres = prior.langevin as LangevinMeasurements;
+        const results = parts.slice(0, p.batchSizes.length);
+        const gd = parts[p.batchSizes.length].escaped;
+        const zero = parts[p.batchSizes.length + 1];
+        const { lambda, noiseAlongUnstable: sigmaA2 } = saddle;
+        // Theory. Along the unstable line the landscape is L(a) = s₁²/2 − λa²/2 + a⁴/8 and the noise has
+        // diffusion D = ησ_a²/(2B). The discrete chain a_{k+1} = (1 + ηλ)a_k + noise grows like an OU
+        // process with λ_eff = ln(1 + ηλ)/η and D_eff = λ_eff·ησ_a²/(Bλ(2 + ηλ)). The exact 1-D Langevin
+        // mean first-passage time in that landscape (quadrature, @snrlab/langevin-sde) is the prediction;
+        // the asymptotic law (1/2λ)[ln(λr²/D) + γ + ln 2] is shown beside it.
+        const eta = p.learningRate;
+        const lambdaEff = Math.log(1 + eta * lambda) / eta;
+        const rows = results.map((r) => {
+          const D = noiseLevel(p, saddle, r.batchSize);
+          const Deff = (lambdaEff * eta * sigmaA2) / (r.batchSize * lambda * (2 + eta * lambda));
+          const m = Moments.of(r.times);
+          const langevin = saddleEscapeTime({ lambda, r: p.escapeRadius, D });
+          const theory = mfptExact({ potential: (a: number) => -0.5 * lambdaEff * a * a + (a * a * a * a) / 8, temperature: Deff, x0: 0, b: p.escapeRadius, reflecting: 0 });
+          return { B: r.batchSize, D, mean: m.mean, se: m.sem, escaped: r.escaped / p.replicas, langevin, theory };
+        });
+        const usable = rows.filter((r) => r.escaped > 0 && r.se > 0);
+        const fit = linearFit(
+          usable.map((r) => Math.log(r.D)),
+          usable.map((r) => r.mean),
+          usable.map((r) => r.se),
+        );
+        const wm = weightedMean(
+          usable.map((r) => r.mean / r.theory),
+          usable.map((r) => r.se / r.theory),
+        );
+        const totalEscaped = results.reduce((s, r) => s + r.escaped, 0);
+        const totalRuns = results.length * p.replicas;
+        const escapedFraction = totalEscaped / totalRuns;
+        // Clopper–Pearson 95% interval of the escaped fraction
+        const cpLo = totalEscaped === 0 ? 0 : totalEscaped === totalRuns ? Math.pow(0.025, 1 / totalRuns) : NaN;
+        const cpHi = totalEscaped === totalRuns ? 1 : totalEscaped === 0 ? 1 - Math.pow(0.025, 1 / totalRuns) : NaN;
+        const fracSE = Math.sqrt(Math.max(escapedFraction * (1 - escapedFraction), 1 / totalRuns) / totalRuns);
+        const fracCI: [number, number] = Number.isFinite(cpLo) && Number.isFinite(cpHi) ? [cpLo, cpHi] : [escapedFraction - 1.96 * fracSE, escapedFraction + 1.96 * fracSE];
+        return {
+          ...saddle,
+          lambdaEff,
+          rows,
+          slope: fit.slope,
+          slopeSE: fit.slopeSE,
+          slopeTheory: -1 / (2 * lambda),
+          slopeTheoryDiscrete: -1 / (2 * lambdaEff),
+          meanTimeRatio: wm,
+          asymptoticOverExact: usable.reduce((s, r) => s + r.langevin / r.theory, 0) / usable.length,
+          totalEscaped,
+          totalRuns,
+          escapedFraction,
+          escapedFractionCI95: fracCI,
+          gdEscapedFraction: gd,
+          zeroSaddleEscaped: zero.escaped,
+          zeroSaddleRuns: ZERO_RUNS,
+          // langevin.saddle-escape fits against ln(1/D); here the slope is against ln D
+          langevinSlope: -lres.slopeVsLogInverseD,
+          langevinSlopeSE: lres.slopeSE,
+          langevinSolver: lres.solver,
+        };
+      },
+    }),
+  ],
+  metrics: (m) => ({
+    escapedFraction: m.escapedFraction,
+    gdEscapedFraction: m.gdEscapedFraction,
+    zeroSaddleEscapedFraction: m.zeroSaddleEscaped / m.zeroSaddleRuns,
+    gradientNormAtSaddle: m.gradientNormAtSaddle,
+    lambda: m.lambda,
+    noiseAlongUnstable: m.noiseAlongUnstable,
+    slope: m.slope,
+    slopeSE: m.slopeSE,
+    slopeTheory: m.slopeTheory,
+    slopeTheoryDiscrete: m.slopeTheoryDiscrete,
+    langevinSlope: m.langevinSlope,
+    langevinSlopeSE: m.langevinSlopeSE,
+    meanTimeRatio: m.meanTimeRatio.mean,
+    meanTimeRatioSE: m.meanTimeRatio.se,
+    meanEscapeTimeSmallestB: m.rows[0].mean,
+    meanEscapeTimeLargestB: m.rows[m.rows.length - 1].mean,
+  }),
+  judge(m, p) {
+    const { gradientNormAtSaddle: gradNorm, lambda, lambdaEff, noiseAlongUnstable: sigmaA2, slope, slopeSE, langevinSlope: lSlope, langevinSlopeSE: lSlopeSE } = m;
+    const gd = m.gdEscapedFraction;
+    return [
+      verdict({
+        claim: 'Full-batch gradient descent started on the saddle stays there (escaped fraction 0)',
+        theory: 0,
+        measured: gd,
+        ci95: [gd, gd],
+        note: `|∇L| at the saddle is ${gradNorm === 0 ? 'exactly 0' : fmt(gradNorm)}: gradient descent has nothing to follow for the whole ${p.maxTime} time units.`,
+      }),
+      verdict({
+        claim: 'SGD started on the saddle escapes (escaped fraction 1)',
+        theory: 1,
+        measured: m.escapedFraction,
+        ci95: m.escapedFractionCI95,
+        note: `${m.totalEscaped} of ${m.totalRuns} SGD runs reached |a| = ${p.escapeRadius} within ${p.maxTime} time units (Clopper–Pearson interval).`,
+      }),
+      verdict({
+        claim: 'Mean SGD escape time against ln(noise) has the Langevin slope −1/(2λ)',
+        theory: m.slopeTheory,
+        measured: slope,
+        se: slopeSE,
+        tolerance: Math.abs(1 / (2 * lambdaEff) - 1 / (2 * lambda)),
+        note: `λ = ${fmt(lambda, 4)} from a Hessian-vector product at the saddle; D = ησ_a²/(2B) with σ_a² = ${fmt(sigmaA2, 4)} measured from the per-example gradients. The tolerance is the discrete-step shift of the slope to −1/(2λ_eff), λ_eff = ln(1 + ηλ)/η = ${fmt(lambdaEff, 4)}.`,
+      }),
+      verdict({
+        claim: 'The SGD slope equals the slope langevin.saddle-escape measures for Langevin dynamics at the same λ, r and noise levels',
+        theory: 0,
+        measured: slope - lSlope,
+        se: Math.sqrt(slopeSE ** 2 + lSlopeSE ** 2),
+        note: `langevin.saddle-escape (${p.langevinReplicas} replicas per level, solver ${m.langevinSolver}) measures ${fmt(lSlope, 4)} ± ${fmt(lSlopeSE, 2)} against SGD's ${fmt(slope, 4)} ± ${fmt(slopeSE, 2)}.`,
+      }),
+      verdict({
+        claim: 'Mean SGD escape time equals the exact Langevin mean first-passage time along the unstable line (ratio 1)',
+        theory: 1,
+        measured: m.meanTimeRatio.mean,
+        se: m.meanTimeRatio.se,
+        note: `Prediction per batch size: mfptExact from @snrlab/langevin-sde for L(a) = −λ_eff·a²/2 + a⁴/8 at temperature D_eff (the discrete-step rates), exit at |a| = ${p.escapeRadius}. The asymptotic law (1/2λ)[ln(λr²/D) + γ + ln 2] is ${fmt(m.asymptoticOverExact, 4)}× this on average. χ²_red = ${fmt(m.meanTimeRatio.chi2Reduced)}.`,
+      }),
+    ];
+  },
+  present(m) {
+    const { rows, lambda } = m;
+    return {
       tables: [
         {
           name: 'escape-times',
@@ -267,7 +375,7 @@ export const saddleEscapeExperiment = defineExperiment({
       ],
       notes: [
         `Halving the noise adds only ln 2/(2λ) = ${fmt(Math.LN2 / (2 * lambda))} time units: small noise suffices to leave a strict saddle.`,
-        `At the zero saddle u = v = 0 every per-example gradient vanishes (the noise is multiplicative), so SGD stays there too: ${zero[0].escaped} of ${zeroRuns} runs escaped. SGD escapes saddles where per-example gradients disagree, not those where they all vanish.`,
+        `At the zero saddle u = v = 0 every per-example gradient vanishes (the noise is multiplicative), so SGD stays there too: ${m.zeroSaddleEscaped} of ${m.zeroSaddleRuns} runs escaped. SGD escapes saddles where per-example gradients disagree, not those where they all vanish.`,
       ],
     };
   },
