@@ -4,7 +4,7 @@
  * Lives on globalThis so duplicate copies of core (ESM + CJS) share one registry.
  */
 import type { z } from 'zod';
-import type { Experiment, LegacyExperiment, PackageInfo, ParamsSchema } from './types.js';
+import type { Experiment, PackageInfo, ParamsSchema } from './types.js';
 import type { ExperimentDefinition, MultiStageDefinition, PipelineExperiment, SingleStageDefinition, PipelineJob } from './pipeline.js';
 
 const KEY = Symbol.for('snrlab.experiments');
@@ -32,11 +32,8 @@ function checkId(e: { id: string; domain: string }): void {
  */
 export function defineExperiment<S extends ParamsSchema, J extends PipelineJob, R, M>(e: SingleStageDefinition<S, J, R, M>): PipelineExperiment<S, M>;
 export function defineExperiment<S extends ParamsSchema, M>(e: MultiStageDefinition<S, M>): PipelineExperiment<S, M>;
-/** @deprecated the closed `run` of earlier releases; move to plan/task/reduce. */
-export function defineExperiment<S extends ParamsSchema>(e: LegacyExperiment<S>): LegacyExperiment<S>;
-export function defineExperiment(e: ExperimentDefinition<any, any> | LegacyExperiment<any>): Experiment<any, any> {
+export function defineExperiment(e: ExperimentDefinition<any, any>): Experiment<any, any> {
   checkId(e);
-  if ('run' in e && typeof e.run === 'function') return e;
   if ('stages' in e && e.stages) {
     if (e.stages.length === 0) throw new TypeError(`experiment ${e.id}: 'stages' is empty`);
     const names = new Set<string>();

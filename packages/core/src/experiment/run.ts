@@ -9,7 +9,7 @@ import { getExperiment, suggestExperiments, UnknownExperimentError } from './reg
 import { intervalAgrees } from './verdict.js';
 import { CancelledError, MeasurementSchemaError } from '../errors.js';
 import { attachRunSignal, deserializeError, isSubExperimentStage, pipelineTask, type PipelineExperiment, type SerializedError, type TaskEnvelope, type TaskOutcome } from './pipeline.js';
-import type { BackendLike, Experiment, ExperimentResult, Figure, Manifest, ProgressReporter, Table, Verdict } from './types.js';
+import type { BackendLike, Experiment, ExperimentResult, Manifest, ProgressReporter } from './types.js';
 
 /** Seed used when none is given, so that a bare run is reproducible too. */
 export const DEFAULT_SEED = 1;
@@ -73,7 +73,6 @@ export function gitCommit(): string | null {
   return commit;
 }
 
-const noProgress: ProgressReporter = { update() {} };
 
 export function resolveExperiment(idOrExperiment: string | Experiment<any>): Experiment<any> {
   if (typeof idOrExperiment !== 'string') return idOrExperiment;
@@ -239,63 +238,33 @@ export async function runExperiment(
   if (exp.package) packages[exp.package.name] = exp.package.version;
   if (opts.backend?.packageName && opts.backend.version) packages[opts.backend.packageName] = opts.backend.version;
 
+  exp.validate?.(params as never);
+  const run: PipelineRun = {
+    exp,
+    params,
+    seed,
+    executor,
+    backend: backendRequested,
+    signal,
+    runId: `run-${++runCounter}-${Math.random().toString(36).slice(2)}`,
+    opts,
+    backendsUsed: new Set(),
+    tasks: {},
+    packages,
+    prefix: '',
+  };
+  const detach = attachRunSignal(run.runId, signal);
   let measurements: unknown;
-  let metrics: Record<string, number>;
-  let verdicts: Verdict[];
-  let tables: Table[];
-  let figures: Figure[];
-  let notes: string[];
-  let backend = backendRequested;
-  let tasks: Record<string, number> | undefined;
-  if (exp.stages === undefined) {
-    // a legacy closed run()
-    const out = await exp.run(params, {
-      seed,
-      stream: Stream.fromSeed(seed).child(exp.id),
-      backend: opts.backend,
-      executor,
-      progress: opts.progress ?? noProgress,
-      signal,
-    });
-    for (const [k, v] of Object.entries(out.metrics)) {
-      if (typeof v !== 'number') throw new TypeError(`experiment ${exp.id} returned a non-numeric metric ${k}: ${String(v)}`);
-    }
-    metrics = out.metrics;
-    verdicts = out.verdicts;
-    tables = out.tables ?? [];
-    figures = out.figures ?? [];
-    notes = out.notes ?? [];
-  } else {
-    exp.validate?.(params as never);
-    const run: PipelineRun = {
-      exp,
-      params,
-      seed,
-      executor,
-      backend: backendRequested,
-      signal,
-      runId: `run-${++runCounter}-${Math.random().toString(36).slice(2)}`,
-      opts,
-      backendsUsed: new Set(),
-      tasks: {},
-      packages,
-      prefix: '',
-    };
-    const detach = attachRunSignal(run.runId, signal);
-    try {
-      measurements = await runStages(run);
-    } finally {
-      detach();
-    }
-    verdicts = exp.judge(measurements, params);
-    const shown = exp.present(measurements, params);
-    tables = shown.tables ?? [];
-    figures = shown.figures ?? [];
-    notes = shown.notes ?? [];
-    metrics = exp.metrics ? exp.metrics(measurements, params) : flattenMetrics(measurements);
-    backend = run.backendsUsed.size ? [...run.backendsUsed].sort().join('+') : 'js';
-    tasks = run.tasks;
+  try {
+    measurements = await runStages(run);
+  } finally {
+    detach();
   }
+  const verdicts = exp.judge(measurements, params);
+  const shown = exp.present(measurements, params);
+  const metrics = exp.metrics ? exp.metrics(measurements, params) : flattenMetrics(measurements);
+  const backend = run.backendsUsed.size ? [...run.backendsUsed].sort().join('+') : 'js';
+  const tasks = run.tasks;
   for (const v of verdicts) {
     if (v.agrees !== intervalAgrees(v.ci95, v.theory, v.tolerance ?? 0)) {
       throw new Error(`experiment ${exp.id}: verdict '${v.claim}' has agrees=${v.agrees}, which its interval does not support`);
@@ -313,7 +282,7 @@ export async function runExperiment(
     backend,
     backendRequested,
     executor: { kind: executor.kind, workers: executor.workers },
-    ...(tasks ? { tasks } : {}),
+    tasks,
     ...(opts.inputs?.length ? { inputs: opts.inputs } : {}),
     rng: { generator: 'philox4x32-10', implementation: philoxImplementation() },
     gitCommit: gitCommit(),
@@ -328,10 +297,10 @@ export async function runExperiment(
     params,
     measurements,
     metrics,
-    tables,
-    figures,
+    tables: shown.tables ?? [],
+    figures: shown.figures ?? [],
     verdicts,
-    notes,
+    notes: shown.notes ?? [],
     manifest,
   };
 }

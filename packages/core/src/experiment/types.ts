@@ -1,7 +1,4 @@
-/** The experiment contract (see DESIGN.md): every claim is an experiment that measures it. */
-import type { z } from 'zod';
-import type { Executor } from '../executors/types.js';
-import type { Stream } from '../random/stream.js';
+/** The experiment contract (docs/ARCHITECTURE.md): verdicts, tables, figures, manifests and results. */
 
 /** A comparison of a measurement with theory. `agrees` is computed from the interval. */
 export interface Verdict {
@@ -30,15 +27,6 @@ export interface Figure {
   name: string;
   title: string;
   spec: Record<string, unknown>;
-}
-
-/** What an experiment's `run` returns; the runner adds the identity and the manifest. */
-export interface ExperimentOutput {
-  metrics: Record<string, number>;
-  verdicts: Verdict[];
-  tables?: Table[];
-  figures?: Figure[];
-  notes?: string[];
 }
 
 export interface PackageInfo {
@@ -75,7 +63,7 @@ export interface ExperimentResult<M = unknown> {
   domain: string;
   claim: string;
   params: Record<string, unknown>;
-  /** The typed measurements (pipeline experiments; undefined for a legacy `run`). */
+  /** The typed measurements (the experiment's `measurements` schema). */
   measurements: M;
   /** Flat numeric view of the measurements, for `--json` and the sweep store. */
   metrics: Record<string, number>;
@@ -96,34 +84,8 @@ export interface BackendLike {
   readonly name: string;
 }
 
-export interface RunContext {
-  seed: number | string;
-  /** The run's root stream: `Stream.fromSeed(seed).child(experimentId)`. */
-  stream: Stream;
-  backend: BackendLike | undefined;
-  executor: Executor;
-  progress: ProgressReporter;
-  signal: AbortSignal;
-}
-
 export type { ParamsSchema } from './pipeline.js';
 import type { ParamsSchema, PipelineExperiment } from './pipeline.js';
 
-/**
- * The closed `run(params, ctx)` of earlier releases, kept only while experiments move to the
- * pipeline (plan → task → reduce → judge → present).
- */
-export interface LegacyExperiment<S extends ParamsSchema = ParamsSchema> {
-  id: string;
-  domain: string;
-  title: string;
-  claim: string;
-  description?: string;
-  params: S;
-  run(params: z.output<S>, ctx: RunContext): Promise<ExperimentOutput> | ExperimentOutput;
-  package?: PackageInfo;
-  stages?: undefined;
-}
-
 /** Any registered experiment. */
-export type Experiment<S extends ParamsSchema = ParamsSchema, M = any> = PipelineExperiment<S, M> | LegacyExperiment<S>;
+export type Experiment<S extends ParamsSchema = ParamsSchema, M = any> = PipelineExperiment<S, M>;
