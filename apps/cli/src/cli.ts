@@ -32,6 +32,8 @@ import { terminalProgress } from './progress.js';
 import { figureFileName, figureToSVG } from './render.js';
 import { runDemo } from './demo.js';
 import { addInputOptions, loadInputs } from './inputs.js';
+import { addQueueCommands, batchOption, queueExecutor, queueOption, sweepOnQueue } from './queue-commands.js';
+import { QueueUnavailableError } from '@snrlab/queue';
 import { runCompare, writeCompare } from './compare/run.js';
 import { verdictsOf } from './compare/report.js';
 
@@ -143,16 +145,17 @@ export function buildProgram(): Command {
     .option('--backend <name>', "compute backend: 'auto', 'js', 'wasm', 'cpu', 'node', 'node-gpu'")
     .option('--json', 'print the whole result (measurements, metrics, verdicts, manifest) as JSON on stdout, and nothing else')
     .option('--out <dir>', 'write result.json and each figure as SVG into <dir>')
-    .option('--strict', 'exit 5 if any verdict disagrees');
+    .option('--strict', 'exit 5 if any verdict disagrees')
+    .addOption(queueOption());
   addInputOptions(run).action(
-    async (id: string, o: { set: string[]; seed: number | string; workers?: number; backend?: string; json?: boolean; out?: string; strict?: boolean } & Record<string, unknown>) => {
+    async (id: string, o: { set: string[]; seed: number | string; workers?: number; backend?: string; json?: boolean; out?: string; strict?: boolean; queue?: string } & Record<string, unknown>) => {
       const exp = resolveExperiment(id);
       // the user's own problem: read and checked before anything runs, hashed into the manifest
       const own = await loadInputs(exp.id, o);
       const params = { ...coerceParams(exp.params, parseSets(o.set)), ...own.params };
       const backend = await makeBackend(o.backend);
       // tasks always run off the main thread, so a SIGINT is handled at once whatever the experiment
-      const executor: Executor = new WorkerPool({ workers: o.workers ?? 1 });
+      const executor: Executor = o.queue ? queueExecutor(o.queue) : new WorkerPool({ workers: o.workers ?? 1 });
       const progress = terminalProgress(!o.json && Boolean(process.stderr.isTTY));
       const ac = new AbortController();
       const onSigint = () => {
@@ -201,9 +204,25 @@ export function buildProgram(): Command {
     .addOption(new Option('--workers <n>', 'worker threads (default: the cores)').argParser(positiveInt('workers')))
     .option('--resume', 'continue a sweep whose store exists; finished points are not run again')
     .option('--yes', 'allow sweeps of more than a million runs')
-    .action(async (file: string, o: { db?: string; workers?: number; resume?: boolean; yes?: boolean }) => {
+    .addOption(queueOption())
+    .addOption(batchOption())
+    .action(async (file: string, o: { db?: string; workers?: number; resume?: boolean; yes?: boolean; queue?: string; batch?: number }) => {
       const spec = loadSweepFile(file);
       const db = o.db ?? file.replace(/\.(ya?ml|json)$/i, '') + '.sqlite';
+      if (o.queue) {
+        // the points run on workers started with `snrlab worker --queue …`, on any machine
+        const progress = terminalProgress(Boolean(process.stderr.isTTY));
+        const ac = new AbortController();
+        const onSigint = () => ac.abort();
+        process.once('SIGINT', onSigint);
+        try {
+          await sweepOnQueue(spec, { queue: o.queue, db, resume: o.resume, yes: o.yes, batch: o.batch, signal: ac.signal, progress });
+        } finally {
+          progress.stop();
+          process.off('SIGINT', onSigint);
+        }
+        return;
+      }
       const workers = o.workers ?? availableParallelism();
       const pool = new WorkerPool({ workers });
       const progress = terminalProgress(Boolean(process.stderr.isTTY));
@@ -318,6 +337,8 @@ export function buildProgram(): Command {
       console.log('Next: `snrlab list`, `snrlab describe <id>`, `snrlab run <id> --set key=value`.');
     });
 
+  addQueueCommands(program, { modules: engineModuleURLs });
+
   return program;
 }
 
@@ -327,6 +348,7 @@ function exitCodeOf(err: unknown): { code: number; message: string } {
   if (err instanceof SweepSpecError) return { code: EXIT.usage, message: err.message };
   if (isParameterError(err)) return { code: EXIT.usage, message: (err as Error).message };
   if (err instanceof InputFileError) return { code: EXIT.usage, message: err.message };
+  if (err instanceof QueueUnavailableError) return { code: EXIT.internal, message: err.message };
   if (err instanceof DivergenceError) return { code: EXIT.diverged, message: err.message };
   if (err instanceof BackendUnavailableError) return { code: EXIT.backend, message: err.message };
   if (err instanceof CancelledError) return { code: EXIT.interrupted, message: err.message === 'run cancelled' ? 'interrupted' : `interrupted: ${err.message}` };
