@@ -21,3 +21,46 @@ export {
 } from './registry.js';
 export { runEnsemble, runEnsembleParallel, ensemblePartTask, type EnsembleOptions } from './ensemble.js';
 export { contiguous, zeros } from './nd.js';
+export {
+  registerKernel,
+  unregisterKernel,
+  getKernel,
+  hasKernel,
+  kernelBackends,
+  selectKernel,
+  runKernel,
+  listKernels,
+  toleranceOf,
+  addAutoCandidate,
+  KernelRegistrationError,
+  KernelUnavailableError,
+  type Tolerance,
+  type KernelDef,
+  type KernelRow,
+  type KernelName,
+  type KernelArgs,
+  type KernelResult,
+  type KernelLookup,
+  type AutoCandidate,
+} from './kernels.js';
+export type {
+  KernelTypes,
+  KernelDrift,
+  PolynomialPotential,
+  StreamLike,
+  EnsembleEMArgs,
+  EnsembleResult,
+  BAOABArgs,
+  GameMethod,
+  GameStepArgs,
+  DenseLayer,
+  MLPNormsArgs,
+  MLPNormsResult,
+  PhiloxWordsArgs,
+  NormalsArgs,
+} from './kernel-types.js';
+export { ensembleEMJS, baoabJS, gameStepJS, perExampleNormsJS, mlpPerExampleNormsJS, philoxWordsJS, normalsJS, derivativeHorner, hornerAt } from './js-kernels.js';
+export { streamWords, childWords, boxMuller4, TAG_INDEX, type StreamWords } from './streams.js';
+export { acquireWebGPU, webgpuAdapterReport, adapterReport, describeAdapter, SWIFTSHADER_ICDS, type AdapterReport, type WebGPUContext } from './webgpu/device.js';
+export { createWebGPUBackend, type WebGPUBackend } from './webgpu/backend.js';
+export { prepareMLPNormsWebGPU, philoxBlocksWebGPU, STEPS_PER_DISPATCH, type MLPOnDevice } from './webgpu/kernels.js';

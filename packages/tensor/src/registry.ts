@@ -7,6 +7,8 @@ import { ParameterError } from '@snrlab/core';
 import { createJsBackend } from './js.js';
 import { createTfjsBackend, TFJS_BACKENDS } from './tfjs.js';
 import type { Backend } from './types.js';
+import { createWebGPUBackend, WEBGPU_PRIORITY } from './webgpu/backend.js';
+import { describeAdapter, type AdapterReport } from './webgpu/device.js';
 
 export interface BackendEntry {
   name: string;
@@ -14,6 +16,12 @@ export interface BackendEntry {
   precision: 'float64' | 'float32';
   description: string;
   create: () => Promise<Backend>;
+  /**
+   * May `selectBackend('auto')` return it (default true)? 'webgpu' is false: its kernels are
+   * asynchronous and live in the kernel registry, where `selectKernel(kernel, 'auto')` takes
+   * them on a hardware adapter (never a fallback one).
+   */
+  auto?: boolean;
 }
 
 export interface DetectionRow {
@@ -24,6 +32,10 @@ export interface DetectionRow {
   description: string;
   version?: string;
   reason?: string;
+  /** The GPU adapter behind the backend (webgpu): vendor, architecture, fallback or not, limits. */
+  adapter?: AdapterReport;
+  /** Whether `selectBackend('auto')` may choose it. */
+  auto: boolean;
 }
 
 const KEY = Symbol.for('snrlab.backends');
@@ -41,6 +53,14 @@ function entries(): Map<string, BackendEntry> {
 
 function builtins(): BackendEntry[] {
   return [
+    {
+      name: 'webgpu',
+      priority: WEBGPU_PRIORITY,
+      precision: 'float32',
+      description: 'WebGPU compute kernels (Dawn via the optional webgpu package in Node, navigator.gpu in browsers); kernels via the kernel registry',
+      create: createWebGPUBackend,
+      auto: false,
+    },
     { name: 'js', priority: 200, precision: 'float64', description: 'fused Float64Array kernels (CPU default)', create: async () => createJsBackend() },
     { name: 'node-gpu', priority: TFJS_BACKENDS['node-gpu'].priority, precision: 'float32', description: 'TensorFlow.js with libtensorflow on CUDA (@tensorflow/tfjs-node-gpu, optional)', create: () => createTfjsBackend('node-gpu') },
     { name: 'node', priority: TFJS_BACKENDS.node.priority, precision: 'float32', description: 'TensorFlow.js with native libtensorflow on CPU (@tensorflow/tfjs-node, optional)', create: () => createTfjsBackend('node') },
@@ -96,9 +116,11 @@ export async function detectBackends(): Promise<DetectionRow[]> {
   for (const e of [...entries().values()].sort((a, b) => b.priority - a.priority)) {
     try {
       const b = await getBackend(e.name);
-      rows.push({ name: e.name, priority: e.priority, precision: e.precision, description: e.description, available: true, ...(b.version ? { version: b.version } : {}) });
+      const adapter = (b as Backend & { adapter?: AdapterReport }).adapter;
+      const description = adapter ? `${e.description}; adapter: ${describeAdapter(adapter)}${adapter.software ? ", never chosen by 'auto'" : ''}` : e.description;
+      rows.push({ name: e.name, priority: e.priority, precision: e.precision, description, available: true, auto: e.auto !== false, ...(b.version ? { version: b.version } : {}), ...(adapter ? { adapter } : {}) });
     } catch (err) {
-      rows.push({ name: e.name, priority: e.priority, precision: e.precision, description: e.description, available: false, reason: reasonOf(err) });
+      rows.push({ name: e.name, priority: e.priority, precision: e.precision, description: e.description, available: false, auto: e.auto !== false, reason: reasonOf(err) });
     }
   }
   return rows;
@@ -106,7 +128,8 @@ export async function detectBackends(): Promise<DetectionRow[]> {
 
 /**
  * 'auto': the available backend with the highest priority (node-gpu > js > node > wasm > cpu:
- * the float64 'js' backend outranks the float32 CPU backends). A name: that backend, or an
+ * the float64 'js' backend outranks the float32 CPU backends), among those that allow 'auto'
+ * ('webgpu' does not: see `selectKernel` in the kernel registry). A name: that backend, or an
  * error saying why it is unavailable.
  */
 export async function selectBackend(name: string = 'auto'): Promise<Backend> {
@@ -119,6 +142,7 @@ export async function selectBackend(name: string = 'auto'): Promise<Backend> {
     }
   }
   for (const n of backendNames()) {
+    if (entries().get(n)?.auto === false) continue;
     try {
       return await getBackend(n);
     } catch {

@@ -113,7 +113,7 @@ describe('Euler–Maruyama ensembles', () => {
   it('selectBackend: auto picks js here; unknown names list the choices', async () => {
     expect((await selectBackend('auto')).name).toBe('js');
     expect((await selectBackend('wasm')).precision).toBe('float32');
-    await expect(selectBackend('tpu')).rejects.toThrow(/invalid backend: got "tpu"; expected one of 'auto', 'node-gpu', 'js'/);
+    await expect(selectBackend('tpu')).rejects.toThrow(/invalid backend: got "tpu"; expected one of 'auto', 'node-gpu', 'webgpu', 'js'/);
     await expect(selectBackend('node')).rejects.toThrow(/backend 'node' is unavailable: not installed/);
   });
 });

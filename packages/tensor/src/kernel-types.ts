@@ -1,0 +1,170 @@
+/**
+ * The arguments and results of the kernel family, as plain data. Physics is data: a potential
+ * is its polynomial coefficients, a game is its matrix. Every random kernel takes the stream it
+ * draws from (a core `Stream`, or its `state()`); kernels derive per-block (js) or per-particle
+ * (webgpu) child streams from it exactly as core's `Stream.child` does.
+ */
+import type { NdArray } from 'ndarray';
+import type { EnsembleNoise, Stream, StreamState } from '@snrlab/core';
+import type { ClosedFormDrift, Divergence, Drift, StepScratch } from './types.js';
+
+/** A stream identity: a core Stream, its state(), or the bare key/id words. */
+export type StreamLike = Stream | StreamState | { key: readonly [number, number]; id: readonly [number, number] };
+
+/**
+ * A separable polynomial potential U(x) = Σ_k c_k x^k, applied to every coordinate; the drift
+ * is −U′(x), evaluated by Horner's rule on the derivative's coefficients (k+1)·c_{k+1}.
+ * Examples: harmonic (stiffness κ, centre m) [κm²/2, −κm, κ/2]; tilted double well
+ * x⁴/4 − x²/2 − tilt·x → [0, −tilt, −1/2, 0, 1/4]; add a cubic term by setting c_3.
+ */
+export interface PolynomialPotential {
+  kind: 'polynomial';
+  coefficients: readonly number[];
+}
+
+/** Ensemble drifts as data: the legacy closed forms (their js bytes are kept) or a polynomial potential. */
+export type KernelDrift = ClosedFormDrift | PolynomialPotential;
+
+export interface EnsembleEMArgs {
+  /** N·d values, particle-major; advanced in place. */
+  x: Float64Array;
+  n: number;
+  d: number;
+  drift: KernelDrift;
+  dt: number;
+  /** Noise amplitude: the increment is sigma·√dt·ξ (sigma = √(2T) for overdamped Langevin). */
+  sigma: number;
+  steps: number;
+  stream: StreamLike;
+  /** js: particles per noise block (block b draws from child(firstBlock + b)); default 4096. */
+  blockSize?: number;
+  firstBlock?: number;
+  /**
+   * webgpu: particle p draws from child(firstParticle + p), `stepOffset` steps in (so a run can be
+   * split across calls and continue the same streams); default 0.
+   */
+  firstParticle?: number;
+  stepOffset?: number;
+}
+
+export interface EnsembleResult {
+  /** null, or the first divergence (see each backend's declared semantics). */
+  divergence: Divergence | null;
+}
+
+export interface BAOABArgs {
+  /** Positions and momenta, N·d each, particle-major; advanced in place. */
+  q: Float64Array;
+  p: Float64Array;
+  n: number;
+  d: number;
+  potential: PolynomialPotential;
+  dt: number;
+  friction: number;
+  temperature: number;
+  mass?: number;
+  steps: number;
+  stream: StreamLike;
+  blockSize?: number;
+  firstBlock?: number;
+  firstParticle?: number;
+  stepOffset?: number;
+}
+
+export type GameMethod = 'simultaneous' | 'alternating' | 'extragradient' | 'optimistic';
+
+/**
+ * Noisy steps of a linear game v(z) = M z (z = (x, y), x the first nx coordinates), with noise
+ * σ·ξ added to every gradient evaluation (the laws of gan-dynamics' methods.ts):
+ * - simultaneous: z ← z + η⊙(Mz + σξ)
+ * - alternating:  x ← x + ηₓ⊙(M z + σξ)ₓ; then y ← y + ηᵧ⊙(M z_new + σξ)ᵧ
+ * - extragradient: w = z + η⊙(Mz + σξ₁); z ← z + η⊙(Mw + σξ₂)
+ * - optimistic:   g = Mz + σξ; z ← z + η⊙(2g − g_prev) (g_prev = g at the first step)
+ */
+export interface GameStepArgs {
+  /** N·S values: per particle z (d values), then g_prev (d values) for 'optimistic' (S = 2d), else S = d. */
+  state: Float64Array;
+  n: number;
+  d: number;
+  nx: number;
+  /** d×d row-major. */
+  M: ArrayLike<number>;
+  /** Learning rate per coordinate (length d), or one for all. */
+  eta: number | ArrayLike<number>;
+  sigma: number;
+  method: GameMethod;
+  steps: number;
+  /** Steps already taken (optimistic: the first step, k = 0, sets g_prev = g). */
+  stepOffset?: number;
+  stream: StreamLike;
+  blockSize?: number;
+  firstBlock?: number;
+  firstParticle?: number;
+}
+
+export interface DenseLayer {
+  /** in×out row-major weights. */
+  W: Float64Array;
+  /** out biases. */
+  b: Float64Array;
+  in: number;
+  out: number;
+}
+
+export interface MLPNormsArgs {
+  /** batch×in inputs, row-major. */
+  x: Float64Array;
+  /** Class labels, one per example. */
+  labels: ArrayLike<number>;
+  layers: readonly DenseLayer[];
+  batch: number;
+}
+
+export interface MLPNormsResult {
+  /** |∇ℓ_i|² over all parameters, per example (BatchL2: |u_i|²|δ_i|² + |δ_i|² per dense layer). */
+  norms: Float64Array;
+  /** Per-example softmax cross-entropy losses. */
+  loss: Float64Array;
+}
+
+export interface PhiloxWordsArgs {
+  stream: StreamLike;
+  /** Children child(first) … child(first + particles − 1) of the stream. */
+  particles: number;
+  first?: number;
+  /** Words per child, starting at word position `offset` of each child. */
+  words: number;
+  offset?: number;
+}
+
+export interface NormalsArgs {
+  stream: StreamLike;
+  particles: number;
+  first?: number;
+  /** Normals per child. */
+  count: number;
+}
+
+/** The kernel family: name → { args, result }. Engines add their own by declaration merging. */
+export interface KernelTypes {
+  'fill-normal': { args: { source: Stream | EnsembleNoise; out: Float64Array }; result: Float64Array };
+  'em-step': {
+    args: { x: Float64Array; n: number; d: number; drift: Drift; dt: number; sigma: number | Float64Array; t?: number; noise: EnsembleNoise; scratch?: StepScratch };
+    result: number;
+  };
+  'ensemble-em': { args: EnsembleEMArgs; result: EnsembleResult };
+  baoab: { args: BAOABArgs; result: EnsembleResult };
+  'game-step': { args: GameStepArgs; result: EnsembleResult };
+  matmul: { args: { a: NdArray; b: NdArray }; result: NdArray<Float64Array> };
+  'batched-matmul': { args: { a: NdArray; b: NdArray }; result: NdArray<Float64Array> };
+  mean: { args: { x: NdArray; axis?: number }; result: NdArray<Float64Array> };
+  variance: { args: { x: NdArray; axis?: number; ddof?: number }; result: NdArray<Float64Array> };
+  covariance: { args: { x: NdArray; ddof?: number }; result: NdArray<Float64Array> };
+  /** One dense layer's per-example squared gradient norms from its inputs U [B×K] and output gradients Δ [B×C]. */
+  'per-example-norms': { args: { u: Float64Array; delta: Float64Array; batch: number; inputs: number; outputs: number; bias?: boolean }; result: Float64Array };
+  'mlp-per-example-norms': { args: MLPNormsArgs; result: MLPNormsResult };
+  /** Raw Philox4x32-10 words of child streams: bit-identical on every backend. */
+  'philox-words': { args: PhiloxWordsArgs; result: Uint32Array };
+  /** N(0,1) from child streams: ziggurat (js) or Box–Muller in float32 (webgpu): the same law, other numbers. */
+  normals: { args: NormalsArgs; result: Float64Array };
+}
