@@ -27,7 +27,7 @@ import {
 import { BackendUnavailableError, detectBackends, selectBackend, type Backend } from '@snrlab/tensor';
 import { engineModuleURLs } from './engines.js';
 import { loadSweepFile, readResults, resultsToCSV, resultsToJSON, runSweep, SweepSpecError } from '@snrlab/sweep';
-import { ci, fmt, formatResult, table, verdictMark } from './format.js';
+import { ci, countsText, fmt, formatResult, table, verdictMark } from './format.js';
 import { terminalProgress } from './progress.js';
 import { figureFileName, figureToSVG } from './render.js';
 import { runDemo } from './demo.js';
@@ -142,7 +142,7 @@ export function buildProgram(): Command {
     .option('--set <key=value>', 'set a parameter (repeatable; lists are comma-separated)', collect, [])
     .option('--seed <n>', 'root seed (integer or string)', seedArg, 1)
     .addOption(new Option('--workers <n>', 'worker threads that run the tasks (default 1: the terminal stays responsive, so Ctrl-C stops any experiment at once)').argParser(positiveInt('workers')))
-    .option('--backend <name>', "compute backend: 'auto', 'js', 'wasm', 'cpu', 'node', 'node-gpu'")
+    .option('--backend <name>', "compute backend: 'auto', 'js', 'wasm', 'cpu', 'node', 'node-gpu', 'webgpu'")
     .option('--json', 'print the whole result (measurements, metrics, verdicts, manifest) as JSON on stdout, and nothing else')
     .option('--out <dir>', 'write result.json and each figure as SVG into <dir>')
     .option('--strict', 'exit 5 if any verdict disagrees')
@@ -178,7 +178,7 @@ export function buildProgram(): Command {
         const files = await writeOut(o.out, result);
         if (!o.json) console.log(`\nwrote ${files.join(', ')}`);
       }
-      if (o.strict && result.verdicts.some((v) => !v.agrees)) throw new ExitError(EXIT.disagrees, 'a verdict disagrees with theory');
+      if (o.strict && result.verdicts.some((v) => v.status === 'disagrees')) throw new ExitError(EXIT.disagrees, 'a verdict disagrees with theory');
     },
   );
 
@@ -289,18 +289,17 @@ export function buildProgram(): Command {
         const rows: unknown[][] = [];
         for (const run of runs) {
           if (!run.result) {
-            rows.push([run.entry.domain, `${run.entry.experiment}: ${run.entry.label}`, 'did not run', '', '', '', run.error ?? '']);
+            rows.push([run.entry.domain, `${run.entry.experiment.id}: ${run.entry.label}`, 'did not run', '', '', '', run.error ?? '']);
             continue;
           }
-          for (const v of verdictsOf(run)) rows.push([run.entry.domain, `${run.entry.experiment}: ${run.entry.label}`, v.claim, fmt(v.measured), fmt(v.theory), ci(v), verdictMark(v)]);
+          for (const v of verdictsOf(run)) rows.push([run.entry.domain, `${run.entry.experiment.id}: ${run.entry.label}`, v.claim, fmt(v.measured), fmt(v.theory), ci(v), verdictMark(v)]);
         }
-        if (o.json) console.log(JSON.stringify(runs.map((r) => ({ domain: r.entry.domain, experiment: r.entry.experiment, error: r.error ?? null, contributions: r.contributions, result: r.result ?? null }))));
+        if (o.json) console.log(JSON.stringify(runs.map((r) => ({ domain: r.entry.domain, experiment: r.entry.experiment.id, error: r.error ?? null, contributions: r.contributions, result: r.result ?? null }))));
         else {
           console.log('snrlab compare — one mathematics of signal and noise, across domains.\n');
           console.log(table(['domain', 'experiment', 'claim', 'measured', 'theory', '95% CI', 'verdict'], rows, 40));
-          const agree = rows.filter((r) => r[6] === 'agrees').length;
           const failed = runs.filter((r) => !r.result).length;
-          console.log(`\n${agree} of ${rows.length - failed} verdicts agree with theory${failed ? `; ${failed} experiment(s) did not run` : ''} (seed ${o.seed}, ${o.full ? 'full' : 'quick'} settings, ${(durationMs / 1000).toFixed(1)} s).`);
+          console.log(`\n${countsText(runs.flatMap((r) => verdictsOf(r)))}${failed ? `; ${failed} experiment(s) did not run` : ''} (seed ${o.seed}, ${o.full ? 'full' : 'quick'} settings, ${(durationMs / 1000).toFixed(1)} s).`);
         }
         if (o.out) {
           const files = await writeCompare(o.out, runs, { seed: o.seed, full: Boolean(o.full), durationMs, png: Boolean(o.png) });
@@ -332,8 +331,7 @@ export function buildProgram(): Command {
         for (const v of result.verdicts) rows.push([result.domain, `${result.id}: ${run.label}`, v.claim, fmt(v.measured), fmt(v.theory), ci(v), verdictMark(v)]);
       }
       console.log(table(['domain', 'experiment', 'claim', 'measured', 'theory', '95% CI', 'verdict'], rows, 44));
-      const agree = rows.filter((r) => r[6] === 'agrees').length;
-      console.log(`\n${agree} of ${rows.length} verdicts agree with theory (seed ${o.seed}, ${((performance.now() - t0) / 1000).toFixed(1)} s).`);
+      console.log(`\n${countsText(runs.flatMap((r) => r.result.verdicts))} (seed ${o.seed}, ${((performance.now() - t0) / 1000).toFixed(1)} s).`);
       console.log('Next: `snrlab list`, `snrlab describe <id>`, `snrlab run <id> --set key=value`.');
     });
 

@@ -1,4 +1,5 @@
 /** Plain-text tables for the terminal. */
+import { intervalText } from '@snrlab/core';
 import type { ExperimentResult, Verdict } from '@snrlab/core';
 
 export function fmt(v: unknown): string {
@@ -47,11 +48,12 @@ export function table(columns: string[], rows: unknown[][], maxWidth = 60): stri
 }
 
 export function verdictMark(v: Verdict): string {
-  return v.agrees ? 'agrees' : 'DISAGREES';
+  return v.status === 'agrees' ? 'agrees' : v.status === 'disagrees' ? 'DISAGREES' : 'inconclusive';
 }
 
+/** The interval as a reader should see it (`[a, b]`, `≥ a`, `≤ b`), with a stated allowance. */
 export function ci(v: Verdict): string {
-  return `[${fmt(v.ci95[0])}, ${fmt(v.ci95[1])}]` + (v.tolerance ? ` ± ${fmt(v.tolerance)}` : '');
+  return intervalText(v.ci95) + (v.allowance ? ` ± ${fmt(v.allowance.value)}` : '');
 }
 
 /** The human-readable report of one result. */
@@ -65,7 +67,8 @@ export function formatResult(r: ExperimentResult): string {
   if (r.verdicts.length) {
     out.push('');
     out.push(table(['claim', 'theory', 'measured', '95% CI', 'verdict'], r.verdicts.map((v) => [v.claim, v.theory, v.measured, ci(v), verdictMark(v)])));
-    for (const v of r.verdicts) if (v.note) out.push(`- ${v.claim}: ${v.note}`);
+    for (const v of r.verdicts) if (v.note || v.decide) out.push(`- ${v.claim}: ${v.note}${v.decide ? ` (to decide it: ${v.decide})` : ''}`);
+    out.push(countsText(r.verdicts));
   }
   for (const t of r.tables) {
     out.push('');
@@ -74,4 +77,17 @@ export function formatResult(r: ExperimentResult): string {
   }
   for (const n of r.notes) out.push(`note: ${n}`);
   return out.join('\n');
+}
+
+/** Counts of the three verdict states, for headlines. */
+export function verdictCounts(verdicts: readonly Verdict[]): { agrees: number; disagrees: number; inconclusive: number; total: number } {
+  const c = { agrees: 0, disagrees: 0, inconclusive: 0, total: verdicts.length };
+  for (const v of verdicts) c[v.status]++;
+  return c;
+}
+
+/** "38 verdicts: 30 agree, 5 disagree, 3 inconclusive". */
+export function countsText(verdicts: readonly Verdict[]): string {
+  const c = verdictCounts(verdicts);
+  return `${c.total} verdict${c.total === 1 ? '' : 's'}: ${c.agrees} agree, ${c.disagrees} disagree, ${c.inconclusive} inconclusive`;
 }

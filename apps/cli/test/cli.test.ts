@@ -117,8 +117,11 @@ describe('snrlab CLI', () => {
     const j = JSON.parse(r.stdout);
     expect(j.auto).toBe('js');
     const names = j.backends.map((b: { name: string }) => b.name);
-    expect(names).toEqual(['node-gpu', 'js', 'node', 'wasm', 'cpu']);
+    expect(names).toEqual(['node-gpu', 'webgpu', 'js', 'node', 'wasm', 'cpu']);
     expect(j.backends.find((b: { name: string }) => b.name === 'wasm').available).toBe(true);
+    // the emulated WebGPU adapter (SwiftShader) is reported as software and never chosen by auto
+    const gpu = j.backends.find((b: { name: string }) => b.name === 'webgpu');
+    if (gpu.available) expect(gpu.adapter.software).toBe(true);
   });
 
   it('an unavailable backend exits 4 with the reason', () => {

@@ -58,16 +58,65 @@ describe('verdicts', () => {
     expect(intervalAgrees([NaN, 1], 0)).toBe(false);
   });
 
-  it('directional claims use one-sided 95% bounds: supported, inconclusive, contradicted', async () => {
-    const { claimStatus, directionalVerdict } = await import('../src/experiment/verdict.js');
+  it('allowances: a stated one bridges a small gap; one from the judged data or larger than half the effect gives inconclusive', async () => {
+    const { verdict: v } = await import('../src/experiment/verdict.js');
+    const base = { claim: 'c', theory: 1, measured: 1.3, ci95: [1.25, 1.35] as [number, number] };
+    expect(v({ ...base, allowance: { value: 0.3, derivation: 'second-order bound' } }).status).toBe('agrees');
+    expect(v({ ...base, allowance: { value: 0.2, derivation: 'second-order bound' } }).status).toBe('disagrees');
+    const fromData = v({ ...base, allowance: { value: 0.3, derivation: 'curvature estimated from the same runs', fromData: true } });
+    expect(fromData.status).toBe('inconclusive');
+    expect(fromData.agrees).toBe(false);
+    expect(fromData.note).toMatch(/Inconclusive: only the allowance 0.3, estimated from the same data/);
+    expect(fromData.decide).toMatch(/derived independently/);
+    // an allowance larger than half the effect cannot carry agreement
+    expect(v({ ...base, allowance: { value: 0.6, derivation: 'loose' } }).status).toBe('inconclusive');
+    expect(v({ ...base, effect: 2, allowance: { value: 0.6, derivation: 'loose' } }).status).toBe('agrees');
+    // without the allowance the interval alone decides
+    expect(v({ claim: 'c', theory: 1, measured: 1.0, se: 0.05, allowance: { value: 5, derivation: 'x', fromData: true } }).status).toBe('agrees');
+    expect(v({ claim: 'c', theory: 1, measured: NaN, se: 0.05 }).status).toBe('inconclusive');
+  });
+
+  it('directional claims use one-sided 95% bounds: supported, inconclusive (not agreement), contradicted', async () => {
+    const { claimStatus, directionalVerdict, intervalText } = await import('../src/experiment/verdict.js');
     expect(claimStatus(-1, 0.1, 'below')).toBe('supported');
     expect(claimStatus(0.1, 0.1, 'below')).toBe('inconclusive');
     expect(claimStatus(1, 0.1, 'below')).toBe('contradicted');
     expect(claimStatus(1, 0.1, 'above')).toBe('supported');
     const v = directionalVerdict({ claim: 'ratio ≤ 1 (log10 ≤ 0)', measured: 0.5, se: 0.1, direction: 'below' });
-    expect(v.agrees).toBe(false);
+    expect(v.status).toBe('disagrees');
     expect(v.note).toMatch(/^Contradicted/);
-    expect(directionalVerdict({ claim: 'x', measured: 0.1, se: 0.1, direction: 'below' }).agrees).toBe(true);
+    const unsure = directionalVerdict({ claim: 'x', measured: 0.1, se: 0.1, direction: 'below' });
+    expect(unsure.status).toBe('inconclusive');
+    expect(unsure.agrees).toBe(false);
+    // (1.645·0.1/0.1)² ≈ 2.7× the budget would put the upper bound below 0
+    expect(unsure.decide).toMatch(/about 2.7× the budget/);
+    expect(intervalText(unsure.ci95)).toBe('≤ 0.2645');
+    expect(intervalText(directionalVerdict({ claim: 'x', measured: 0.5, se: 0.1, direction: 'above' }).ci95)).toBe('≥ 0.3355');
+    expect(directionalVerdict({ claim: 'x', measured: -0.5, se: 0.1, direction: 'below' }).status).toBe('agrees');
+  });
+
+  it('equivalence claims use two one-sided tests with a stated margin, and report their power', async () => {
+    const { equivalenceVerdict } = await import('../src/experiment/verdict.js');
+    const ok = equivalenceVerdict({ claim: 'no change', measured: 0.01, se: 0.02, margin: 0.1, marginDerivation: 'a tenth of the effect' });
+    expect(ok.status).toBe('agrees');
+    expect(ok.power).toBeGreaterThan(0.99);
+    const weak = equivalenceVerdict({ claim: 'no change', measured: 0.01, se: 0.2, margin: 0.1, marginDerivation: 'x' });
+    expect(weak.status).toBe('inconclusive');
+    expect(weak.power).toBe(0);
+    // se needed for 80% power is 0.1/(1.645 + 1.2816) = 0.03417: (0.2/0.03417)² ≈ 34
+    expect(weak.decide).toMatch(/about 34× the budget/);
+    expect(equivalenceVerdict({ claim: 'no change', measured: 0.5, se: 0.05, margin: 0.1, marginDerivation: 'x' }).status).toBe('disagrees');
+  });
+
+  it('a verdict can fail: reassess with theory moved by 10 SE never agrees for a sound point verdict', async () => {
+    const { verdict: v, reassess, checkVerdict } = await import('../src/experiment/verdict.js');
+    const sound = v({ claim: 'c', theory: 1, measured: 1.02, se: 0.05, allowance: { value: 0.05, derivation: 'bound' } });
+    expect(reassess(sound, 1 + 10 * 0.05)).not.toBe('agrees');
+    expect(reassess(sound, 1 - 10 * 0.05)).not.toBe('agrees');
+    const swallowing = v({ claim: 'c', theory: 1, measured: 1.02, se: 0.05, effect: 10, allowance: { value: 1, derivation: 'too large' } });
+    expect(reassess(swallowing, 1 + 10 * 0.05)).toBe('agrees'); // the check a test applies catches this allowance
+    expect(checkVerdict(sound)).toBeNull();
+    expect(checkVerdict({ ...sound, status: 'disagrees', agrees: false })).toMatch(/gives 'agrees'/);
   });
 });
 
@@ -101,9 +150,9 @@ describe('registry and runner', () => {
       id: 'test.liar',
       domain: 'test',
       ...trivial,
-      judge: () => [{ claim: 'c', theory: 0, measured: 5, ci95: [4, 6] as [number, number], agrees: true, note: '' }],
+      judge: () => [{ claim: 'c', kind: 'point' as const, theory: 0, measured: 5, ci95: [4, 6] as [number, number], status: 'agrees' as const, agrees: true, note: '' }],
     });
-    await expect(runExperiment(liar)).rejects.toThrow(/agrees=true, which its interval does not support/);
+    await expect(runExperiment(liar)).rejects.toThrow(/status 'agrees', which its interval does not support \(it gives 'disagrees'\)/);
   });
 
   it('same seed, same metrics; the manifest reruns the result', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DivergenceError, intervalAgrees, ParameterError, runExperiment, type ExperimentResult } from '@snrlab/core';
+import { DivergenceError, checkVerdict, ParameterError, runExperiment, type ExperimentResult } from '@snrlab/core';
 import { experiments } from '../src/experiments/index.js';
 import { bilinearExperiment } from '../src/experiments/bilinear.js';
 import { diracExperiment } from '../src/experiments/dirac.js';
@@ -13,7 +13,7 @@ function checkVerdicts(r: ExperimentResult) {
   expect(r.verdicts.length).toBeGreaterThan(0);
   for (const v of r.verdicts) {
     expect(typeof v.agrees).toBe('boolean');
-    expect(v.agrees).toBe(intervalAgrees(v.ci95, v.theory, v.tolerance ?? 0));
+    expect(checkVerdict(v)).toBeNull();
     expect(v.claim.length).toBeGreaterThan(10);
   }
   for (const f of r.figures) expect((f.spec.layer as unknown[]).length).toBeGreaterThan(0);

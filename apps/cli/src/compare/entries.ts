@@ -1,23 +1,17 @@
 /**
  * The curated cross-domain comparison: which experiments run, at which settings, and how each
- * lands on the three common axes. Quick settings keep `npm start` under three minutes on two
- * cores; `--full` uses the heavier ones.
+ * lands on the three common axes. Each entry reads its experiment's typed measurements, so a
+ * renamed measurement is a compile error here, not a NaN in the report. Quick settings keep
+ * `npm start` under three minutes on two cores; `--full` uses the heavier ones.
  */
-import type { ExperimentResult, Table } from '@snrlab/core';
-import type { AxisPoint, CompareEntry, Contribution } from './types.js';
-
-export function tableOf(r: ExperimentResult, name: string): Table {
-  const t = r.tables.find((x) => x.name === name);
-  if (!t) throw new Error(`${r.id} returned no table '${name}' (tables: ${r.tables.map((x) => x.name).join(', ')})`);
-  return t;
-}
-
-/** Column `name` of a table as numbers. */
-export function column(t: Table, name: string): number[] {
-  const i = t.columns.indexOf(name);
-  if (i < 0) throw new Error(`table '${t.name}' has no column '${name}' (columns: ${t.columns.join(', ')})`);
-  return t.rows.map((row) => Number(row[i]));
-}
+import { estimatorScalingExperiment, positionalErrorExperiment as corePositionalError } from '@snrlab/core';
+import { boltzmannExperiment, replicaAverageExperiment } from '@snrlab/langevin-sde';
+import { batchVarianceExperiment, minimumLocationExperiment, neighborSamplingExperiment, temperatureExperiment } from '@snrlab/sgd-noise';
+import { positionalErrorExperiment as morphogenPositionalError, rdmeStationaryExperiment } from '@snrlab/morphogen-patterning';
+import { optimalAngleExperiment, shotNoiseExperiment } from '@snrlab/quantum-vqe-shots';
+import { noiseDriftExperiment } from '@snrlab/gan-dynamics';
+import type { MeasurementsOf } from '@snrlab/core';
+import { entry, type AxisPoint, type CompareEntry, type Contribution } from './types.js';
 
 /** Normalise a spread-against-budget series by its first point, with 95% error bars. */
 export function normalisedSeries(budget: number[], spread: number[], se: number[]): AxisPoint[] {
@@ -26,169 +20,158 @@ export function normalisedSeries(budget: number[], spread: number[], se: number[
   return budget.map((b, i) => ({ x: b / b0, y: spread[i] / s0, lo: (spread[i] - 1.96 * se[i]) / s0, hi: (spread[i] + 1.96 * se[i]) / s0 }));
 }
 
-function coreScaling(series: string): (r: ExperimentResult) => Contribution[] {
-  return (r) => {
-    const t = tableOf(r, 'spread');
-    const spreadName = t.columns[1];
-    return [
-      {
-        axis: 'variance',
-        series,
-        points: normalisedSeries(column(t, 'budget'), column(t, spreadName), column(t, 'SE')),
-        theorySlope: r.metrics.theoryExponent,
-        theoryLabel: r.metrics.theoryExponent === -1 ? 'theory: slope −1' : `theory: slope 2/α − 2 = ${r.metrics.theoryExponent.toFixed(3)}`,
-      },
-    ];
-  };
+function coreScaling(series: string): (m: MeasurementsOf<typeof estimatorScalingExperiment>) => Contribution[] {
+  return (m) => [
+    {
+      axis: 'variance',
+      series,
+      points: normalisedSeries(
+        m.points.map((p) => p.budget),
+        m.points.map((p) => p.spread),
+        m.points.map((p) => p.spreadSE),
+      ),
+      theorySlope: m.theoryExponent,
+      theoryLabel: m.theoryExponent === -1 ? 'theory: slope −1' : `theory: slope 2/α − 2 = ${m.theoryExponent.toFixed(3)}`,
+    },
+  ];
 }
-
-export const CORE_ENTRIES: CompareEntry[] = [
-  {
-    domain: 'core',
-    label: 'mean of B Gaussian draws',
-    experiment: 'core.estimator-scaling',
-    params: { noise: 'gaussian', replicates: 2000 },
-    full: { noise: 'gaussian', replicates: 20000 },
-    contribute: coreScaling('Gaussian mean: draws B'),
-  },
-  {
-    domain: 'core',
-    label: 'mean of B α-stable draws (α = 1.5): no variance, IQR² instead',
-    experiment: 'core.estimator-scaling',
-    params: { noise: 'alpha-stable', alpha: 1.5, replicates: 2000 },
-    full: { noise: 'alpha-stable', alpha: 1.5, replicates: 20000 },
-    contribute: coreScaling('α-stable mean (α = 1.5): draws B'),
-  },
-  {
-    domain: 'core',
-    label: 'threshold readout of a noisy Poisson gradient',
-    experiment: 'core.positional-error',
-    params: { realizations: 2000 },
-    full: { realizations: 20000 },
-    contribute: (r) => [
-      {
-        axis: 'positional',
-        series: 'threshold readout (core)',
-        points: [{ x: 0, y: r.metrics.ratio, lo: r.metrics.ratio - 1.96 * r.metrics.ratioSE, hi: r.metrics.ratio + 1.96 * r.metrics.ratioSE }],
-      },
-    ],
-  },
-];
 
 /** The positional-error ratio (direct / delta method) as one point with its 95% interval. */
 function ratioPoint(series: string, ratio: number, se: number): Contribution {
   return { axis: 'positional', series, points: [{ x: 0, y: ratio, lo: ratio - 1.96 * se, hi: ratio + 1.96 * se }] };
 }
 
+/** A temperature point: x = T, y = stationary variance × stiffness, with 95% error bars. */
+function temperaturePoint(series: string, T: number, varTimesStiffness: number, se: number): Contribution {
+  return { axis: 'temperature', series, points: [{ x: T, y: varTimesStiffness, lo: varTimesStiffness - 1.96 * se, hi: varTimesStiffness + 1.96 * se }], theorySlope: 1, theoryLabel: 'theory: variance × stiffness = T' };
+}
+
+export const CORE_ENTRIES: CompareEntry[] = [
+  entry({
+    domain: 'core',
+    label: 'mean of B Gaussian draws',
+    experiment: estimatorScalingExperiment,
+    params: { noise: 'gaussian', replicates: 2000 },
+    full: { noise: 'gaussian', replicates: 20000 },
+    contribute: coreScaling('Gaussian mean: draws B'),
+  }),
+  entry({
+    domain: 'core',
+    label: 'mean of B α-stable draws (α = 1.5): no variance, IQR² instead',
+    experiment: estimatorScalingExperiment,
+    params: { noise: 'alpha-stable', alpha: 1.5, replicates: 2000 },
+    full: { noise: 'alpha-stable', alpha: 1.5, replicates: 20000 },
+    contribute: coreScaling('α-stable mean (α = 1.5): draws B'),
+  }),
+  entry({
+    domain: 'core',
+    label: 'threshold readout of a noisy Poisson gradient',
+    experiment: corePositionalError,
+    params: { realizations: 2000 },
+    full: { realizations: 20000 },
+    contribute: (m) => [ratioPoint('threshold readout (core)', m.ratio, m.ratioSE)],
+  }),
+];
+
 export const MORPHOGEN_ENTRIES: CompareEntry[] = [
-  {
+  entry({
     domain: 'morphogen',
     label: 'molecule count N in a voxel (exact RDME)',
-    experiment: 'morphogen.rdme-stationary',
+    experiment: rdmeStationaryExperiment,
     params: {},
-    contribute: (r) => {
+    contribute: (m) => {
       // relative variance Var/N² = Fano/N of the copy number against the mean count N
-      const t = tableOf(r, 'voxels');
-      const mean = column(t, 'mean');
-      const fano = column(t, 'Fano');
-      const fanoSE = column(t, 'Fano SE');
-      const order = mean.map((_, i) => i).sort((a, b) => mean[a] - mean[b]);
+      const order = m.means.map((_, i) => i).sort((a, b) => m.means[a] - m.means[b]);
       return [
         {
           axis: 'variance',
           series: 'morphogen: molecules N per voxel',
           points: normalisedSeries(
-            order.map((i) => mean[i]),
-            order.map((i) => fano[i] / mean[i]),
-            order.map((i) => fanoSE[i] / mean[i]),
+            order.map((i) => m.means[i]),
+            order.map((i) => m.fanos[i] / m.means[i]),
+            order.map((i) => m.fanoSE[i] / m.means[i]),
           ),
           theorySlope: -1,
           theoryLabel: 'theory: slope −1',
         },
       ];
     },
-  },
-  {
+  }),
+  entry({
     domain: 'morphogen',
     label: 'boundary of a gradient read against a threshold (embryo-to-embryo CV 0.1)',
-    experiment: 'morphogen.positional-error',
+    experiment: morphogenPositionalError,
     params: { cv: 0.1 },
-    contribute: (r) => {
-      const t = tableOf(r, 'positional-error');
-      const ratio = r.metrics.ratioNear;
-      // the verdict's batch-means interval, as an SE
-      const v = r.verdicts[0];
-      return [ratioPoint('morphogen boundary (near the source)', ratio, (v.ci95[1] - v.ci95[0]) / (2 * 1.96) || column(t, 'SE')[0] / r.metrics.sigmaXDirectNear)];
+    contribute: (m) => {
+      // the readout nearest the source, with its batch-means interval as an SE
+      const near = m.points[0];
+      return [ratioPoint('morphogen boundary (near the source)', near.ratio, (near.ratioCI95[1] - near.ratioCI95[0]) / (2 * 1.96))];
     },
-    verdicts: (r) => r.verdicts.slice(0, 1),
-  },
+  }),
 ];
 
 export const VQE_ENTRIES: CompareEntry[] = [
-  {
+  entry({
     domain: 'vqe',
     label: 'measurement shots N per energy estimate (2-qubit H₂)',
-    experiment: 'vqe.shot-noise',
+    experiment: shotNoiseExperiment,
     params: { replicates: 2000 },
     full: { replicates: 20000 },
-    contribute: (r) => {
-      const t = tableOf(r, 'variance');
-      return [
-        {
-          axis: 'variance',
-          series: 'VQE: shots N',
-          points: normalisedSeries(column(t, 'shots N'), column(t, 'Var Ê'), column(t, 'SE')),
-          theorySlope: -1,
-          theoryLabel: 'theory: slope −1',
-        },
-      ];
-    },
-  },
-  {
+    contribute: (m) => [
+      {
+        axis: 'variance',
+        series: 'VQE: shots N',
+        points: normalisedSeries(
+          m.points.map((p) => p.shots),
+          m.points.map((p) => p.variance),
+          m.points.map((p) => p.varianceSE),
+        ),
+        theorySlope: -1,
+        theoryLabel: 'theory: slope −1',
+      },
+    ],
+  }),
+  entry({
     domain: 'vqe',
     label: 'optimal angle from shot-noisy derivatives',
-    experiment: 'vqe.optimal-angle',
+    experiment: optimalAngleExperiment,
     params: {},
     full: { realizations: 10000 },
-    contribute: (r) => [ratioPoint('VQE optimal angle', r.metrics.ratio, r.metrics.ratioSE)],
-  },
+    contribute: (m) => [ratioPoint('VQE optimal angle', m.ratio, m.ratioSE)],
+  }),
 ];
-
-/** A temperature point: x = T, y = stationary variance × stiffness, with 95% error bars. */
-function temperaturePoint(series: string, T: number, varTimesStiffness: number, se: number): Contribution {
-  return { axis: 'temperature', series, points: [{ x: T, y: varTimesStiffness, lo: varTimesStiffness - 1.96 * se, hi: varTimesStiffness + 1.96 * se }], theorySlope: 1, theoryLabel: 'theory: variance × stiffness = T' };
-}
 
 const LANGEVIN_TEMPERATURES = [0.25, 1, 4];
 
 export const LANGEVIN_ENTRIES: CompareEntry[] = [
-  {
+  entry({
     domain: 'langevin',
     label: 'replicas R averaged into an ensemble estimate of ⟨x²⟩',
-    experiment: 'langevin.replica-average',
+    experiment: replicaAverageExperiment,
     params: {},
     full: { estimates: 10000 },
-    contribute: (r) => {
-      const t = tableOf(r, 'spread');
-      return [
-        {
-          axis: 'variance',
-          series: 'Langevin: replicas R',
-          points: normalisedSeries(column(t, 'budget'), column(t, 'variance'), column(t, 'SE')),
-          theorySlope: -1,
-          theoryLabel: 'theory: slope −1',
-        },
-      ];
-    },
-  },
-  ...LANGEVIN_TEMPERATURES.map(
-    (T): CompareEntry => ({
+    contribute: (m) => [
+      {
+        axis: 'variance',
+        series: 'Langevin: replicas R',
+        points: normalisedSeries(
+          m.points.map((p) => p.budget),
+          m.points.map((p) => p.spread),
+          m.points.map((p) => p.spreadSE),
+        ),
+        theorySlope: -1,
+        theoryLabel: 'theory: slope −1',
+      },
+    ],
+  }),
+  ...LANGEVIN_TEMPERATURES.map((T) =>
+    entry({
       domain: 'langevin',
       label: `overdamped Langevin in U = x²/2 at T = ${T}`,
-      experiment: 'langevin.boltzmann',
+      experiment: boltzmannExperiment,
       params: { temperature: T, dt: 0.01, time: 10, replicas: 20000 },
       full: { temperature: T, dt: 0.01, time: 10, replicas: 200000 },
-      contribute: (r) => [temperaturePoint('Langevin (T)', T, r.metrics.varianceMeasured, r.metrics.varianceSE)],
+      contribute: (m) => [temperaturePoint('Langevin (T)', T, m.varianceMeasured, m.varianceSE)],
     }),
   ),
 ];
@@ -196,95 +179,94 @@ export const LANGEVIN_ENTRIES: CompareEntry[] = [
 const SGD_BATCHES = [1, 4, 16];
 
 export const SGD_ENTRIES: CompareEntry[] = [
-  {
+  entry({
     domain: 'sgd',
     label: 'mini-batch size B (softmax regression on Iris, without replacement)',
-    experiment: 'sgd.batch-variance',
+    experiment: batchVarianceExperiment,
     params: {},
-    contribute: (r) => {
-      // the finite-population factor divided out, so sampling without replacement joins the −1 line
-      const t = tableOf(r, 'noise-vs-batch');
-      const fpc = column(t, 'finite-population factor');
-      const tr = column(t, 'tr Cov (measured)').map((v, i) => v / fpc[i]);
-      const se = column(t, 'SE').map((v, i) => v / fpc[i]);
-      return [{ axis: 'variance', series: 'SGD: batch size B (÷ finite-population factor)', points: normalisedSeries(column(t, 'B'), tr, se), theorySlope: -1, theoryLabel: 'theory: slope −1' }];
-    },
-  },
-  {
+    contribute: (m) => [
+      {
+        axis: 'variance',
+        // the spread is already divided by the finite-population factor, so sampling without
+        // replacement joins the −1 line
+        series: 'SGD: batch size B (÷ finite-population factor)',
+        points: normalisedSeries(
+          m.points.map((p) => p.budget),
+          m.points.map((p) => p.spread),
+          m.points.map((p) => p.spreadSE),
+        ),
+        theorySlope: -1,
+        theoryLabel: 'theory: slope −1',
+      },
+    ],
+  }),
+  entry({
     domain: 'sgd',
     label: 'GraphSAGE: sampled neighbours k per node (without replacement)',
-    experiment: 'sgd.neighbor-sampling',
+    experiment: neighborSamplingExperiment,
     params: {},
-    contribute: (r) => {
+    contribute: (m) => {
       // divide out the finite-neighbourhood factor: measured/theory(1/k − 1/deg) times 1/k, for the k
       // where few nodes already use all their neighbours
-      const t = tableOf(r, 'noise-vs-k');
-      const k = column(t, 'k');
-      const measured = column(t, 'E tr Var_S g_v');
-      const se = column(t, 'SE');
-      const theory = column(t, 'theory (1/k − 1/deg)');
-      const use = k.map((_, i) => i).filter((i) => k[i] <= 8);
+      const use = m.rows.filter((r) => r.k <= 8);
+      const t0 = use[0].theoryWithout;
       return [
         {
           axis: 'variance',
           series: 'GraphSAGE: neighbours k (÷ finite-neighbourhood factor)',
           points: normalisedSeries(
-            use.map((i) => k[i]),
-            use.map((i) => (measured[i] / theory[i]) * (theory[use[0]] / k[i])),
-            use.map((i) => (se[i] / theory[i]) * (theory[use[0]] / k[i])),
+            use.map((r) => r.k),
+            use.map((r) => (r.nb.neighborVariance / r.theoryWithout) * (t0 / r.k)),
+            use.map((r) => (r.nb.neighborVarianceSE / r.theoryWithout) * (t0 / r.k)),
           ),
           theorySlope: -1,
           theoryLabel: 'theory: slope −1',
         },
       ];
     },
-    verdicts: (r) => r.verdicts.filter((v) => !v.claim.startsWith('Contrast')),
-  },
-  {
+  }),
+  entry({
     domain: 'sgd',
     label: 'location of a loss minimum from mini-batch gradients (linear regression, B = 64)',
-    experiment: 'sgd.minimum-location',
+    experiment: minimumLocationExperiment,
     params: { models: ['linear-regression'], batchSizes: [16, 64] },
-    contribute: (r) => [ratioPoint('loss minimum (SGD)', r.metrics['linear.B64.ratioExact'], r.metrics['linear.B64.sigmaDirectSE'] / r.metrics['linear.B64.sigmaExact'])],
-  },
-  ...SGD_BATCHES.map(
-    (B): CompareEntry => ({
+    contribute: (m) => {
+      const r = m.results.find((x) => x.kind === 'linear-regression' && x.batchSize === 64);
+      if (!r) throw new Error('sgd.minimum-location returned no linear-regression result at B = 64');
+      return [ratioPoint('loss minimum (SGD)', r.sigmaXDirect / r.sigmaThetaExact, r.sigmaXDirectSE / r.sigmaThetaExact)];
+    },
+  }),
+  ...SGD_BATCHES.map((B) =>
+    entry({
       domain: 'sgd',
       label: `SGD on a quadratic, η = 0.02, B = ${B}`,
-      experiment: 'sgd.temperature',
+      experiment: temperatureExperiment,
       params: { learningRate: 0.02, batchSize: B },
-      contribute: (r) => [temperaturePoint('SGD (T = ησ²/(2B))', r.metrics.temperature, r.metrics.varianceMeasured * Number(r.params.curvature), r.metrics.varianceMeasuredSE * Number(r.params.curvature))],
-      // the quadratic's verdicts; the double-well check is the experiment's own business
-      verdicts: (r) => r.verdicts.filter((v) => v.claim.startsWith('Quadratic')),
+      contribute: (m, r) => [temperaturePoint('SGD (T = ησ²/(2B))', m.temperature, m.varianceMeasured * Number(r.params.curvature), m.varianceMeasuredSE * Number(r.params.curvature))],
     }),
   ),
 ];
 
 export const GAN_ENTRIES: CompareEntry[] = [
-  {
+  entry({
     domain: 'gan',
     label: 'noisy bilinear game f = xy, extragradient, η = 0.05',
-    experiment: 'gan.noise-drift',
+    experiment: noiseDriftExperiment,
     params: { learningRate: 0.05, steps: 3000, convergentMethods: ['extragradient'] },
-    contribute: (r) => {
+    contribute: (m, r) => {
       // extragradient damps the rotation at rate η/2 per unit time (t = kη) and the noise ησξ per
       // step is a temperature T = ησ²/2 per component: variance × stiffness = (E r²/2)(η/2)
       const eta = r.params.learningRate as number;
-      const t = tableOf(r, 'stationary');
-      const points = t.rows
-        .filter((row) => row[0] === 'extragradient')
-        .map((row) => {
-          const sigma = Number(row[1]);
-          const r2 = Number(row[2]);
-          const se = Number(row[3]);
-          const f = (r2 - Number(row[5])) / 2;
-          const y = f * (eta / 2);
-          return { x: (eta * sigma * sigma) / 2, y, lo: y - 1.96 * (se / 2) * (eta / 2), hi: y + 1.96 * (se / 2) * (eta / 2) };
-        });
+      const eg = m.convergent.find((c) => c.method === 'extragradient');
+      if (!eg) throw new Error('gan.noise-drift returned no extragradient spread');
+      const points = eg.points.map((pt) => {
+        const f = (pt.mean - eg.noiselessR2Final) / 2;
+        const y = f * (eta / 2);
+        return { x: (eta * pt.sigma * pt.sigma) / 2, y, lo: y - 1.96 * (pt.sem / 2) * (eta / 2), hi: y + 1.96 * (pt.sem / 2) * (eta / 2) };
+      });
       return [{ axis: 'temperature', series: 'noisy game (extragradient, T = ησ²/2)', points, theorySlope: 1, theoryLabel: 'theory: variance × stiffness = T' }];
     },
-    verdicts: (r) => r.verdicts.filter((v) => /extragradient/i.test(v.claim)),
-  },
+  }),
 ];
 
 /** Every entry, in the order of the table. */

@@ -1,6 +1,6 @@
 /** The self-contained HTML report: inline SVG figures, short explanations, the table and every manifest. */
 import type { ExperimentResult, Verdict } from '@snrlab/core';
-import { ci, fmt } from '../format.js';
+import { ci, countsText, fmt } from '../format.js';
 import type { CompareRun } from './types.js';
 
 const esc = (s: unknown) =>
@@ -28,18 +28,18 @@ export function rerunCommand(r: ExperimentResult): string {
   return ['snrlab run', r.id, `--seed ${JSON.stringify(r.manifest.seed)}`, ...sets].join(' ');
 }
 
+/** Every verdict of a run: the report and the table hide none. */
 export function verdictsOf(run: CompareRun): Verdict[] {
-  if (!run.result) return [];
-  return run.entry.verdicts ? run.entry.verdicts(run.result) : run.result.verdicts;
+  return run.result ? run.result.verdicts : [];
 }
 
 export function renderReport(input: ReportInput): string {
   const rows = input.runs.flatMap((run) =>
     run.result
       ? verdictsOf(run).map(
-          (v) => `<tr class="${v.agrees ? 'ok' : 'no'}"><td>${esc(run.entry.domain)}</td><td>${esc(run.entry.label)}<br><code>${esc(run.entry.experiment)}</code></td><td>${esc(v.claim)}</td><td>${esc(fmt(v.measured))}</td><td>${esc(fmt(v.theory))}</td><td>${esc(ci(v))}</td><td>${v.agrees ? 'agrees' : 'disagrees'}</td></tr>`,
+          (v) => `<tr class="${v.status === 'agrees' ? 'ok' : v.status === 'disagrees' ? 'no' : 'unsure'}"><td>${esc(run.entry.domain)}</td><td>${esc(run.entry.label)}<br><code>${esc(run.entry.experiment.id)}</code></td><td>${esc(v.claim)}</td><td>${esc(fmt(v.measured))}</td><td>${esc(fmt(v.theory))}</td><td>${esc(ci(v))}</td><td>${esc(v.status)}${v.decide ? `<br><small>decided by: ${esc(v.decide)}</small>` : ''}</td></tr>`,
         )
-      : [`<tr class="err"><td>${esc(run.entry.domain)}</td><td>${esc(run.entry.label)}<br><code>${esc(run.entry.experiment)}</code></td><td colspan="5">did not run: ${esc(run.error)}</td></tr>`],
+      : [`<tr class="err"><td>${esc(run.entry.domain)}</td><td>${esc(run.entry.label)}<br><code>${esc(run.entry.experiment.id)}</code></td><td colspan="5">did not run: ${esc(run.error)}</td></tr>`],
   );
   const details = input.runs
     .filter((run) => run.result)
@@ -61,8 +61,7 @@ ${notes ? `<ul>${notes}</ul>` : ''}
   const figs = input.figures
     .map((f) => `<section class="figure" id="${esc(f.name)}"><h2>${esc(f.title)}</h2><div class="svg">${f.svg}</div><p>${esc(f.explanation)}</p></section>`)
     .join('\n');
-  const agree = input.runs.flatMap((r) => verdictsOf(r)).filter((v) => v.agrees).length;
-  const total = input.runs.flatMap((r) => verdictsOf(r)).length;
+  const counts = countsText(input.runs.flatMap((r) => verdictsOf(r)));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -73,7 +72,7 @@ body { font: 15px/1.5 system-ui, sans-serif; max-width: 980px; margin: 2em auto;
 h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 2em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
 td, th { border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
-tr.no td:last-child { color: #b00; font-weight: bold; } tr.ok td:last-child { color: #070; } tr.err td { color: #b00; }
+tr.no td:last-child { color: #b00; font-weight: bold; } tr.ok td:last-child { color: #070; } tr.unsure td:last-child { color: #8a5a00; } tr.err td { color: #b00; }
 .figure .svg svg { max-width: 100%; height: auto; }
 code { font-size: 0.9em; } pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 0.8em; }
 details { margin: 0.5em 0; } table.metrics { width: auto; }
@@ -88,7 +87,7 @@ or a game's gradient step. Each row below is an experiment that measured a claim
 verdict agrees when the theory value lies inside the measured 95% confidence interval (widened only by a stated
 systematic allowance). A 95% interval misses a true value one time in twenty, so a single disagreement is a
 reason to look closer, not a refutation.</p>
-<p>${agree} of ${total} verdicts agree · seed ${esc(JSON.stringify(input.seed))} · ${input.full ? 'full' : 'quick'} settings · ${(input.durationMs / 1000).toFixed(1)} s · generated ${esc(input.generatedAt)}</p>
+<p>${esc(counts)} · seed ${esc(JSON.stringify(input.seed))} · ${input.full ? 'full' : 'quick'} settings · ${(input.durationMs / 1000).toFixed(1)} s · generated ${esc(input.generatedAt)}</p>
 <table>
 <thead><tr><th>domain</th><th>experiment</th><th>claim</th><th>measured</th><th>theory</th><th>95% CI</th><th>verdict</th></tr></thead>
 <tbody>

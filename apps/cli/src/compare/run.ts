@@ -47,14 +47,14 @@ export async function runCompare(o: CompareOptions): Promise<{ runs: CompareRun[
   let done = 0;
   const settled = await o.executor.mapSettled(
     compareRunTask,
-    entries.map((e, index) => ({ index, experiment: e.experiment, params: o.full && e.full ? e.full : e.params, seed: o.seed, modules: o.modules })),
+    entries.map((e, index) => ({ index, experiment: e.experiment.id, params: o.full && e.full ? e.full : e.params, seed: o.seed, modules: o.modules })),
     { signal: o.signal, onSettled: () => o.onProgress?.(++done, entries.length) },
   );
   const runs: CompareRun[] = entries.map((entry, i) => {
     const s = settled[i];
     if (s.status !== 'ok') return { entry, error: s.status === 'failed' ? s.error : 'cancelled', contributions: [] };
     try {
-      return { entry, result: s.value, contributions: entry.contribute(s.value) };
+      return { entry, result: s.value, contributions: entry.contribute(s.value.measurements, s.value) };
     } catch (e) {
       return { entry, result: s.value, error: errorText(e), contributions: [] };
     }
@@ -89,7 +89,7 @@ export async function writeCompare(dir: string, runs: CompareRun[], meta: { seed
     seed: meta.seed,
     full: meta.full,
     figures,
-    runs: runs.map((r) => ({ domain: r.entry.domain, label: r.entry.label, experiment: r.entry.experiment, error: r.error ?? null, contributions: r.contributions, result: r.result ?? null })),
+    runs: runs.map((r) => ({ domain: r.entry.domain, label: r.entry.label, experiment: r.entry.experiment.id, error: r.error ?? null, contributions: r.contributions, result: r.result ?? null })),
   };
   fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   written.splice(1, 0, path.join(dir, 'results.json'));

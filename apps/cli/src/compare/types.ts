@@ -1,4 +1,4 @@
-import type { ExperimentResult, Verdict } from '@snrlab/core';
+import type { ExperimentResult, PipelineExperiment } from '@snrlab/core';
 
 export type Axis = 'variance' | 'positional' | 'temperature';
 
@@ -21,19 +21,23 @@ export interface Contribution {
   theoryLabel?: string;
 }
 
-export interface CompareEntry {
+export interface CompareEntry<M = any> {
   domain: string;
   /** Short label for a teacher: what the budget or knob is. */
   label: string;
-  experiment: string;
+  /** The experiment object: its measurements type the entry's `contribute`. */
+  experiment: PipelineExperiment<any, M>;
   /** Quick settings (the default `npm start` run). */
   params: Record<string, unknown>;
   /** Heavier settings behind --full. */
   full?: Record<string, unknown>;
-  /** Points on the common axes, from the result. */
-  contribute(r: ExperimentResult): Contribution[];
-  /** The verdicts to show in the table (default: all). */
-  verdicts?(r: ExperimentResult): Verdict[];
+  /** Points on the common axes, from the typed measurements. */
+  contribute(m: M, r: ExperimentResult<M>): Contribution[];
+}
+
+/** An entry, typed by its experiment's measurements. */
+export function entry<M>(e: CompareEntry<M>): CompareEntry<M> {
+  return e;
 }
 
 export interface CompareRun {

@@ -6,7 +6,7 @@ import { inlineExecutor } from '../executors/inline.js';
 import type { Executor } from '../executors/types.js';
 import { parseParams } from './params.js';
 import { getExperiment, suggestExperiments, UnknownExperimentError } from './registry.js';
-import { intervalAgrees } from './verdict.js';
+import { checkVerdict } from './verdict.js';
 import { CancelledError, MeasurementSchemaError } from '../errors.js';
 import { attachRunSignal, deserializeError, isSubExperimentStage, pipelineTask, type PipelineExperiment, type SerializedError, type TaskEnvelope, type TaskOutcome } from './pipeline.js';
 import type { BackendLike, Experiment, ExperimentResult, Manifest, ProgressReporter } from './types.js';
@@ -266,9 +266,8 @@ export async function runExperiment(
   const backend = run.backendsUsed.size ? [...run.backendsUsed].sort().join('+') : 'js';
   const tasks = run.tasks;
   for (const v of verdicts) {
-    if (v.agrees !== intervalAgrees(v.ci95, v.theory, v.tolerance ?? 0)) {
-      throw new Error(`experiment ${exp.id}: verdict '${v.claim}' has agrees=${v.agrees}, which its interval does not support`);
-    }
+    const problem = checkVerdict(v);
+    if (problem) throw new Error(`experiment ${exp.id}: verdict '${v.claim}' has ${problem}`);
   }
   const durationMs = performance.now() - t0;
   const manifest: Manifest = {

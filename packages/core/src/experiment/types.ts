@@ -1,18 +1,47 @@
 /** The experiment contract (docs/ARCHITECTURE.md): verdicts, tables, figures, manifests and results. */
 
-/** A comparison of a measurement with theory. `agrees` is computed from the interval. */
+/** The outcome of a verdict: the data agree with the claim, disagree, or cannot decide. */
+export type VerdictStatus = 'agrees' | 'disagrees' | 'inconclusive';
+
+/**
+ * What kind of claim a verdict tests: a value (`point`: "= theory"), a direction (`directional`:
+ * "lower", "larger"), or an absence of effect (`equivalence`: "does not change", "independent of").
+ */
+export type ClaimKind = 'point' | 'directional' | 'equivalence';
+
+/** A stated systematic allowance that widens a point verdict's interval, with where it comes from. */
+export interface Allowance {
+  value: number;
+  /** How it was derived: a bound, a closed form, an independent run. Shown with the verdict. */
+  derivation: string;
+  /** Estimated from the data being judged: then the verdict cannot agree through it (inconclusive). */
+  fromData?: boolean;
+}
+
+/** A comparison of a measurement with theory. `status` is computed, never passed in. */
 export interface Verdict {
   claim: string;
+  kind: ClaimKind;
   theory: number;
   measured: number;
+  /** 95% interval (for a directional claim one end is infinite; for equivalence, see the note). */
   ci95: [number, number];
-  /** True when [ci95[0] − tolerance, ci95[1] + tolerance] contains `theory`. */
+  status: VerdictStatus;
+  /** `status === 'agrees'`, for consumers that read a boolean. */
   agrees: boolean;
   note: string;
-  /** A stated systematic allowance (e.g. "within 0.2 of the declared order"); 0 if none. */
-  tolerance?: number;
   /** Standard error of `measured`, when the interval came from one. */
   se?: number;
+  allowance?: Allowance;
+  /** The effect an allowance is compared with (default |theory|). */
+  effect?: number;
+  /** Directional claims: the side of `theory` (the threshold) the claim puts the value on. */
+  direction?: 'below' | 'above';
+  /** Equivalence claims: the margin and the power of the test at zero difference. */
+  margin?: number;
+  power?: number;
+  /** For an inconclusive verdict: what budget or what independent input would decide it. */
+  decide?: string;
 }
 
 export interface Table {

@@ -2,7 +2,7 @@
  * vqe.energy: run VQE on a built-in molecule and compare the final energy with exact
  * diagonalisation (and exact diagonalisation with the published reference).
  */
-import { anyNumber, defineExperiment, defineExperimentTask, verdict, xyFigure, z, type Verdict } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, directionalVerdict, verdict, xyFigure, z, type Verdict } from '@snrlab/core';
 import { groundState } from '../exact.js';
 import { ALLOCATIONS, GROUPINGS } from '../measurement.js';
 import { molecule } from '../molecules.js';
@@ -150,12 +150,13 @@ export const energyExperiment = defineExperiment({
     ];
     if (p.shots === 0) {
       verdicts.push(
-        verdict({
+        // a threshold claim on a deterministic number (no sampling error): error below 1e-6 Ha
+        directionalVerdict({
           claim: 'with exact expectations VQE reaches the exact ground energy to 1e-6 Ha',
-          theory: 0,
           measured: error,
-          ci95: [error, error],
-          tolerance: 1e-6,
+          se: 0,
+          direction: 'below',
+          threshold: 1e-6,
           note: `Deterministic run (exact gradients): final error ${error.toExponential(2)} Ha after ${r.steps} steps. A hardware-efficient ansatz can stall in a local minimum or need more steps; the UCC ansätze contain the exact ground state.`,
         }),
       );
