@@ -1,6 +1,6 @@
 /** @snrlab/morphogen-patterning — this entry point has no side effects; import '@snrlab/morphogen-patterning/register' to register its experiments. */
 export { PACKAGE } from './package.js';
-export { NEURAL_TUBE_SHH, BICOID } from './presets.js';
+export { NEURAL_TUBE_SHH, BICOID, RA_HOXB4, MORPHOGEN_PRESETS, applyPreset, type MorphogenPreset } from './presets.js';
 
 // deterministic SDD: closed forms, lattice decay length, fits
 export {
@@ -84,4 +84,26 @@ export {
   steepnessExperiment,
   timeAveragingExperiment,
   embryoVariabilityExperiment,
+  measuredProfileExperiment,
 } from './experiments/index.js';
+
+// a measured gradient: files, analysis, the CLI's input option
+export {
+  parseProfile,
+  parseProfileCSV,
+  parseProfileJSON,
+  readProfileFile,
+  readProfileFileWithFormat,
+  formatProfileCSV,
+  simulateProfile,
+  checkProfileData,
+  profileDataSchema,
+  ProfileShapeError,
+  MIN_POSITIONS,
+  MIN_EMBRYOS,
+  type ProfileData,
+  type SimulateProfileOptions,
+} from './profile.js';
+export { analyzeProfile, localLogSlope, type ProfileAnalysis, type ProfileAnalysisOptions, type ProfilePoint, type Interval } from './profile-analysis.js';
+export { syntheticProfile, type MeasuredProfileParams, type MeasuredProfileMeasurements } from './experiments/measured-profile.js';
+export { profileInput, inputOptions } from './inputs.js';

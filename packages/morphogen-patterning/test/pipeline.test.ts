@@ -12,5 +12,6 @@ pipelineSuite({
     'morphogen.steepness': { realizations: 200, amplitudes: [300, 1000, 3000], decayLengths: [6, 10, 16, 25, 45] },
     'morphogen.time-averaging': { replicas: 4, windowsPerReplica: 2, doublings: 3 },
     'morphogen.embryo-variability': { embryos: 400, quadraturePoints: 6 },
+    'morphogen.measured-profile': { syntheticEmbryos: 12, bootstrap: 200 },
   },
 });

@@ -1,6 +1,6 @@
 /** Parameter builders shared by the experiments: units and literature defaults in one place. */
 import { z } from '@snrlab/core';
-import { NEURAL_TUBE_SHH as SHH } from '../presets.js';
+import { MORPHOGEN_PRESETS, NEURAL_TUBE_SHH as SHH } from '../presets.js';
 
 export const diffusionParam = (def: number = SHH.D) =>
   z.number().gt(0).max(1e4).default(def).meta({ unit: 'µm²/s' }).describe('diffusion coefficient D (neural-tube SHH: 0.033 µm²/s)');
@@ -35,3 +35,13 @@ export function thin<T>(xs: T[], max = 150): T[] {
   const step = Math.ceil(xs.length / max);
   return xs.filter((_, i) => i % step === 0 || i === xs.length - 1);
 }
+
+/**
+ * `preset`: a named parameter set. Optional with no default, so that runs without it keep their
+ * parameters (and their golden bytes) exactly; absent means neural-tube SHH.
+ */
+export const presetParam = () =>
+  z
+    .enum(MORPHOGEN_PRESETS)
+    .optional()
+    .describe("named parameter set (default neural-tube-shh): 'ra-hoxb4' = retinoic acid degraded by CYP26, read at the Hoxb4 (r6/r7) boundary of the zebrafish hindbrain; it replaces the parameters left at their defaults (sources in the README)");

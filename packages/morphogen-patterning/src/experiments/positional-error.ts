@@ -12,12 +12,29 @@ import { rdmeFromProblem, stationaryMean } from '../rdme/model.js';
 import { VoxelCorrelation } from '../rdme/correlation.js';
 import { applySensingNoise } from '../readout.js';
 import { axisPoint, logInterpolate, type AxisPoint } from '../positional.js';
-import { NEURAL_TUBE_SHH as SHH } from '../presets.js';
-import { cvParam, diffusionParam, decayParam, patterningLengthParam, productionParam, sourceLengthParam, voxelParam } from './common.js';
+import { applyPreset, NEURAL_TUBE_SHH as SHH, RA_HOXB4 as RA } from '../presets.js';
+import { presetParam, cvParam, diffusionParam, decayParam, patterningLengthParam, productionParam, sourceLengthParam, voxelParam } from './common.js';
 
-const cell = (i: number) => Math.round((i + 0.5) * SHH.cellDiameter * 1e6) / 1e6;
+const cell = (i: number, h: number = SHH.cellDiameter) => Math.round((i + 0.5) * h * 1e6) / 1e6;
+const DEFAULT_POSITIONS = [2, 4, 8, 12, 16, 24, 32].map((i) => cell(i));
+
+/** What `--set preset=ra-hoxb4` changes (see presets.ts for the sources), and the defaults it replaces. */
+const SHH_VALUES = { D: SHH.D, k: SHH.k, p: SHH.p, h: SHH.cellDiameter, sourceLength: SHH.sourceLength, patterningLength: SHH.patterningLength, sensorSize: SHH.cellDiameter / 2, readoutPositions: DEFAULT_POSITIONS };
+const RA_VALUES = {
+  D: RA.D,
+  k: RA.k,
+  p: RA.p,
+  h: RA.cellDiameter,
+  sourceLength: RA.sourceLength,
+  patterningLength: RA.patterningLength,
+  sensorSize: RA.cellDiameter / 2,
+  // cell centres 35 … 245 µm; the second (55 µm) is the Hoxb4 boundary. None nearer the source:
+  // with σ_x ≈ 0.13λ ≈ 8 µm a threshold at 15 µm would lose crossings below the first cell centre (5 µm)
+  readoutPositions: [3, 5, 8, 12, 16, 20, 24].map((i) => cell(i, RA.cellDiameter)),
+};
 
 const params = z.object({
+  preset: presetParam(),
   D: diffusionParam(),
   k: decayParam(),
   p: productionParam(),
@@ -39,12 +56,12 @@ const params = z.object({
     .array(z.number().min(0).max(1e5))
     .min(1)
     .max(50)
-    .default([2, 4, 8, 12, 16, 24, 32].map(cell))
+    .default(DEFAULT_POSITIONS)
     .meta({ unit: 'µm' })
     .describe('positions x whose reference concentration sets the thresholds (default: cell centres, about 0.6λ to 8λ)'),
   realizations: z.int().min(100).max(1_000_000).default(2000).describe('embryos or snapshots per readout position'),
   gridRefinement: z.int().min(1).max(64).default(8).describe('fine-grid points per cell on which crossings are located'),
-});
+}).overwrite((p) => (p.preset === 'ra-hoxb4' ? applyPreset(p, SHH_VALUES, RA_VALUES) : p));
 
 export type PositionalErrorParams = z.output<typeof params>;
 
@@ -284,6 +301,14 @@ export const positionalErrorExperiment = defineExperiment({
     const withBoundary = points.filter((q) => q.boundary);
     const notes: string[] = [];
     for (const q of points) if (!q.boundary) notes.push(`x = ${q.position} µm: ${q.reason}`);
+    if (p.preset === 'ra-hoxb4') {
+      const hox = points.find((q) => q.boundary && Math.abs(q.position - RA.hoxb4Position) < 1e-9);
+      notes.push(
+        hox
+          ? `RA/Hoxb4 preset: the Hoxb4 (r6/r7) boundary at x = ${RA.hoxb4Position} µm reads N = ${hox.threshold.toFixed(0)} RA molecules per cell; its positional error is ${hox.sigmaXDirect.toPrecision(3)} µm direct (${(hox.sigmaXDirect / p.h).toFixed(2)} cell diameters, ${(hox.sigmaXDirect / 50).toFixed(2)} of a ≈ 50 µm rhombomere) against ${hox.sigmaXPropagated.toPrecision(3)} µm propagated. The preset's kinetic values are order-of-magnitude estimates (presets.ts, README).`
+          : `RA/Hoxb4 preset: add ${RA.hoxb4Position} µm (the Hoxb4 boundary) to readoutPositions to read it.`,
+      );
+    }
     const series = (name: string, key: 'sigmaXDirect' | 'sigmaXPropagated' | 'sigmaXFitted', se?: 'sigmaXDirectSE' | 'sigmaXPropagatedSE') =>
       withBoundary.map((q) => ({
         x: q.xStar,

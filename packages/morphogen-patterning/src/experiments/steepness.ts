@@ -3,9 +3,11 @@
  * gradient is so steep that too few molecules reach the readout position.
  */
 import { anyNumber, defineExperiment, defineExperimentTask, linearFit, loglogSlope, Moments, poisson, thresholdCrossing, verdict, xyFigure, z, type Stream } from '@snrlab/core';
-import { NEURAL_TUBE_SHH as SHH } from '../presets.js';
+import { applyPreset, NEURAL_TUBE_SHH as SHH, RA_HOXB4 as RA } from '../presets.js';
+import { presetParam } from './common.js';
 
 const params = z.object({
+  preset: presetParam(),
   amplitude: z.number().gt(0).max(1e9).default(1000).meta({ unit: 'molecules/cell' }).describe('C₀: molecules per cell at x = 0 in the decay-length sweep'),
   decayLength: z.number().gt(0).max(1e5).default(SHH.decayLength).meta({ unit: 'µm' }).describe('λ in the amplitude sweep (neural-tube SHH: 19.26 µm)'),
   amplitudes: z
@@ -25,7 +27,12 @@ const params = z.object({
   readoutPosition: z.number().gt(0).max(1e5).default(39.2).meta({ unit: 'µm' }).describe('x_r: where the boundary sits (threshold θ = C₀e^{−x_r/λ})'),
   realizations: z.int().min(100).max(10_000_000).default(4000).describe('snapshots per sweep point'),
   minCount: z.number().min(1).max(1e6).default(50).meta({ unit: 'molecules' }).describe('sweep points with fewer molecules N(x_r) at the boundary are shown but left out of the fits (the delta method needs N ≫ 1)'),
-});
+}).overwrite((p) =>
+  p.preset === 'ra-hoxb4'
+    ? // RA read at the Hoxb4 boundary: ≈ 1.2×10³ molecules per cell there (presets.ts gives the sources)
+      applyPreset(p, { amplitude: 1000, decayLength: SHH.decayLength, readoutPosition: 39.2 }, { amplitude: RA.amplitude, decayLength: RA.decayLength, readoutPosition: RA.hoxb4Position })
+    : p,
+);
 
 export type SteepnessParams = z.output<typeof params>;
 
@@ -268,7 +275,9 @@ export const steepnessExperiment = defineExperiment({
         }),
       ],
       notes: [
-        `Theory optimum λ* = x_r/2 = ${(xr / 2).toFixed(2)} µm; the neural-tube SHH gradient has λ = ${SHH.decayLength} µm.`,
+        p.preset === 'ra-hoxb4'
+          ? `Theory optimum λ* = x_r/2 = ${(xr / 2).toFixed(2)} µm for a boundary at x_r; the RA gradient of the preset has λ = ${RA.decayLength} µm (an order-of-magnitude value; the literature allows ≈ 30–300 µm), read at the Hoxb4 (r6/r7) boundary ${RA.hoxb4Position} µm from the source.`
+          : `Theory optimum λ* = x_r/2 = ${(xr / 2).toFixed(2)} µm; the neural-tube SHH gradient has λ = ${SHH.decayLength} µm.`,
         ...lam.filter((q) => !usable(q)).map((q) => `λ = ${q.decayLength} µm: N(x_r) = ${q.count.toPrecision(3)} molecules — ${q.noBoundary} of ${p.realizations} readouts decode to no boundary; left out of the fits.`),
       ],
     };
