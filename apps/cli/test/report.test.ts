@@ -20,7 +20,7 @@ describe('snrlab compare', () => {
   it('prints the cross-domain table and writes report.html, results.json and the figures', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/verdicts agree with theory/);
+    expect(r.stdout).toMatch(/\d+ verdicts: \d+ agree, \d+ disagree, \d+ inconclusive/);
     for (const f of ['report.html', 'results.json', 'variance-vs-budget.svg', 'positional-error.svg', 'temperature.svg', 'variance-vs-budget.png']) {
       expect(fs.existsSync(path.join(out, f)), f).toBe(true);
     }

@@ -40,7 +40,7 @@ describe('snrlab sweep', () => {
     const full = path.join(tmp, 'full.sqlite');
     let r = snrlab('sweep', file, '--db', full, '--workers', '2');
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/24 of 24 points done/);
 
     const db = path.join(tmp, 'killed.sqlite');
@@ -54,11 +54,11 @@ describe('snrlab sweep', () => {
     expect(before.length).toBeLessThan(24);
 
     r = snrlab('sweep', file, '--db', db, '--workers', '1');
-    expect(r.status).toBe(2);
+    expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/pass --resume/);
 
     r = snrlab('sweep', file, '--db', db, '--resume', '--workers', '1');
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`24 of 24 points done \\(${before.length} from an earlier run\\)`));
     const after = readResults(db);
     for (const row of before) expect(after.find((a) => a.index === row.index)?.finishedAt).toBe(row.finishedAt);
@@ -72,7 +72,7 @@ describe('snrlab sweep', () => {
     const bad = path.join(tmp, 'bad.yaml');
     fs.writeFileSync(bad, 'experiment: core.estimator-scaling\ngrid:\n  alpha: [1.5, 3]\n');
     const r = snrlab('sweep', bad, '--db', path.join(tmp, 'bad.sqlite'));
-    expect(r.status).toBe(2);
+    expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/invalid sweep file at grid.alpha\[1\]: invalid alpha: got 3/);
     expect(fs.existsSync(path.join(tmp, 'bad.sqlite'))).toBe(false);
   });
