@@ -158,7 +158,7 @@ export { registerInputOptions, listInputOptions, type InputOption } from './expe
 
 // executors
 export type { Executor, MapOptions, Settled, SettledOptions } from './executors/types.js';
-export { errorText } from './executors/types.js';
+export { errorText, mapViaSettled } from './executors/types.js';
 export { defineTask, lookupTask, resolveTask, transferResult, type TaskRef, type TaskFn } from './executors/tasks.js';
 export { InlineExecutor, inlineExecutor } from './executors/inline.js';
 export { WorkerPool, WorkerCrashError, workerEntry, type WorkerPoolOptions } from './executors/pool.js';

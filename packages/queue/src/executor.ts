@@ -4,7 +4,7 @@
  * points (`sweepPointTask` of @snrlab/sweep, whose module list is dropped: workers use their own).
  * Any other task is refused: a queue carries data, never code.
  */
-import { CancelledError, pipelineTask, type Executor, type MapOptions, type Settled, type SettledOptions, type TaskEnvelope, type TaskRef } from '@snrlab/core';
+import { mapViaSettled, pipelineTask, type Executor, type MapOptions, type Settled, type SettledOptions, type TaskEnvelope, type TaskRef } from '@snrlab/core';
 import { taskJobId, pointsJobId } from './ids.js';
 import { WIRE_VERSION, type PointsOutcome, type QueueJobData, type WireEnvelope } from './protocol.js';
 import { Submitter, type JobSettlement, type OutgoingJob, type SubmitterOptions } from './submit.js';
@@ -81,26 +81,8 @@ export class QueueExecutor implements Executor {
     return out;
   }
 
-  async map<A, R>(task: TaskRef<A, R>, jobs: readonly A[], opts: MapOptions<R> = {}): Promise<R[]> {
-    const inner = new AbortController();
-    const relay = () => inner.abort();
-    opts.signal?.addEventListener('abort', relay, { once: true });
-    if (opts.signal?.aborted) inner.abort();
-    let failure: string | undefined;
-    const settled = await this.mapSettled(task, jobs, {
-      signal: inner.signal,
-      onSettled: (i, s) => {
-        if (s.status === 'ok') opts.onResult?.(i, s.value);
-        else if (s.status === 'failed' && failure === undefined) {
-          failure = s.error;
-          inner.abort(); // first error wins, as in Promise.all
-        }
-      },
-    }).finally(() => opts.signal?.removeEventListener('abort', relay));
-    if (failure !== undefined) throw new Error(failure);
-    const done = settled.filter((s): s is Extract<Settled<R>, { status: 'ok' }> => s.status === 'ok').map((s) => s.value);
-    if (done.length !== jobs.length) throw new CancelledError(done);
-    return done;
+  map<A, R>(task: TaskRef<A, R>, jobs: readonly A[], opts: MapOptions<R> = {}): Promise<R[]> {
+    return mapViaSettled(this, task, jobs, opts);
   }
 
   async close(): Promise<void> {

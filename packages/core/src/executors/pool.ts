@@ -9,9 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
-import { CancelledError, assertInteger } from '../errors.js';
+import { assertInteger } from '../errors.js';
 import type { TaskRef } from './tasks.js';
-import { errorText, type Executor, type MapOptions, type Settled, type SettledOptions } from './types.js';
+import { errorText, mapViaSettled, type Executor, type MapOptions, type Settled, type SettledOptions } from './types.js';
 import type { WorkerApi } from './worker.js';
 
 /** The worker thread died (process.exit, out of memory, a native crash) while running a job. */
@@ -138,27 +138,8 @@ export class WorkerPool implements Executor {
     return out;
   }
 
-  async map<A, R>(task: TaskRef<A, R>, jobs: readonly A[], opts: MapOptions<R> = {}): Promise<R[]> {
-    const inner = new AbortController();
-    const relay = () => inner.abort();
-    opts.signal?.addEventListener('abort', relay, { once: true });
-    if (opts.signal?.aborted) inner.abort();
-    let failure: string | undefined;
-    const settled = await this.mapSettled(task, jobs, {
-      signal: inner.signal,
-      retries: 1,
-      onSettled: (i, s) => {
-        if (s.status === 'ok') opts.onResult?.(i, s.value);
-        else if (s.status === 'failed' && failure === undefined) {
-          failure = s.error;
-          inner.abort(); // first error wins, as in Promise.all
-        }
-      },
-    }).finally(() => opts.signal?.removeEventListener('abort', relay));
-    if (failure !== undefined) throw new Error(failure);
-    const done = settled.filter((s): s is Extract<Settled<R>, { status: 'ok' }> => s.status === 'ok').map((s) => s.value);
-    if (done.length !== jobs.length) throw new CancelledError(done);
-    return done;
+  map<A, R>(task: TaskRef<A, R>, jobs: readonly A[], opts: MapOptions<R> = {}): Promise<R[]> {
+    return mapViaSettled(this, task, jobs, opts, { retries: 1 });
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { CancelledError } from '../errors.js';
 import type { TaskRef } from './tasks.js';
 
 export interface MapOptions<R> {
@@ -38,4 +39,40 @@ export interface Executor {
 export function errorText(e: unknown): string {
   if (e instanceof Error) return e.message || e.name;
   return String(e);
+}
+
+/**
+ * `map` in terms of `mapSettled`, for executors that settle jobs one by one (pool, browser workers,
+ * queue): results in job order, `onResult` as they finish, the first failure stops the rest (as in
+ * Promise.all), and an abort gives a CancelledError carrying the finished results.
+ */
+export async function mapViaSettled<A, R>(
+  executor: Pick<Executor, 'mapSettled'>,
+  task: TaskRef<A, R>,
+  jobs: readonly A[],
+  opts: MapOptions<R> = {},
+  settledOptions: Omit<SettledOptions<R>, 'signal' | 'onSettled'> = {},
+): Promise<R[]> {
+  const inner = new AbortController();
+  const relay = () => inner.abort();
+  opts.signal?.addEventListener('abort', relay, { once: true });
+  if (opts.signal?.aborted) inner.abort();
+  let failure: string | undefined;
+  const settled = await executor
+    .mapSettled(task, jobs, {
+      ...settledOptions,
+      signal: inner.signal,
+      onSettled: (i, s) => {
+        if (s.status === 'ok') opts.onResult?.(i, s.value);
+        else if (s.status === 'failed' && failure === undefined) {
+          failure = s.error;
+          inner.abort(); // first error wins, as in Promise.all
+        }
+      },
+    })
+    .finally(() => opts.signal?.removeEventListener('abort', relay));
+  if (failure !== undefined) throw new Error(failure);
+  const done = settled.filter((s): s is Extract<Settled<R>, { status: 'ok' }> => s.status === 'ok').map((s) => s.value);
+  if (done.length !== jobs.length) throw new CancelledError(done);
+  return done;
 }
