@@ -22,6 +22,18 @@ export {
   type CoefficientInput,
 } from './pauli.js';
 export { groundState, groundEnergy, spectrum, MAX_EXACT_QUBITS, DENSE_QUBITS, type GroundState, type ExactOptions, type ExactMethod } from './exact.js';
+export {
+  parseHamiltonian,
+  readHamiltonianFile,
+  formatHamiltonian,
+  hamiltonianFromData,
+  hamiltonianToData,
+  hamiltonianDataSchema,
+  HAMILTONIAN_FORMATS,
+  type HamiltonianData,
+  type HamiltonianFormat,
+} from './hamiltonian-file.js';
+export { hamiltonianInput, inputOptions } from './inputs.js';
 export { molecule, transverseFieldIsing, ghzChain, MOLECULE_IDS, H2_NUCLEAR_REPULSION, type Molecule, type MoleculeId } from './molecules.js';
 
 // measurement

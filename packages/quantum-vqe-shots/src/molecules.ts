@@ -23,6 +23,12 @@ export interface Molecule {
   readonly hartreeFock: readonly number[];
   /** Published exact ground energy in the Hamiltonian's own convention (see `energyKind`). */
   readonly referenceGroundEnergy: number;
+  /**
+   * Decimals to which `referenceGroundEnergy` is published (it is the unrounded value to within
+   * half a unit in that place); absent when no source states the energy and the reference is this
+   * package's own diagonalisation, which no verdict may then be judged against.
+   */
+  readonly referenceDecimals?: number;
   /** Energy of the Hartree–Fock basis state, where published. */
   readonly referenceHartreeFockEnergy?: number;
   /** Nuclear repulsion to add to an electronic energy (0 if H already includes it). */
@@ -102,6 +108,7 @@ function build(id: MoleculeId): Molecule {
         hamiltonian: PauliSum.fromTerms(H2_2Q, { order: 'little-endian' }),
         hartreeFock: [1, 0],
         referenceGroundEnergy: -1.85727503,
+        referenceDecimals: 8,
         nuclearRepulsion: H2_NUCLEAR_REPULSION,
         energyKind: 'electronic',
         source: 'Qiskit, test/python/algorithms/test_vqe.py (h2_op, h2_energy = −1.85727503)',
@@ -113,6 +120,7 @@ function build(id: MoleculeId): Molecule {
         hamiltonian: PauliSum.fromTerms(H2_4Q, { order: 'indexed', qubits: 4 }),
         hartreeFock: [1, 1, 0, 0],
         referenceGroundEnergy: -1.13618945,
+        referenceDecimals: 8,
         referenceHartreeFockEnergy: -1.11734903,
         nuclearRepulsion: 0,
         energyKind: 'total',

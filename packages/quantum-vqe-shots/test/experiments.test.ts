@@ -83,6 +83,24 @@ describe('vqe.energy', () => {
     expect(a.metrics.error).toBeGreaterThan(0); // a variational energy
   });
 
+  it('with shots judges the mean final error over independent runs; one run is a demonstration, not a verdict', async () => {
+    const p = { molecule: 'h2-4q', optimiser: 'spsa', shots: 200, steps: 40 };
+    const many = await runExperiment(energyExperiment, { ...p, runs: 4 }, { seed: 4 });
+    const v = many.verdicts.find((x) => x.kind === 'directional')!;
+    expect(v.claim).toMatch(/mean final error is below chemical accuracy/);
+    expect(v.measured).toBe(many.metrics.meanError);
+    expect(many.metrics.runs).toBe(4);
+    const one = await runExperiment(energyExperiment, { ...p, runs: 1 }, { seed: 4 });
+    expect(one.metrics.error).toBe(many.metrics.error); // run 0 is the same whatever runs is
+    expect(one.verdicts.map((x) => x.kind)).toEqual(['point']); // only the reference check
+    expect(one.notes.join(' ')).toMatch(/Demonstration, not a verdict/);
+  });
+
+  it('makes no verdict against a reference this package computed itself (LiH)', async () => {
+    const r = await runExperiment(energyExperiment, { molecule: 'lih-4q', steps: 200 }, { seed: 1 });
+    expect(r.verdicts.map((x) => x.claim)).toEqual(['with exact expectations VQE reaches the exact ground energy to 1e-6 Ha']);
+  });
+
   it('refuses bad parameters by name', async () => {
     await expect(runExperiment(energyExperiment, { shots: -1 })).rejects.toThrow(/invalid shots: got -1/);
     await expect(runExperiment(energyExperiment, { molecule: 'he2' })).rejects.toThrow(/invalid molecule: got "he2"/);

@@ -2,7 +2,10 @@
 import { ParameterError } from '@snrlab/core';
 import { hardwareEfficient, ucc } from '../ansatz.js';
 import type { Circuit } from '../circuit.js';
+import { MAX_EXACT_QUBITS } from '../exact.js';
+import { hamiltonianFromData, type HamiltonianData } from '../hamiltonian-file.js';
 import { MOLECULE_IDS, molecule, type MoleculeId } from '../molecules.js';
+import type { PauliSum } from '../pauli.js';
 
 export const ANSATZE = ['ucc', 'hardware-efficient'] as const;
 export type AnsatzId = (typeof ANSATZE)[number];
@@ -59,4 +62,48 @@ export function squaredNorm(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * a[i];
   return s;
+}
+
+/** The Hamiltonian an experiment runs on: the user's (`hamiltonian`, from a file) or the built-in molecule. */
+export interface ProblemHamiltonian {
+  hamiltonian: PauliSum;
+  own: boolean;
+  title: string;
+}
+
+const own = new WeakMap<HamiltonianData, PauliSum>();
+
+export function problemHamiltonian(p: { molecule: MoleculeId; hamiltonian?: HamiltonianData }): ProblemHamiltonian {
+  if (p.hamiltonian) {
+    let h = own.get(p.hamiltonian);
+    if (!h) {
+      h = hamiltonianFromData(p.hamiltonian);
+      own.set(p.hamiltonian, h);
+    }
+    return { hamiltonian: h, own: true, title: `your Hamiltonian${p.hamiltonian.label ? ` '${p.hamiltonian.label}'` : ''} (${h.qubits} qubits, ${h.terms.length} terms)` };
+  }
+  const m = molecule(p.molecule);
+  return { hamiltonian: m.hamiltonian, own: false, title: m.title };
+}
+
+/**
+ * The ansatz for a problem: the built-in molecule's UCC, or for a Hamiltonian from a file of 2 or
+ * 4 qubits the same UCC circuits (with the singles on 4), which assume the built-in molecules'
+ * conventions (Hartree–Fock |q₀ = 1⟩, or |1100⟩ with spin orbitals α₀β₀α₁β₁ under Jordan–Wigner).
+ */
+export function problemCircuit(p: { molecule: MoleculeId; hamiltonian?: HamiltonianData }, ansatz: AnsatzId, layers: number): Circuit {
+  if (!p.hamiltonian) return ansatzFor(p.molecule, ansatz, layers);
+  const n = p.hamiltonian.qubits;
+  if (ansatz === 'hardware-efficient') return hardwareEfficient(n, layers);
+  if (n !== 2 && n !== 4) {
+    throw new ParameterError('ansatz', ansatz, '"hardware-efficient" for a Hamiltonian of this size', `the UCC ansatz is built for 2 or 4 qubits (two electrons); your Hamiltonian has ${n}`);
+  }
+  return ucc(n, { singles: n === 4 });
+}
+
+/** Refuse a Hamiltonian from a file that is too large for the exact ground energy an experiment needs. */
+export function assertExactSize(p: { hamiltonian?: HamiltonianData }, why: string): void {
+  if (p.hamiltonian && p.hamiltonian.qubits > MAX_EXACT_QUBITS) {
+    throw new ParameterError('hamiltonian.qubits', p.hamiltonian.qubits, `an integer in [1, ${MAX_EXACT_QUBITS}]`, `${why} needs the exact ground energy, by diagonalisation up to ${MAX_EXACT_QUBITS} qubits (the simulator itself holds 24)`);
+  }
 }

@@ -1,5 +1,5 @@
 /** One optimisation run of vqe.optimize (a problem, a method, a seed), as an executor task. */
-import { defineExperimentTask, type Stream } from '@snrlab/core';
+import { ParameterError, defineExperimentTask, type Stream } from '@snrlab/core';
 import { hardwareEfficient } from '../ansatz.js';
 import type { Circuit } from '../circuit.js';
 import { groundEnergy } from '../exact.js';
@@ -8,9 +8,10 @@ import { ghzChain, molecule } from '../molecules.js';
 import { gradientDescent, spsa } from '../optimizers.js';
 import type { PauliSum } from '../pauli.js';
 import { VQEProblem } from '../problem.js';
+import { hamiltonianFromData, type HamiltonianData } from '../hamiltonian-file.js';
 import { uccFor } from './common.js';
 
-export const OPTIMIZE_PROBLEMS = ['h2-2q', 'h2-4q', 'ghz'] as const;
+export const OPTIMIZE_PROBLEMS = ['h2-2q', 'h2-4q', 'ghz', 'hamiltonian'] as const;
 export type OptimizeProblemId = (typeof OPTIMIZE_PROBLEMS)[number];
 export const OPTIMIZE_METHODS = ['parameter-shift', 'spsa'] as const;
 export type OptimizeMethod = (typeof OPTIMIZE_METHODS)[number];
@@ -29,6 +30,9 @@ export interface OptimizeJob {
   initialSpread: number;
   grouping: Grouping;
   allocation: Allocation;
+  /** Problem 'hamiltonian' only: the user's Hamiltonian and the hardware-efficient layers. */
+  hamiltonian?: HamiltonianData;
+  layers?: number;
 }
 
 export interface OptimizeRun {
@@ -47,7 +51,13 @@ export interface OptimizeRun {
  * the UCC double excitation (d = 1), and the n-qubit GHZ chain with a one-layer
  * hardware-efficient ansatz (d = 4n), whose ground state the ansatz reaches exactly.
  */
-export function optimizeProblem(id: OptimizeProblemId, ghzQubits: number): { hamiltonian: PauliSum; circuit: Circuit; title: string } {
+export function optimizeProblem(id: OptimizeProblemId, ghzQubits: number, own?: { hamiltonian?: HamiltonianData; layers?: number }): { hamiltonian: PauliSum; circuit: Circuit; title: string } {
+  if (id === 'hamiltonian') {
+    if (!own?.hamiltonian) throw new ParameterError('problems', id, 'a built-in problem, or a Hamiltonian given with --hamiltonian (parameter hamiltonian)');
+    const h = hamiltonianFromData(own.hamiltonian);
+    const L = own.layers ?? 1;
+    return { hamiltonian: h, circuit: hardwareEfficient(h.qubits, L), title: `your Hamiltonian${own.hamiltonian.label ? ` '${own.hamiltonian.label}'` : ''}, ${h.qubits} qubits, hardware-efficient (${L} layer${L === 1 ? '' : 's'})` };
+  }
   if (id === 'h2-2q') return { hamiltonian: molecule('h2-2q').hamiltonian, circuit: hardwareEfficient(2, 1), title: 'H₂ 2 qubits, hardware-efficient (1 layer)' };
   if (id === 'h2-4q') return { hamiltonian: molecule('h2-4q').hamiltonian, circuit: uccFor('h2-4q'), title: 'H₂ 4 qubits, UCC double excitation' };
   return { hamiltonian: ghzChain(ghzQubits), circuit: hardwareEfficient(ghzQubits, 1), title: `GHZ chain, ${ghzQubits} qubits, hardware-efficient (1 layer)` };
@@ -56,7 +66,7 @@ export function optimizeProblem(id: OptimizeProblemId, ghzQubits: number): { ham
 const groundCache = new Map<string, number>();
 
 function exactGround(id: OptimizeProblemId, ghzQubits: number, h: PauliSum): number {
-  const key = `${id}/${ghzQubits}`;
+  const key = id === 'hamiltonian' ? `hamiltonian/${h.qubits}/${h.toString('indexed')}` : `${id}/${ghzQubits}`;
   let e = groundCache.get(key);
   if (e === undefined) {
     e = groundEnergy(h);
@@ -66,7 +76,7 @@ function exactGround(id: OptimizeProblemId, ghzQubits: number, h: PauliSum): num
 }
 
 export function optimizeRun(job: OptimizeJob, root: Stream): OptimizeRun {
-  const { hamiltonian, circuit } = optimizeProblem(job.problem, job.ghzQubits);
+  const { hamiltonian, circuit } = optimizeProblem(job.problem, job.ghzQubits, job);
   const problem = new VQEProblem(hamiltonian, circuit, { grouping: job.grouping, allocation: job.allocation });
   const init = root.child('init');
   const theta0 = new Float64Array(problem.numParams);

@@ -3,9 +3,10 @@
  * distribution over seeds of the final energy error, its median and the chemical-accuracy
  * success rate per method and problem.
  */
-import { ParameterError, anyNumber, defineExperiment, median, quantile, verdict, xyFigure, z } from '@snrlab/core';
+import { ParameterError, anyNumber, defineExperiment, equivalenceVerdict, median, quantile, xyFigure, z } from '@snrlab/core';
 import { ALLOCATIONS, GROUPINGS, groupTerms } from '../measurement.js';
-import { CHEMICAL_ACCURACY } from './common.js';
+import { hamiltonianDataSchema, type HamiltonianData } from '../hamiltonian-file.js';
+import { CHEMICAL_ACCURACY, assertExactSize } from './common.js';
 import { OPTIMIZE_METHODS, OPTIMIZE_PROBLEMS, optimizeProblem, optimizeTask, type OptimizeJob } from './optimize-task.js';
 
 const params = z.object({
@@ -13,7 +14,11 @@ const params = z.object({
     .array(z.enum(OPTIMIZE_PROBLEMS))
     .min(1)
     .default(['h2-2q', 'h2-4q', 'ghz'])
-    .describe('h2-2q (hardware-efficient, d = 8), h2-4q (UCC double excitation, d = 1), ghz (GHZ chain, hardware-efficient, d = 4n)'),
+    .describe('h2-2q (hardware-efficient, d = 8), h2-4q (UCC double excitation, d = 1), ghz (GHZ chain, hardware-efficient, d = 4n); hamiltonian: yours (set by --hamiltonian, which replaces the list)'),
+  hamiltonian: hamiltonianDataSchema
+    .optional()
+    .describe('your Hamiltonian: --hamiltonian file (OpenFermion text, Qiskit JSON, or JSON Pauli terms); the run is then on it alone, hardware-efficient with `layers`; at most 12 qubits (exact ground energy)'),
+  layers: z.int().min(0).max(10).default(1).describe('hardware-efficient layers for a Hamiltonian from a file (d = 2n(layers + 1))'),
   ghzQubits: z.int().min(6).max(8).default(6).describe('qubits of the GHZ-chain problem'),
   totalShots: z.int().min(1000).max(1_000_000_000).default(2_000_000).meta({ unit: 'shots' }).describe('total shots per run, the same for both methods (SPSA’s calibration included)'),
   shotsPerEvaluation: z.int().min(1).max(1_000_000).default(500).meta({ unit: 'shots' }).describe('shots N per circuit evaluation, for both methods'),
@@ -21,12 +26,21 @@ const params = z.object({
   spsaC: z.number().gt(0).max(1).default(0.2).meta({ unit: 'rad' }).describe('SPSA perturbation c (Qiskit’s default 0.2); a is calibrated'),
   spsaA: z.number().min(0).max(10_000).default(0).describe('SPSA stability constant A in a/(A + k + 1)^0.602'),
   initialSpread: z.number().min(0).max(3.2).default(0.5).meta({ unit: 'rad' }).describe('initial parameters ~ N(0, spread²), the same for both methods of a seed'),
-  seeds: z.int().min(2).max(10_000).default(12).describe('independent runs per method and problem'),
+  seeds: z.int().min(2).max(10_000).default(32).describe('independent runs per method and problem (paired: both methods start from the same θ₀)'),
+  margin: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.2)
+    .describe('equivalence margin on the difference of success rates: |SPSA − parameter shift| below it counts as "equally often"'),
   grouping: z.enum(GROUPINGS).default('qwc').describe('measurement grouping'),
   allocation: z.enum(ALLOCATIONS).default('uniform').describe('shot allocation among groups'),
 });
 
 export type OptimizeParams = z.output<typeof params>;
+
+/** The problems run: the list, or only the user's Hamiltonian when one is given. */
+const problemsOf = (p: { problems: OptimizeParams['problems']; hamiltonian?: HamiltonianData }) => (p.hamiltonian ? (['hamiltonian'] as OptimizeParams['problems']) : [...new Set(p.problems)]);
 
 /** Agresti–Caffo difference of two success rates with its SE (adds one success and one failure to each). */
 function successDifference(s1: number, n1: number, s2: number, n2: number): { diff: number; se: number } {
@@ -83,8 +97,9 @@ export const optimizeExperiment = defineExperiment({
   params,
   measurements,
   validate(p) {
-    for (const id of new Set(p.problems)) {
-      const { hamiltonian } = optimizeProblem(id, p.ghzQubits);
+    assertExactSize(p, 'vqe.optimize (success is an error below 1.6 mHa from the exact ground energy)');
+    for (const id of problemsOf(p)) {
+      const { hamiltonian } = optimizeProblem(id, p.ghzQubits, p);
       const G = groupTerms(hamiltonian, p.grouping).length;
       if (p.shotsPerEvaluation < G) {
         throw new ParameterError('shotsPerEvaluation', p.shotsPerEvaluation, `an integer ≥ ${G}`, `problem ${id} has ${G} measurement groups, each needing a shot`);
@@ -93,7 +108,7 @@ export const optimizeExperiment = defineExperiment({
   },
   plan(p) {
     const jobs: OptimizeJob[] = [];
-    for (const id of new Set(p.problems)) {
+    for (const id of problemsOf(p)) {
       for (const method of OPTIMIZE_METHODS) {
         for (let s = 0; s < p.seeds; s++) {
           jobs.push({
@@ -109,6 +124,7 @@ export const optimizeExperiment = defineExperiment({
             initialSpread: p.initialSpread,
             grouping: p.grouping,
             allocation: p.allocation,
+            ...(id === 'hamiltonian' ? { hamiltonian: p.hamiltonian, layers: p.layers } : {}),
           });
         }
       }
@@ -119,7 +135,7 @@ export const optimizeExperiment = defineExperiment({
   reduce(runs, p): OptimizeMeasurements {
     const methods: OptimizeMeasurements['methods'] = [];
     const comparisons: OptimizeMeasurements['comparisons'] = [];
-    for (const id of new Set(p.problems)) {
+    for (const id of problemsOf(p)) {
       const stats: Partial<Record<(typeof OPTIMIZE_METHODS)[number], { success: number; n: number }>> = {};
       for (const method of OPTIMIZE_METHODS) {
         const rs = runs.filter((r) => r.problem === id && r.method === method);
@@ -145,7 +161,7 @@ export const optimizeExperiment = defineExperiment({
       const b = stats['parameter-shift'];
       if (a && b) {
         const diff = successDifference(a.success, a.n, b.success, b.n);
-        comparisons.push({ problem: id, title: optimizeProblem(id, p.ghzQubits).title, successDifference: diff.diff, successDifferenceSE: diff.se });
+        comparisons.push({ problem: id, title: optimizeProblem(id, p.ghzQubits, p).title, successDifference: diff.diff, successDifferenceSE: diff.se });
       }
     }
     return { runs, methods, comparisons };
@@ -163,17 +179,19 @@ export const optimizeExperiment = defineExperiment({
     return m.comparisons.map((c) => {
       const spsa = m.methods.find((s) => s.problem === c.problem && s.method === 'spsa')!;
       const shift = m.methods.find((s) => s.problem === c.problem && s.method === 'parameter-shift')!;
-      return verdict({
+      return equivalenceVerdict({
         claim: `${c.problem}: SPSA and parameter-shift descent reach chemical accuracy equally often at ${p.totalShots} shots`,
         theory: 0,
         measured: c.successDifference,
         se: c.successDifferenceSE,
-        note: `Success rates ${spsa.successRate.toFixed(2)} (SPSA) and ${shift.successRate.toFixed(2)} (parameter shift) over ${p.seeds} paired seeds; median errors ${spsa.medianError.toExponential(2)} and ${shift.medianError.toExponential(2)} Ha. ${c.title}. Parameter shift buys an unbiased gradient with 2d circuits per step; SPSA takes d times as many (noisier) steps for the same shots. The outcome depends on the step sizes: SPSA's a is calibrated, the descent's η = ${p.learningRate} is fixed.`,
+        margin: p.margin,
+        marginDerivation: `success rates within ${p.margin} of each other (one run in ${Number((1 / p.margin).toPrecision(3))}); a smaller difference would not change which method to run given the cost of a rerun (the parameter 'margin')`,
+        note: `SPSA minus parameter shift: success rates ${spsa.successRate.toFixed(2)} (SPSA) and ${shift.successRate.toFixed(2)} (parameter shift) over ${p.seeds} seeds each, SE by Agresti–Caffo (one success and one failure added per arm; unpaired, so conservative for the paired seeds); median errors ${spsa.medianError.toExponential(2)} and ${shift.medianError.toExponential(2)} Ha. ${c.title}. Parameter shift buys an unbiased gradient with 2d circuits per step; SPSA takes d times as many (noisier) steps for the same shots. The outcome depends on the step sizes: SPSA's a is calibrated, the descent's η = ${p.learningRate} is fixed.`,
       });
     });
   },
   present(m, p) {
-    const problems = [...new Set(p.problems)];
+    const problems: string[] = problemsOf(p);
     return {
       tables: [
         {
