@@ -74,7 +74,7 @@ export {
   type LinearUpdate,
   type ExpectedQuadratic,
 } from './theory.js';
-export { fitGrowthFactor, proportionalFit, medianWithInterval, familyInterval, type GrowthFit } from './analysis.js';
+export { fitGrowthFactor, proportionalFit, medianWithInterval, familyInterval, growthFactorVerdict, roundingBound, type GrowthFit, type GrowthBound } from './analysis.js';
 export { LinearKernel } from './kernels.js';
 export { eigenvalues, spectralRadius, LU, type Eigenvalues } from './linalg.js';
 export { phasePortrait, type PhaseSeries } from './figures.js';
@@ -99,3 +99,7 @@ export {
   type MixtureTrainResult,
 } from './mixture.js';
 export { trainMixtureGan } from './mixture-train.js';
+
+// your own game: payoff matrices from a JSON file (`--game file.json`)
+export { gameSpecSchema, parseGameJSON, readGameFile, checkGameSpec, isBilinearSpec, GameShapeError, MAX_PLAYER_DIM, type GameSpec } from './game-file.js';
+export { gameInput, inputOptions } from './inputs.js';

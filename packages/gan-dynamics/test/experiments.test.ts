@@ -57,6 +57,30 @@ describe('gan.bilinear', () => {
     expect(r.metrics['alternating.meanQFinal']).toBeUndefined();
   });
 
+  it('judges a deterministic growth factor on a bound, not an SE, and catches a Jordan block’s k·ρ^k', async () => {
+    // optimistic GDA at η = ½ on f = xy: λ² − (1 + i)λ + i/2 = 0 has a double root of modulus 1/√2
+    // (a Jordan block), so |z_k| ∝ k·ρ^k: over a finite window the slope of log r is log ρ plus the
+    // slope of log k, and the claim "grows by ρ per step" fails at every finite K — the verdict must say so
+    const steps = 60;
+    const r = await runExperiment(bilinearExperiment, { learningRateX: 0.5, learningRateY: 0.5, steps, particles: 20, methods: ['optimistic', 'simultaneous'] }, { seed: 1 });
+    const g = r.verdicts.filter((v) => v.claim.includes('grows by'));
+    expect(g.map((v) => v.status)).toEqual(['disagrees', 'agrees']);
+    for (const v of g) {
+      expect(v.se).toBeUndefined();
+      expect(v.note).toMatch(/is a bound, not a confidence interval/);
+    }
+    const rho = r.metrics['optimistic.growthFactorTheory'];
+    expect(rho).toBeCloseTo(Math.SQRT1_2, 7);
+    // least-squares slope of log k over the fitted window [K/2, K]
+    const ks = Array.from({ length: steps / 2 + 1 }, (_, i) => steps / 2 + i);
+    const kb = ks.reduce((s, k) => s + k, 0) / ks.length;
+    const lb = ks.reduce((s, k) => s + Math.log(k), 0) / ks.length;
+    const slope = ks.reduce((s, k) => s + (k - kb) * (Math.log(k) - lb), 0) / ks.reduce((s, k) => s + (k - kb) ** 2, 0);
+    const excess = Math.log(r.metrics['optimistic.growthFactorMeasured'] / rho);
+    expect(excess / slope).toBeGreaterThan(0.9);
+    expect(excess / slope).toBeLessThan(1.1);
+  });
+
   it('gives identical metrics for the same seed', async () => {
     const a = await runExperiment(bilinearExperiment, { steps: 40, particles: 100 }, { seed: 9 });
     const b = await runExperiment(bilinearExperiment, { steps: 40, particles: 100 }, { seed: 9 });
@@ -166,7 +190,13 @@ describe('gan.mixture', () => {
       expect(m[`${key}.w1`]).toBeGreaterThan(0);
       expect(m[`${key}.cycledFraction`]).toBeGreaterThanOrEqual(0);
     }
-    expect(r.verdicts).toHaveLength(4);
+    // tr Cov ∝ 1/B (point), three "does not change" claims (equivalence, TOST), two popular claims (directional)
+    expect(r.verdicts.map((v) => v.kind)).toEqual(['point', 'equivalence', 'equivalence', 'equivalence', 'directional', 'directional']);
+    for (const v of r.verdicts.filter((v) => v.kind === 'equivalence')) {
+      expect(v.margin).toBeGreaterThan(0);
+      expect(v.power).toBeGreaterThanOrEqual(0);
+      expect(v.note).toMatch(/margin: /);
+    }
     const again = await runExperiment(mixtureExperiment, small, { seed: 8 });
     expect(again.metrics).toEqual(m);
   });

@@ -3,10 +3,11 @@
  * of each method against the spectral radius of its linear map, and the E[r²] trajectories under
  * Gaussian gradient noise against the exact laws.
  */
-import { anyNumber, defineExperiment, defineExperimentTask, verdict, xyFigure, z, type Verdict, type XYLine, type XYPoint } from '@snrlab/core';
-import { familyInterval, fitGrowthFactor } from '../analysis.js';
+import { anyNumber, defineExperiment, defineExperimentTask, ParameterError, verdict, xyFigure, z, type Verdict, type XYLine, type XYPoint } from '@snrlab/core';
+import { familyInterval, fitGrowthFactor, growthBoundTotal, growthFactorVerdict, normInf, roundingBound } from '../analysis.js';
 import { phasePortrait, thinIndices } from '../figures.js';
 import { isBilinear, matrixRows, quadraticBilinearGame } from '../games.js';
+import { checkGameSpec, gameSpecSchema, GameShapeError } from '../game-file.js';
 import { DEFAULT_MOMENTUM, METHOD_TITLES, METHODS, noiseBlocks, Stepper, type MethodName, type MethodOptions } from '../methods.js';
 import { InjectedNoiseOracle, runGameEnsemble, trajectory } from '../run.js';
 import { tensorBackend } from './backend.js';
@@ -15,6 +16,7 @@ import {
   expectedSquaredRadius,
   extragradientGrowth,
   growthFactorTheory,
+  linearUpdate,
   optimisticGrowth,
   proximalGrowth,
   quadraticForm,
@@ -27,6 +29,7 @@ const params = z.object({
   A: z.array(z.number()).min(1).default([1]).describe('coupling matrix A (nx×ny, row-major): f = xᵀAy'),
   P: z.array(z.number()).default([]).describe('optional nx×nx matrix P of the term ½xᵀPx (empty: 0)'),
   Q: z.array(z.number()).default([]).describe('optional ny×ny matrix Q of the term −½yᵀQy (empty: 0)'),
+  game: gameSpecSchema.optional().describe('your own game (the CLI reads it from --game file.json); replaces nx, ny, A, P and Q'),
   methods: z.array(z.enum(METHODS)).min(1).default([...METHODS]).describe('methods to run'),
   learningRateX: z.number().gt(0).max(10).default(0.1).describe('step size ηₓ of the minimising player'),
   learningRateY: z.number().gt(0).max(10).default(0.1).describe('step size ηᵧ of the maximising player'),
@@ -39,15 +42,30 @@ const params = z.object({
 
 export type BilinearParams = z.output<typeof params>;
 
+/** The matrices of a run, flat and row-major: from the `game` parameter when given, else nx, ny, A, P, Q. */
+export function bilinearMatrices(p: Pick<BilinearParams, 'nx' | 'ny' | 'A' | 'P' | 'Q' | 'game'>): { nx: number; ny: number; A: number[]; P: number[]; Q: number[]; label?: string } {
+  const g = p.game;
+  if (!g) return { nx: p.nx, ny: p.ny, A: p.A, P: p.P, Q: p.Q };
+  let shape: { nx: number; ny: number };
+  try {
+    shape = checkGameSpec(g);
+  } catch (e) {
+    if (e instanceof GameShapeError) throw new ParameterError(`game.${e.field}`, 'the given matrix', e.problem);
+    throw e;
+  }
+  return { nx: shape.nx, ny: shape.ny, A: g.A.flat(), P: g.P ? g.P.flat() : [], Q: g.Q ? g.Q.flat() : [], ...(g.label ? { label: g.label } : {}) };
+}
+
 /** The game and start of a gan.bilinear run. */
-export function bilinearSetup(p: Pick<BilinearParams, 'nx' | 'ny' | 'A' | 'P' | 'Q' | 'initialRadius'>) {
-  const A = matrixRows('A', p.A, p.nx, p.ny);
-  const P = p.P.length ? matrixRows('P', p.P, p.nx, p.nx) : null;
-  const Q = p.Q.length ? matrixRows('Q', p.Q, p.ny, p.ny) : null;
+export function bilinearSetup(p: Pick<BilinearParams, 'nx' | 'ny' | 'A' | 'P' | 'Q' | 'initialRadius' | 'game'>) {
+  const g = bilinearMatrices(p);
+  const A = matrixRows('A', g.A, g.nx, g.ny);
+  const P = g.P.length ? matrixRows('P', g.P, g.nx, g.nx) : null;
+  const Q = g.Q.length ? matrixRows('Q', g.Q, g.ny, g.ny) : null;
   const game = quadraticBilinearGame(A, P, Q);
   const d = game.dim;
   const z0 = new Float64Array(d).fill(p.initialRadius / Math.sqrt(d));
-  return { game, z0 };
+  return { game, z0, nx: g.nx, ny: g.ny, A: g.A, label: g.label };
 }
 
 /** Closed forms of the issue for f = a·xy with one step η (null where none applies). */
@@ -81,11 +99,11 @@ interface Job {
 export const methodTask = defineExperimentTask(import.meta.url, 'gan.bilinear/method', async (job: Job, ctx) => {
   const p = job.params;
   const method = job.method;
-  const { game, z0 } = bilinearSetup(p);
+  const { game, z0, nx, ny, A: flatA } = bilinearSetup(p);
   const d = game.dim;
   const backend = await tensorBackend(ctx.backend, ctx.usedBackend);
   const bilinear = isBilinear(game);
-  const scalar = p.nx === 1 && p.ny === 1 && bilinear && p.learningRateX === p.learningRateY;
+  const scalar = nx === 1 && ny === 1 && bilinear && p.learningRateX === p.learningRateY;
   const W = bilinear ? alternatingInvariant(game, p.learningRateX, p.learningRateY) : null;
   const pathEvery = Math.max(1, Math.floor(p.steps / 300));
   const opts = optsOf(p, method);
@@ -93,7 +111,9 @@ export const methodTask = defineExperimentTask(import.meta.url, 'gan.bilinear/me
   const clean = trajectory({ ...opts, game, z0, steps: p.steps, pathEvery });
   const fit = fitGrowthFactor(clean.radius, Math.floor(p.steps / 2));
   const theory = growthFactorTheory(game, opts);
-  const closed = scalar ? closedFormGrowth(method, p.learningRateX * Math.abs(p.A[0])) : null;
+  const lu = linearUpdate(game, opts);
+  const rounding = roundingBound(theory, normInf(lu.T, lu.size), lu.size);
+  const closed = scalar ? closedFormGrowth(method, p.learningRateX * Math.abs(flatA[0])) : null;
   // noisy ensemble: E r² against the exact recursion
   const withQ = !!W && method === 'alternating';
   const ens = runGameEnsemble({
@@ -122,6 +142,7 @@ export const methodTask = defineExperimentTask(import.meta.url, 'gan.bilinear/me
     growthFactorMeasured: fit.factor,
     growthFactorSE: fit.se,
     oscillationBound: fit.oscillationBound,
+    roundingBound: rounding,
     fitFrom: fit.from,
     fitTo: fit.to,
     growthFactorClosedForm: closed,
@@ -142,6 +163,8 @@ const methodResult = z.object({
   growthFactorMeasured: anyNumber(),
   growthFactorSE: anyNumber(),
   oscillationBound: anyNumber(),
+  /** Rounding bound on |fitted factor − ρ(T)| (see `roundingBound`). */
+  roundingBound: anyNumber(),
   fitFrom: z.number(),
   fitTo: z.number(),
   growthFactorClosedForm: anyNumber().nullable(),
@@ -175,6 +198,12 @@ export const bilinearExperiment = defineExperiment({
   params,
   measurements,
   validate(p) {
+    if (p.game) {
+      const defaults = params.parse({});
+      for (const k of ['nx', 'ny', 'A', 'P', 'Q'] as const) {
+        if (JSON.stringify(p[k]) !== JSON.stringify(defaults[k])) throw new ParameterError(k, p[k], `its default when a game is given (--game sets nx, ny, A, P and Q from the file)`);
+      }
+    }
     const { game } = bilinearSetup(p);
     // the method options and the proximal step's solvability, before any task runs
     for (const method of p.methods) new Stepper(new InjectedNoiseOracle(game, noiseBlocks(method)), optsOf(p, method));
@@ -182,9 +211,9 @@ export const bilinearExperiment = defineExperiment({
   plan: (p) => p.methods.map((method): Job => ({ path: [], params: p, method })),
   task: methodTask,
   reduce(partials, p) {
-    const { game } = bilinearSetup(p);
+    const { game, label } = bilinearSetup(p);
     const W = isBilinear(game);
-    return { game: game.name, family: p.methods.length + (W && p.methods.includes('alternating') ? 1 : 0), methods: partials };
+    return { game: label ? `${label}: ${game.name}` : game.name, family: p.methods.length + (W && p.methods.includes('alternating') ? 1 : 0), methods: partials };
   },
   metrics(m) {
     const out: Record<string, number> = {};
@@ -192,6 +221,7 @@ export const bilinearExperiment = defineExperiment({
       out[`${r.method}.growthFactorMeasured`] = r.growthFactorMeasured;
       out[`${r.method}.growthFactorSE`] = r.growthFactorSE;
       out[`${r.method}.growthFactorTheory`] = r.growthFactorTheory;
+      out[`${r.method}.growthFactorBound`] = growthBoundTotal({ oscillation: r.oscillationBound, rounding: r.roundingBound });
       if (r.growthFactorClosedForm !== null) out[`${r.method}.growthFactorClosedForm`] = r.growthFactorClosedForm;
       out[`${r.method}.meanR2Final`] = r.meanR2Final;
       out[`${r.method}.meanR2FinalSE`] = r.meanR2FinalSE;
@@ -210,13 +240,12 @@ export const bilinearExperiment = defineExperiment({
       const title = METHOD_TITLES[r.method];
       const theory = r.growthFactorTheory;
       verdicts.push(
-        verdict({
+        growthFactorVerdict({
           claim: `${title}: |z| grows by ρ(T) = ${theory.toFixed(6)} per step`,
           theory,
-          measured: r.growthFactorMeasured,
-          se: r.growthFactorSE,
-          tolerance: r.oscillationBound + 1e-8 * theory,
-          note: `Slope of log r over steps ${r.fitFrom}–${r.fitTo}. The tolerance ${(r.oscillationBound + 1e-8 * theory).toExponential(2)} is the largest shift the radius’s bounded oscillation (rotating, non-normal maps) can give a fitted slope, plus 10⁻⁸ for eigenvalues of defective matrices.`,
+          fit: { factor: r.growthFactorMeasured, se: r.growthFactorSE, oscillationBound: r.oscillationBound, from: r.fitFrom, to: r.fitTo },
+          bound: { oscillation: r.oscillationBound, rounding: r.roundingBound },
+          note: `Slope of log r over steps ${r.fitFrom}–${r.fitTo} of the noiseless run.`,
         }),
       );
       const fr = familyInterval(r.meanR2Final, r.meanR2FinalSE, m.family);
@@ -248,7 +277,8 @@ export const bilinearExperiment = defineExperiment({
     return verdicts;
   },
   present(m, p) {
-    const d = p.nx + p.ny;
+    const { nx, ny } = bilinearMatrices(p);
+    const d = nx + ny;
     const r2Points: XYPoint[] = [];
     const r2Lines: XYLine[] = [];
     for (const r of m.methods) {
@@ -256,14 +286,14 @@ export const bilinearExperiment = defineExperiment({
       for (const pt of r.r2) r2Points.push({ x: pt.step, y: pt.mean, lo: pt.mean - 1.96 * pt.sem, hi: pt.mean + 1.96 * pt.sem, series: title });
       for (const pt of r.r2Theory) r2Lines.push({ x: pt.step, y: pt.value, series: `${title} (theory)` });
     }
-    const portrait = (which: 'cleanPath' | 'noisyPath') => m.methods.map((r) => ({ label: METHOD_TITLES[r.method], path: r[which], dim: d, ix: 0, iy: p.nx }));
+    const portrait = (which: 'cleanPath' | 'noisyPath') => m.methods.map((r) => ({ label: METHOD_TITLES[r.method], path: r[which], dim: d, ix: 0, iy: nx }));
     return {
       tables: [
         {
           name: 'methods',
           title: `Growth factor per step and E r² after ${p.steps} steps`,
-          columns: ['method', 'ρ(T) theory', 'growth measured', 'SE', 'closed form (f = xy)', 'E r² theory', 'E r² measured', 'SE'],
-          rows: m.methods.map((r) => [METHOD_TITLES[r.method], r.growthFactorTheory, r.growthFactorMeasured, r.growthFactorSE, r.growthFactorClosedForm, r.meanR2Theory, r.meanR2Final, r.meanR2FinalSE]),
+          columns: ['method', 'ρ(T) theory', 'growth measured', '± bound', 'closed form (f = xy)', 'E r² theory', 'E r² measured', 'SE'],
+          rows: m.methods.map((r) => [METHOD_TITLES[r.method], r.growthFactorTheory, r.growthFactorMeasured, growthBoundTotal({ oscillation: r.oscillationBound, rounding: r.roundingBound }), r.growthFactorClosedForm, r.meanR2Theory, r.meanR2Final, r.meanR2FinalSE]),
         },
       ],
       figures: [

@@ -5,13 +5,13 @@
  * against the prediction from the Jacobian's eigenvalues.
  */
 import { anyNumber, chiSquareSf, defineExperiment, defineExperimentTask, DivergenceError, Moments, verdict, z, type Figure, type Verdict } from '@snrlab/core';
-import { fitGrowthFactor, medianWithInterval, type GrowthFit } from '../analysis.js';
+import { fitGrowthFactor, growthBoundTotal, growthFactorVerdict, medianWithInterval, normInf, roundingBound, type GrowthFit } from '../analysis.js';
 import { phasePortrait } from '../figures.js';
 import { diracEigenvalues, diracGan, fPrime, linearizedGame } from '../games.js';
 import { eigenvalues } from '../linalg.js';
 import { DEFAULT_MOMENTUM, METHOD_TITLES, METHODS, type MethodName, type MethodOptions } from '../methods.js';
 import { runGameEnsemble, trajectory } from '../run.js';
-import { growthFactorTheory, stationarySquaredRadius } from '../theory.js';
+import { growthFactorTheory, linearUpdate, stationarySquaredRadius } from '../theory.js';
 
 export const REGULARIZATIONS = ['none', 'r1', 'instance-noise'] as const;
 export type Regularization = (typeof REGULARIZATIONS)[number];
@@ -60,6 +60,7 @@ interface JobResult {
   /** exp(η·max Re λ): the per-step factor of the gradient flow. */
   flow: number;
   nonlinearTolerance: number;
+  roundingBound: number;
   noisy: { mean: number; sem: number; median: number; lo: number; hi: number; theory: number } | null;
   clean: number[];
   noisyPath: number[] | null;
@@ -76,10 +77,12 @@ export const diracTask = defineExperimentTask(import.meta.url, 'gan.dirac/method
   const r0 = Math.hypot(p.theta0, p.psi0);
   const pathEvery = Math.max(1, Math.floor(p.steps / 300));
   const theory = growthFactorTheory(lin, opts);
+  const lu = linearUpdate(lin, opts);
+  const rounding = roundingBound(theory, normInf(lu.T, lu.size), lu.size);
   const ev = eigenvalues(lin.jacobian(), 2);
   const eta = Math.max(p.learningRateX, p.learningRateY);
   const flow = Math.exp(eta * Math.max(ev.re[0], ev.re[1]));
-  const out: JobResult = { method: job.method, reg: job.reg, finalDistance: NaN, fit: null, theory, flow, nonlinearTolerance: 0, noisy: null, clean: [], noisyPath: null };
+  const out: JobResult = { method: job.method, reg: job.reg, finalDistance: NaN, fit: null, theory, flow, nonlinearTolerance: 0, roundingBound: rounding, noisy: null, clean: [], noisyPath: null };
   const fail = (e: unknown, where: string): JobResult => {
     if (e instanceof DivergenceError) return { ...out, diverged: { step: e.step, replica: e.replica, value: e.value, where } };
     throw e;
@@ -141,6 +144,8 @@ const config = z.object({
   fit: growthFit.nullable(),
   flow: anyNumber(),
   nonlinearTolerance: anyNumber(),
+  /** Rounding bound on |fitted factor − ρ(T(J))| (see `roundingBound`). */
+  roundingBound: anyNumber(),
   noisy: z.object({ mean: anyNumber(), sem: anyNumber(), median: anyNumber(), lo: anyNumber(), hi: anyNumber(), theory: anyNumber() }).nullable(),
   /** E r² / linearised theory, where the noiseless run reached the equilibrium (Gaussian noise). */
   spreadRatio: z.object({ ratio: anyNumber(), se: anyNumber() }).nullable(),
@@ -205,8 +210,8 @@ export const diracExperiment = defineExperiment({
         checked++;
         spreadRatio = { ratio, se };
       }
-      const { method, reg, finalDistance, theory, fit, flow, nonlinearTolerance, noisy, clean, noisyPath } = r;
-      configs.push({ method, reg, finalDistance, converged: finalDistance < p.convergenceTolerance, theory, fit, flow, nonlinearTolerance, noisy, spreadRatio, clean, noisyPath });
+      const { method, reg, finalDistance, theory, fit, flow, nonlinearTolerance, roundingBound: rounding, noisy, clean, noisyPath } = r;
+      configs.push({ method, reg, finalDistance, converged: finalDistance < p.convergenceTolerance, theory, fit, flow, nonlinearTolerance, roundingBound: rounding, noisy, spreadRatio, clean, noisyPath });
     }
     const conv = new Moments();
     for (const r of results) conv.push(r.finalDistance < p.convergenceTolerance ? 1 : 0);
@@ -236,6 +241,7 @@ export const diracExperiment = defineExperiment({
       if (r.fit) {
         out[`${key}.contractionMeasured`] = r.fit.factor;
         out[`${key}.contractionSE`] = r.fit.se;
+        out[`${key}.contractionBound`] = growthBoundTotal({ oscillation: r.fit.oscillationBound, rounding: r.roundingBound, model: r.nonlinearTolerance });
       }
       if (r.noisy) {
         out[`${key}.noisyMeanR2`] = r.noisy.mean;
@@ -258,15 +264,13 @@ export const diracExperiment = defineExperiment({
     const verdicts: Verdict[] = [];
     for (const r of m.configs) {
       if (!r.fit) continue;
-      const tol = r.fit.oscillationBound + r.nonlinearTolerance + 1e-8;
       verdicts.push(
-        verdict({
+        growthFactorVerdict({
           claim: `${titleOf(r)}: contraction factor per step = ρ(T(J)) = ${r.theory.toFixed(6)} (${r.theory < 1 - 1e-9 ? 'locally convergent' : r.theory > 1 + 1e-9 ? 'spirals out' : 'cycles'})`,
           theory: r.theory,
-          measured: r.fit.factor,
-          se: r.fit.se,
-          tolerance: tol,
-          note: `Fitted over steps ${r.fit.from}–${r.fit.to} with |z| ≤ ${p.linearRadius}. Tolerance ${tol.toExponential(2)}: the cubic terms of the field (≤ η(1+s²)r²/4 relative) plus the bound on a bounded oscillation’s effect on the slope. Gradient flow alone would give exp(η·max Re λ) = ${r.flow.toFixed(6)}.`,
+          fit: r.fit,
+          bound: { oscillation: r.fit.oscillationBound, rounding: r.roundingBound, model: r.nonlinearTolerance, modelText: `cubic terms of the field (|v(z) − Jz| ≤ (1+s²)|z|³/4 shifts the factor by ≤ ρ·η(1+s²)r²/4 at r ≤ ${p.linearRadius})` },
+          note: `Fitted over steps ${r.fit.from}–${r.fit.to} of a noiseless run with |z| ≤ ${p.linearRadius}. Gradient flow alone would give exp(η·max Re λ) = ${r.flow.toFixed(6)}.`,
         }),
       );
     }
@@ -308,7 +312,7 @@ export const diracExperiment = defineExperiment({
         {
           name: 'dirac',
           title: `Dirac GAN after ${p.steps} steps from (θ, ψ) = (${p.theta0}, ${p.psi0})`,
-          columns: ['method', 'regularisation', 'final distance', 'converged', 'ρ(T(J)) theory', 'ρ measured', 'SE', p.noise === 'gaussian' ? 'E r² with noise' : 'median r² with noise', 'linearised E r²'],
+          columns: ['method', 'regularisation', 'final distance', 'converged', 'ρ(T(J)) theory', 'ρ measured', '± bound', p.noise === 'gaussian' ? 'E r² with noise' : 'median r² with noise', 'linearised E r²'],
           rows: m.configs.map((r) => [
             METHOD_TITLES[r.method],
             REG_TITLES[r.reg],
@@ -316,7 +320,7 @@ export const diracExperiment = defineExperiment({
             r.converged,
             r.theory,
             r.fit ? r.fit.factor : null,
-            r.fit ? r.fit.se : null,
+            r.fit ? growthBoundTotal({ oscillation: r.fit.oscillationBound, rounding: r.roundingBound, model: r.nonlinearTolerance }) : null,
             r.noisy ? (p.noise === 'gaussian' ? r.noisy.mean : r.noisy.median) : null,
             r.noisy && Number.isFinite(r.noisy.theory) ? r.noisy.theory : null,
           ]),

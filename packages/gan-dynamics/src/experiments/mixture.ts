@@ -13,6 +13,8 @@ import {
   measureSpread,
   Moments,
   validateBudgets,
+  directionalVerdict,
+  equivalenceVerdict,
   verdict,
   xyFigure,
   z,
@@ -30,7 +32,7 @@ import type { NoiseSpec } from '../noise.js';
 const params = z.object({
   methods: z.array(z.enum(METHODS)).min(1).default([...METHODS]).describe('methods to train with'),
   batchSizes: z.array(z.int().min(1).max(4096)).min(2).default([4, 16, 64]).meta({ unit: 'samples' }).describe('mini-batch sizes B (real points and latents per oracle call)'),
-  replicas: z.int().min(2).max(1000).default(4).describe('independent trainings per method and batch size'),
+  replicas: z.int().min(2).max(1000).default(10).describe('independent trainings per method and batch size (10: about 90% power for the equivalence verdicts at their default margins; see the README)'),
   steps: z.int().min(50).max(100_000).default(1000).describe('training steps'),
   learningRateX: z.number().gt(0).max(10).default(0.2).describe('step size of the generator'),
   learningRateY: z.number().gt(0).max(10).default(0.2).describe('step size of the discriminator'),
@@ -45,6 +47,8 @@ const params = z.object({
   coverageShare: z.number().gt(0).max(1).default(0.5).describe('a mode counts as covered when it holds at least this fraction of its fair share 1/K of the generated samples (within 3 sd)'),
   minSwings: z.int().min(1).max(1000).default(4).describe('swings of the generated mean across its average (band spacing/4, second half of training) that count as cycling'),
   evalSamples: z.int().min(100).max(1_000_000).default(1000).describe('generated and real samples for the final metrics'),
+  cycleMargin: z.number().gt(0).max(1).default(0.15).describe('equivalence margin for the difference in the fraction of runs that cycle (smallest difference that counts as a change)'),
+  modesMargin: z.number().gt(0).max(20).default(0.5).describe('equivalence margin for the difference in mean modes covered'),
   noiseReplicates: z.int().min(40).max(100_000).default(200).describe('mini-batch gradients per batch size for the gradient-noise scaling'),
 });
 
@@ -211,7 +215,7 @@ export const mixtureExperiment = defineExperiment({
   title: 'Mixture-of-Gaussians GAN: batch size, cycling and mode coverage',
   claim: 'The gradient noise of small mini-batches changes how a GAN trains: how often it cycles between modes and how many modes it covers.',
   description:
-    'A 1-D mixture of K Gaussians (equal weights, spacing apart, sd modeSd) is learned by a generator G(z) = Σ aⱼ tanh(wⱼz + bⱼ) + c from z ~ N(0, 1) against a discriminator of the same shape, with the non-saturating GAN loss and exact gradients. Each oracle call draws B real points and B latents, so the field’s noise covariance falls as 1/B (measured at the initial parameters). After training: modes covered (a mode holds at least coverageShare/K of the generated samples within 3 sd of its centre), the exact 1-D Wasserstein-1 distance between generated and real samples (sorted samples), and whether training cycled (the generated mean swung across its average at least minSwings times in the second half of training). Verdicts compare the smallest with the largest batch size, pooled over methods, against “no effect”.',
+    'A 1-D mixture of K Gaussians (equal weights, spacing apart, sd modeSd) is learned by a generator G(z) = Σ aⱼ tanh(wⱼz + bⱼ) + c from z ~ N(0, 1) against a discriminator of the same shape, with the non-saturating GAN loss and exact gradients. Each oracle call draws B real points and B latents, so the field’s noise covariance falls as 1/B (measured at the initial parameters). After training: modes covered (a mode holds at least coverageShare/K of the generated samples within 3 sd of its centre), the exact 1-D Wasserstein-1 distance between generated and real samples (sorted samples), and whether training cycled (the generated mean swung across its average at least minSwings times in the second half of training). Verdicts compare the smallest with the largest batch size, pooled over methods: “no effect” claims are equivalence tests (TOST) against stated margins, the popular claims that noise helps are directional.',
   params,
   measurements,
   live: false,
@@ -332,6 +336,7 @@ export const mixtureExperiment = defineExperiment({
     const bMin = lo.batchSize;
     const bMax = hi.batchSize;
     const d = m.difference;
+    const w1Margin = p.spacing / (2 * p.modes);
     const verdicts: Verdict[] = [
       verdict({
         claim: 'Mini-batch gradient noise: tr Cov of the field ∝ B^−1',
@@ -340,26 +345,49 @@ export const mixtureExperiment = defineExperiment({
         se: m.gradientNoise.exponentSE,
         note: `Per-component noise σ_B = √(tr Cov/dim) at the initial parameters: ${m.gradientNoise.points.map((pt) => `B = ${pt.batchSize}: ${pt.sigma.toPrecision(3)}`).join(', ')}. Halving the batch size raises the injected noise variance by 2, as σ² does in the toy games.`,
       }),
-      verdict({
-        claim: `Batch size does not change how often training cycles (cycled fraction at B = ${bMin} minus at B = ${bMax} is 0)`,
+      equivalenceVerdict({
+        claim: `Batch size does not change how often training cycles (cycled fraction at B = ${bMin} minus at B = ${bMax} within ±${p.cycleMargin})`,
         theory: 0,
-        measured: d.cycledFraction,
-        ci95: d.cycledFractionCI95,
-        note: `Pooled over ${p.methods.length} methods × ${p.replicas} replicas: ${(lo.cycled / lo.runs).toFixed(2)} of runs cycled at B = ${bMin}, ${(hi.cycled / hi.runs).toFixed(2)} at B = ${bMax} (Agresti–Caffo 95% interval). Disagreement means the gradient noise of small batches changes cycling.`,
+        // the Agresti–Caffo estimate and its SE (the interval's centre and half-width/1.96)
+        measured: (d.cycledFractionCI95[0] + d.cycledFractionCI95[1]) / 2,
+        se: (d.cycledFractionCI95[1] - d.cycledFractionCI95[0]) / (2 * 1.959963984540054),
+        margin: p.cycleMargin,
+        marginDerivation: `the cycleMargin parameter: a stated smallest change of interest — a difference in how often training cycles below about one run in seven is taken as none; set your own with cycleMargin`,
+        note: `Pooled over ${p.methods.length} methods × ${p.replicas} replicas = ${lo.runs} runs per arm: ${lo.cycled} of ${lo.runs} cycled at B = ${bMin}, ${hi.cycled} of ${hi.runs} at B = ${bMax} (raw difference ${d.cycledFraction.toFixed(3)}; measured is the Agresti–Caffo adjusted difference, which stays defined at 0 and 1).`,
       }),
-      verdict({
-        claim: `Batch size does not change mode coverage (modes covered at B = ${bMin} minus at B = ${bMax} is 0)`,
+      equivalenceVerdict({
+        claim: `Batch size does not change mode coverage (modes covered at B = ${bMin} minus at B = ${bMax} within ±${p.modesMargin})`,
         theory: 0,
         measured: d.modesCovered,
         se: d.modesCoveredSE,
-        note: `Mean modes covered (of ${p.modes}): ${lo.modesCovered.toFixed(2)} at B = ${bMin}, ${hi.modesCovered.toFixed(2)} at B = ${bMax}. Agreement means no detectable effect of the noise on coverage at this number of runs.`,
+        margin: p.modesMargin,
+        marginDerivation: `the modesMargin parameter: coverage is counted in whole modes, and a mean difference under half a mode means that fewer than one run in two gains or loses a mode`,
+        note: `Mean modes covered (of ${p.modes}): ${lo.modesCovered.toFixed(2)} at B = ${bMin}, ${hi.modesCovered.toFixed(2)} at B = ${bMax}, ${lo.runs} runs per arm.`,
       }),
-      verdict({
-        claim: `Batch size does not change the Wasserstein-1 distance to the data (W1 at B = ${bMin} minus at B = ${bMax} is 0)`,
+      equivalenceVerdict({
+        claim: `Batch size does not change the Wasserstein-1 distance to the data (W1 at B = ${bMin} minus at B = ${bMax} within ±${w1Margin.toPrecision(3)})`,
         theory: 0,
         measured: d.w1,
         se: d.w1SE,
-        note: `Mean W1: ${lo.w1.toFixed(3)} at B = ${bMin}, ${hi.w1.toFixed(3)} at B = ${bMax}.`,
+        margin: w1Margin,
+        marginDerivation: `spacing/(2K) = ${p.spacing}/${2 * p.modes}: the W1 cost of half of one mode’s share 1/K of the samples sitting on the neighbouring mode, the same half-a-mode change as the coverage margin`,
+        note: `Mean W1: ${lo.w1.toFixed(3)} at B = ${bMin}, ${hi.w1.toFixed(3)} at B = ${bMax}, ${lo.runs} runs per arm.`,
+      }),
+      directionalVerdict({
+        claim: `Popular claim: the gradient noise of small batches helps a GAN cover the modes (more modes covered at B = ${bMin} than at B = ${bMax})`,
+        measured: d.modesCovered,
+        se: d.modesCoveredSE,
+        direction: 'above',
+        threshold: 0,
+        note: 'Noise as a regulariser that shakes the generator out of mode collapse; measured here on the same runs as the coverage verdict above.',
+      }),
+      directionalVerdict({
+        claim: `Popular claim: the gradient noise of small batches brings the generator closer to the data (lower W1 at B = ${bMin} than at B = ${bMax})`,
+        measured: d.w1,
+        se: d.w1SE,
+        direction: 'below',
+        threshold: 0,
+        note: 'Measured on the same runs as the W1 verdict above.',
       }),
     ];
     return verdicts;
@@ -407,7 +435,7 @@ export const mixtureExperiment = defineExperiment({
       notes: [
         `Gradient noise from the data: per-component σ at B = ${bMin} is ${noise[0].sigma.toPrecision(3)}, at B = ${bMax} ${noise[noise.length - 1].sigma.toPrecision(3)}${p.noise === 'minibatch' ? '' : `; injected ${p.noise} noise of scale ${p.sigma} is added on top`}.`,
         'The proximal point step on a mini-batch is approximated by 5 fixed-point sweeps on that batch (stochastic proximal point).',
-        `Cycling and coverage depend on the learning rates: at the defaults (η = ${p.learningRateX}/${p.learningRateY}) the game is near the edge of stability, which is where noise matters most. Verdicts are against “no effect”; a disagreement is the measured effect of batch size, with its sign in ‘measured’.`,
+        `Cycling and coverage depend on the learning rates: at the defaults (η = ${p.learningRateX}/${p.learningRateY}) the game is near the edge of stability, which is where noise matters most. “Does not change” verdicts are equivalence tests: agrees means the 90% interval of the difference lies inside the margin, disagrees that it lies wholly outside (a change larger than the margin), inconclusive that the runs cannot tell (the verdict says what budget would).`,
       ],
     };
   },
