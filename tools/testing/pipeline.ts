@@ -144,7 +144,7 @@ export function pipelineSuite(o: PipelineSuiteOptions): void {
           expect(canonicalJSON(goldenOf(r))).toBe(want);
           expect(r.manifest.executor).toEqual({ kind: 'pool', workers: pool.workers });
         }
-      });
+      }, 240_000); // two pool runs of the experiment: generous on a loaded machine
     }
 
     for (const exp of o.experiments) {
