@@ -10,3 +10,6 @@ export * from './first-passage.js';
 export * from './solve.js';
 export * from './discrete.js';
 export * from './checks.js';
+export * from './expression.js';
+export { potentialInput, inputOptions } from './inputs.js';
+export { solveOnKernel, type KernelSolution, type KernelSolveOptions } from './kernel-solve.js';

@@ -26,6 +26,11 @@ export interface Potential {
   readonly quadratic?: { readonly stiffness: Float64Array; readonly center: Float64Array };
   /** Set for U = x⁴/4 − x²/2 − tilt·x per coordinate: the fused tensor kernel applies. */
   readonly doubleWellTilt?: number;
+  /**
+   * Set for U = Σ_j Σ_k c_k x_j^k (the same polynomial on every coordinate): the drift is data,
+   * polynomial coefficients for the tensor registry's `ensemble-em` and `baoab` kernels.
+   */
+  readonly polynomial?: { readonly coefficients: readonly number[] };
 }
 
 function vec(name: string, v: number | ArrayLike<number>, d?: number): Float64Array {
@@ -67,6 +72,7 @@ export function harmonic(opts: { stiffness?: number | ArrayLike<number>; center?
     minima: stable ? [c.slice()] : [],
     saddles: k.filter((v) => v < 0).length === 1 ? [c.slice()] : [],
     quadratic: { stiffness: k, center: c },
+    ...(k.every((v) => v === k[0]) && c.every((v) => v === c[0]) ? { polynomial: { coefficients: [0.5 * k[0] * c[0] * c[0], -k[0] * c[0], 0.5 * k[0]] } } : {}),
   };
 }
 
@@ -135,6 +141,7 @@ export function doubleWell(opts: { tilt?: number; dim?: number } = {}): Potentia
     minima: d === 1 ? minima1.map((m) => Float64Array.of(m)) : [],
     saddles: d === 1 && roots.length === 3 ? [Float64Array.of(roots[1])] : [],
     doubleWellTilt: tilt,
+    polynomial: { coefficients: [0, -tilt, -0.5, 0, 0.25] },
   };
 }
 

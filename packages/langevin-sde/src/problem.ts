@@ -15,7 +15,7 @@ import {
   ParameterTypeError,
   Stream,
 } from '@snrlab/core';
-import type { Drift as TensorDrift } from '@snrlab/tensor';
+import type { KernelDrift } from '@snrlab/tensor';
 import type { Potential } from './potentials.js';
 import type { InitialDistribution } from './reference.js';
 
@@ -43,7 +43,13 @@ export interface DoubleWellDrift {
   tilt?: number;
 }
 
-export type DriftInput = PointField | BatchedField | LinearDrift | DoubleWellDrift;
+/** f = −U′(x) on every coordinate for U = Σ_k c_k x^k: polynomial coefficients (the registry's kernels take them as data). */
+export interface PolynomialDrift {
+  kind: 'polynomial';
+  coefficients: readonly number[];
+}
+
+export type DriftInput = PointField | BatchedField | LinearDrift | DoubleWellDrift | PolynomialDrift;
 
 /** Additive noise: g(t) as a number, one value per coordinate, or a function of t. */
 export type AdditiveDiffusion = number | ArrayLike<number> | ((t: number, out: Float64Array) => void | ArrayLike<number>);
@@ -96,8 +102,11 @@ export interface SdeProblem {
   readonly diffusionDerivative?: RangeField;
   /** Set when f = −rate ⊙ (x − center) and g is a constant: the OU structure exact updates need. */
   readonly linear?: { readonly rate: Float64Array; readonly center: Float64Array };
-  /** Set when the fused tensor Euler–Maruyama kernel can run this problem. */
-  readonly kernel?: { readonly drift: Exclude<TensorDrift, { kind: 'batched' }>; readonly sigma: number | Float64Array };
+  /**
+   * Set when the drift is data that the tensor registry's Euler–Maruyama kernels take (a closed
+   * form, or polynomial coefficients) and the noise is constant and additive.
+   */
+  readonly kernel?: { readonly drift: KernelDrift; readonly sigma: number | Float64Array };
   readonly langevin?: LangevinInfo;
 }
 
@@ -177,6 +186,21 @@ function linearField(rate: Float64Array, center: Float64Array, d: number): Range
   };
 }
 
+function polynomialField(coefficients: readonly number[], d: number): RangeField {
+  const n = coefficients.length - 1;
+  const g = new Float64Array(Math.max(1, n)); // U′ coefficients, highest power first
+  for (let k = n; k >= 1; k--) g[n - k] = k * coefficients[k];
+  return (_t, x, out, lo, hi) => {
+    const end = hi * d;
+    for (let k = lo * d; k < end; k++) {
+      const y = x[k];
+      let v = g[0];
+      for (let i = 1; i < g.length; i++) v = v * y + g[i];
+      out[k] = n >= 1 ? -v : 0;
+    }
+  };
+}
+
 function doubleWellField(tilt: number, d: number, scale = 1): RangeField {
   return (_t, x, out, lo, hi) => {
     const end = hi * d;
@@ -232,7 +256,7 @@ export function sdeProblem(input: SdeProblemInput): SdeProblem {
   const dr = input.drift;
   let drift: RangeField;
   let linear: { rate: Float64Array; center: Float64Array } | undefined;
-  let kernelDrift: Exclude<TensorDrift, { kind: 'batched' }> | undefined;
+  let kernelDrift: KernelDrift | undefined;
   if (typeof dr === 'function') drift = pointwise('drift', dr, d, t0, probe);
   else if (dr && dr.kind === 'batched') drift = batched('drift', dr, d, t0, probe);
   else if (dr && dr.kind === 'linear') {
@@ -246,8 +270,15 @@ export function sdeProblem(input: SdeProblemInput): SdeProblem {
     assertFinite('drift.tilt', tilt);
     drift = doubleWellField(tilt, d);
     kernelDrift = { kind: 'double-well', tilt };
+  } else if (dr && dr.kind === 'polynomial') {
+    const c = dr.coefficients;
+    if (!c || typeof c.length !== 'number' || c.length === 0) throw new ParameterTypeError('drift.coefficients', c, 'a non-empty array of polynomial coefficients c_0 … c_n of U');
+    const coefficients = Array.from(c);
+    assertFiniteArray('drift.coefficients', coefficients);
+    drift = polynomialField(coefficients, d);
+    kernelDrift = { kind: 'polynomial', coefficients };
   } else {
-    throw new ParameterTypeError('drift', dr, "a function (t, x, out), { kind: 'batched', fn }, { kind: 'linear', rate }, or { kind: 'double-well' }");
+    throw new ParameterTypeError('drift', dr, "a function (t, x, out), { kind: 'batched', fn }, { kind: 'linear', rate }, { kind: 'double-well' }, or { kind: 'polynomial', coefficients }");
   }
 
   // diffusion
@@ -359,8 +390,10 @@ export function langevinProblem(input: LangevinProblemInput): SdeProblem {
     const tilt = pot.doubleWellTilt;
     const quad = pot.quadratic;
     let drift: DriftInput;
+    const poly = pot.polynomial;
     if (quad) drift = { kind: 'linear', rate: quad.stiffness.map((k) => k / gamma), center: quad.center };
     else if (tilt !== undefined && gamma === 1) drift = { kind: 'double-well', tilt };
+    else if (poly) drift = { kind: 'polynomial', coefficients: gamma === 1 ? poly.coefficients : poly.coefficients.map((c) => c / gamma) };
     else {
       const inv = -1 / gamma;
       drift = {

@@ -3,8 +3,9 @@
  * Brownian path, keeping streaming statistics (mean and covariance of the state, moments of
  * observables) at the saved times, so memory is O(N·d + saves·d²), never O(N × steps).
  *
- * Euler–Maruyama on a problem with a built-in drift ('linear', 'double-well') runs through the
- * fused ensemble kernel of `@snrlab/tensor` (`backend.emStep`); every other combination runs
+ * A solver that declares registry kernels (`solver.kernels`) runs a problem whose drift is data
+ * (linear, double well, polynomial coefficients) on `@snrlab/tensor`'s kernels, looked up by kernel
+ * and backend (`ensemble-em` for whole runs, `em-step` step by step); every other combination runs
  * the solver's stepper on Float64Arrays, block by block.
  */
 import {
@@ -20,7 +21,7 @@ import {
   VectorMoments,
   type Stream,
 } from '@snrlab/core';
-import { defaultBackend, makeScratch, type Backend } from '@snrlab/tensor';
+import { getKernel, hasKernel, makeScratch, type Backend, type ClosedFormDrift, type KernelDef, type StepScratch } from '@snrlab/tensor';
 import { BrownianPath, type BrownianMethod } from './brownian.js';
 import { FirstPassageMonitor, type FirstPassageOptions, type FirstPassageResult } from './first-passage.js';
 import { initialState, type SdeProblem } from './problem.js';
@@ -243,9 +244,21 @@ export function solve(problem: SdeProblem, solver: Solver, opts: SolveOptions): 
     }
   };
 
-  // the fused tensor kernel: EM, a built-in drift, the path's own normals at its finest step
-  const fused =
-    opts.fused !== false && solver.name === 'euler-maruyama' && problem.kernel !== undefined && path.method === 'sum' && k === 1;
+  // The registry kernels the solver declares, when the drift is data (a closed form or polynomial
+  // coefficients) and the path's own normals at its finest step drive it: chosen by what the
+  // solver declares and what the backend registers, never by the solver's name.
+  const backendName = opts.backend?.name ?? 'js';
+  const eligible = opts.fused !== false && problem.kernel !== undefined && path.method === 'sum' && k === 1;
+  const kdrift = problem.kernel?.drift;
+  const ksigma = problem.kernel?.sigma;
+  // a whole run per block (`ensemble-em`): nothing may look at the ensemble before the end
+  const innerSave = saves.some((s) => s > 0 && s < steps);
+  const wholeKernel =
+    eligible && !monitor && !innerSave && typeof ksigma === 'number' && solver.kernels.includes('ensemble-em') ? cpuKernel('ensemble-em', backendName) : undefined;
+  // step by step (`em-step`, which continues the caller's noise): saves between, first passage
+  const stepKernel =
+    eligible && !wholeKernel && kdrift!.kind !== 'polynomial' && solver.kernels.includes('em-step') ? stepKernelFor(backendName, opts.backend) : undefined;
+  const fused = Boolean(wholeKernel || stepKernel);
   let saveIdx = 0;
   if (saves[0] === 0) {
     save(0);
@@ -258,12 +271,29 @@ export function solve(problem: SdeProblem, solver: Solver, opts: SolveOptions): 
     }
     if ((s & 63) === 0 && opts.signal?.aborted) throw new CancelledError(partial(s));
   };
-  if (fused) {
-    const backend = opts.backend ?? defaultBackend();
-    const { drift, sigma } = problem.kernel!;
-    // block by block, so the block's normals stay in cache between the fill and the update;
-    // block b of the path draws from stream.child(firstBlock + b), exactly as EnsembleNoise does
+  if (wholeKernel) {
+    // Block b runs all its steps in one call, drawing from path.stream.child(firstBlock + b) as the
+    // path does; blocks do not interact, so the bytes equal stepping the whole ensemble. The
+    // divergence reported is the one step-by-step stepping would meet first (earliest step, then
+    // lowest index); the abort is checked between blocks.
+    let bad: { step: number; index: number } | null = null;
+    for (let b = 0; b < blocks; b++) {
+      if (opts.signal?.aborted) throw new CancelledError(partial(0));
+      const [lo, hi] = path.blockRange(b);
+      const r = syncResult(
+        wholeKernel.run({ x: x.subarray(lo * d, hi * d), n: hi - lo, d, drift: kdrift!, dt: h, sigma: ksigma as number, steps, stream: path.stream, blockSize: bs, firstBlock: path.firstBlock + b }),
+        backendName,
+      );
+      const dv = r.divergence;
+      if (dv && (!bad || dv.step < bad.step)) bad = { step: dv.step, index: lo * d + dv.index };
+    }
+    if (bad) diverge(bad.step, bad.index);
+    afterStep(steps);
+  } else if (stepKernel) {
+    const drift = kdrift as Exclude<typeof kdrift, { kind: 'polynomial' } | undefined>;
+    const sigma = ksigma!;
     const scratch = makeScratch(Math.min(N, bs) * d);
+    // block b of the path draws from stream.child(firstBlock + b), exactly as EnsembleNoise does
     const noises = Array.from({ length: blocks }, (_, b) => {
       const [lo, hi] = path.blockRange(b);
       return new EnsembleNoise(path.stream, hi - lo, d, { blockSize: bs, firstBlock: path.firstBlock + b });
@@ -272,33 +302,13 @@ export function solve(problem: SdeProblem, solver: Solver, opts: SolveOptions): 
       const [lo, hi] = path.blockRange(b);
       return x.subarray(lo * d, hi * d);
     });
-    const params = { dt: h, sigma, t: t0 };
-    // other backends (TF.js) pay per call: give them the whole ensemble at once
-    const whole = !monitor && backend.name !== 'js' ? new EnsembleNoise(path.stream, N, d, { blockSize: bs, firstBlock: path.firstBlock }) : null;
+    // an array backend that pays per call (TF.js) gets the whole ensemble at once
+    const whole = !monitor && stepKernel.perCall ? new EnsembleNoise(path.stream, N, d, { blockSize: bs, firstBlock: path.firstBlock }) : null;
     const wholeScratch = whole ? makeScratch(N * d) : null;
-    // Nothing looks at the ensemble between save times (and abort checks every 64 steps): there
-    // each block runs through the whole segment while it sits in cache, with the same bytes
-    const multi = !monitor && !whole && backend.emSteps && typeof sigma === 'number' ? backend.emSteps.bind(backend) : null;
-    for (let s = 1; multi && s <= steps; ) {
-      let e = Math.min(steps, Math.ceil(s / 64) * 64); // abort checks stay every 64 steps
-      if (saveIdx < saves.length && saves[saveIdx] < e) e = saves[saveIdx];
-      const span = e - s + 1;
-      let bad: { step: number; index: number } | null = null;
-      for (let b = 0; b < blocks; b++) {
-        const xb = views[b];
-        // a later block need only run far enough to tie with a divergence already found
-        const r = multi(xb, xb.length / d, d, drift, { dt: h, sigma: sigma as number }, bad ? bad.step : span, noises[b]);
-        if (r && (!bad || r.step < bad.step)) bad = { step: r.step, index: b * bs * d + r.index };
-      }
-      if (bad) diverge(s - 1 + bad.step, bad.index);
-      afterStep(e);
-      s = e + 1;
-    }
-    for (let s = 1; !multi && s <= steps; s++) {
+    for (let s = 1; s <= steps; s++) {
       const t = t0 + (s - 1) * h;
-      params.t = t;
       if (whole) {
-        const bad = backend.emStep(x, N, d, drift, params, whole, wholeScratch!);
+        const bad = stepKernel.run(x, N, d, drift, { dt: h, sigma, t }, whole, wholeScratch!);
         if (bad >= 0) diverge(s, bad);
         afterStep(s);
         continue;
@@ -316,7 +326,7 @@ export function solve(problem: SdeProblem, solver: Solver, opts: SolveOptions): 
           }
           monitor.preStep(x, t, lo, lo + na);
         }
-        const bad = backend.emStep(xb, na, d, drift, params, noises[b], scratch);
+        const bad = stepKernel.run(xb, na, d, drift, { dt: h, sigma, t }, noises[b], scratch);
         if (bad >= 0) diverge(s, lo * d + bad);
         monitor?.postStep(x, t, b);
       }
@@ -362,3 +372,29 @@ export function solve(problem: SdeProblem, solver: Solver, opts: SolveOptions): 
   };
 }
 
+
+/** A registry kernel of a CPU backend (synchronous), or undefined when the backend does not register it. */
+function cpuKernel<K extends 'ensemble-em' | 'em-step'>(kernel: K, backend: string): KernelDef<K> | undefined {
+  return hasKernel(kernel, backend) ? getKernel(kernel, backend) : undefined;
+}
+
+/** solve() runs on the CPU: a kernel that answers with a promise (a GPU kernel) belongs to `solveOnKernel`. */
+function syncResult<R>(r: R | Promise<R>, backend: string): R {
+  if (r && typeof (r as Promise<R>).then === 'function') {
+    throw new ParameterError('backend', backend, 'a CPU backend for solve(): GPU kernels are asynchronous, run them with solveOnKernel()');
+  }
+  return r as R;
+}
+
+type StepFn = (x: Float64Array, n: number, d: number, drift: ClosedFormDrift, p: { dt: number; sigma: number | Float64Array; t: number }, noise: EnsembleNoise, scratch: StepScratch) => number;
+
+/**
+ * The one-step kernel for a backend: the registry's `em-step`, or, for an array backend the
+ * registry does not list (the TF.js backends), that backend's own `emStep` (which pays per call).
+ */
+function stepKernelFor(name: string, backend: Backend | undefined): { run: StepFn; perCall: boolean } | undefined {
+  const def = cpuKernel('em-step', name);
+  if (def) return { run: (x, n, d, drift, p, noise, scratch) => syncResult(def.run({ x, n, d, drift, dt: p.dt, sigma: p.sigma, t: p.t, noise, scratch }), name), perCall: false };
+  if (backend && typeof backend.emStep === 'function') return { run: (x, n, d, drift, p, noise, scratch) => backend.emStep(x, n, d, drift, p, noise, scratch), perCall: true };
+  return undefined;
+}

@@ -6,6 +6,7 @@
  * Z = ∫(W − W(t)) ds for the order-1.5 scheme), with no allocation per step.
  */
 import { ParameterError } from '@snrlab/core';
+import type { KernelName } from '@snrlab/tensor';
 import type { NoiseKind, SdeProblem } from './problem.js';
 
 export interface Stepper {
@@ -30,6 +31,13 @@ export interface Solver {
   /** Needs Z = I_(1,0) from the Brownian path. */
   readonly needsTimeIntegral: boolean;
   readonly noise: readonly NoiseKind[];
+  /**
+   * The `@snrlab/tensor` registry kernels this scheme can run on (looked up by name and backend
+   * with `getKernel`, never by comparing solver names): `ensemble-em` and `em-step` for
+   * Euler–Maruyama, `baoab` for BAOAB. A problem whose drift is data (a closed form or polynomial
+   * coefficients) can then run on any backend that registers the kernel.
+   */
+  readonly kernels: readonly KernelName[];
   readonly description: string;
   /** Refuses (ParameterError naming 'solver') a problem this solver cannot integrate. */
   check(problem: SdeProblem): void;
@@ -59,6 +67,7 @@ export const eulerMaruyama: Solver = {
   calculus: 'ito',
   needsTimeIntegral: false,
   noise: ['additive', 'diagonal'],
+  kernels: ['ensemble-em', 'em-step'],
   description: 'X_{n+1} = X_n + f(t_n, X_n) h + g(t_n, X_n) ⊙ ΔW_n (Maruyama 1955; Kloeden & Platen 1992, §10.2).',
   check(p) {
     checkNoise(this, p);
@@ -108,6 +117,7 @@ export const milstein: Solver = {
   calculus: 'ito',
   needsTimeIntegral: false,
   noise: ['additive', 'diagonal'],
+  kernels: [],
   description: 'Itô–Taylor scheme of strong order 1 for diagonal noise (Milstein 1974; Kloeden & Platen 1992, §10.3).',
   check(p) {
     checkNoise(this, p);
@@ -169,6 +179,7 @@ export const sra1: Solver = {
   calculus: 'ito',
   needsTimeIntegral: true,
   noise: ['additive'],
+  kernels: [],
   description: 'Two-stage stochastic Runge–Kutta scheme of strong order 1.5 for additive noise (Rößler 2010).',
   check(p) {
     checkNoise(this, p);
@@ -222,6 +233,7 @@ export const exactOU: Solver = {
   calculus: 'ito',
   needsTimeIntegral: false,
   noise: ['additive'],
+  kernels: [],
   description: 'Samples the OU transition density exactly (Gillespie 1996); needs a linear drift and constant additive noise.',
   check(p) {
     checkNoise(this, p);
@@ -269,6 +281,7 @@ export const baoab: Solver = {
   calculus: 'ito',
   needsTimeIntegral: false,
   noise: ['additive'],
+  kernels: ['baoab'],
   description: 'Symmetric splitting B-A-O-A-B of underdamped Langevin dynamics (Leimkuhler & Matthews 2013).',
   check(p) {
     if (p.kind !== 'underdamped-langevin' || !p.langevin) refuse(this.name, "a solver for this problem: baoab needs langevinProblem({ ..., mass }) (underdamped dynamics)");

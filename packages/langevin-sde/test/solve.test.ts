@@ -80,7 +80,8 @@ describe('discrete-step theory from the one-step map', () => {
 
   it('Langevin problems: overdamped drift −U′/γ, underdamped (q, p) layout', () => {
     const over = langevinProblem({ potential: doubleWell(), temperature: 1, friction: 2 });
-    expect(over.kernel).toBeUndefined(); // γ ≠ 1: not the plain double-well kernel
+    // γ ≠ 1: not the plain double-well kernel, but polynomial coefficients of U/γ for the registry
+    expect(over.kernel?.drift).toEqual({ kind: 'polynomial', coefficients: [0, -0, -0.25, 0, 0.125] });
     const f = new Float64Array(1);
     over.drift(0, Float64Array.of(0.5), f, 0, 1);
     expect(f[0]).toBeCloseTo(-(0.125 - 0.5) / 2, 15);
@@ -122,27 +123,33 @@ describe('solve', () => {
     for (let i = 0; i < 300; i++) expect(b.final![i]).toBeCloseTo(a.final![i], 12);
   });
 
-  it('the fused kernel gives the same bytes block by block as step by step, saves and divergence included', async () => {
+  it('the registry kernels give the same bytes as a whole run per block (ensemble-em) and step by step (em-step), divergence included', async () => {
     const js = await getBackend('js');
-    const stepwise = { ...js, emSteps: undefined }; // a backend without the multi-step kernel
+    const array = { ...js, name: 'array-engine-under-test' }; // not in the registry: its own emStep, whole ensemble per call
     const p = langevinProblem({ potential: doubleWell({ tilt: 0.1 }), temperature: 0.5, x0: -1, tspan: [0, 3] });
-    const opts = { dt: 0.01, ensemble: 3000, blockSize: 512, saveAt: [0, 0.5, 1.37, 3] };
-    const a = solve(p, eulerMaruyama, { ...opts, stream: Stream.fromSeed(5), backend: js });
-    const b = solve(p, eulerMaruyama, { ...opts, stream: Stream.fromSeed(5), backend: stepwise });
-    expect(a.fused && b.fused).toBe(true);
-    expect(JSON.stringify([a.moments, a.t, Array.from(a.final!)])).toBe(JSON.stringify([b.moments, b.t, Array.from(b.final!)]));
+    const opts = { dt: 0.01, ensemble: 3000, blockSize: 512 };
+    const whole = solve(p, eulerMaruyama, { ...opts, saveAt: [0, 3], stream: Stream.fromSeed(5), backend: js });
+    const stepped = solve(p, eulerMaruyama, { ...opts, saveAt: [0, 0.5, 1.37, 3], stream: Stream.fromSeed(5), backend: js });
+    const legacy = solve(p, eulerMaruyama, { ...opts, saveAt: [0, 0.5, 1.37, 3], stream: Stream.fromSeed(5), backend: array });
+    expect(whole.fused && stepped.fused && legacy.fused).toBe(true);
+    const last = (s: typeof whole) => JSON.stringify([s.moments[s.moments.length - 1], Array.from(s.final!)]);
+    expect(last(whole)).toBe(last(stepped));
+    expect(JSON.stringify([stepped.moments, stepped.t, Array.from(stepped.final!)])).toBe(JSON.stringify([legacy.moments, legacy.t, Array.from(legacy.final!)]));
+    // a solver that declares no kernel runs its own stepper, whatever its name
+    const undeclared = { ...eulerMaruyama, kernels: [] };
+    expect(solve(p, undeclared, { ...opts, saveAt: [0, 3], stream: Stream.fromSeed(5) }).fused).toBe(false);
     const wild = langevinProblem({ potential: doubleWell(), temperature: 0.5, x0: 2, tspan: [0, 60] });
-    const fail = (backend: typeof js) => {
+    const fail = (saveAt: number[]) => {
       try {
-        solve(wild, eulerMaruyama, { dt: 0.6, ensemble: 3000, blockSize: 512, saveAt: [0, 1.2], stream: Stream.fromSeed(5), backend });
+        solve(wild, eulerMaruyama, { dt: 0.6, ensemble: 3000, blockSize: 512, saveAt, stream: Stream.fromSeed(5), backend: js });
       } catch (e) {
         return e as DivergenceError;
       }
       throw new Error('no divergence');
     };
-    const [ea, eb] = [fail(js), fail(stepwise)];
+    const [ea, eb] = [fail([0, 60]), fail([0, 30, 60])];
     expect(ea).toBeInstanceOf(DivergenceError);
-    expect([ea.step, ea.replica, ea.message, JSON.stringify(ea.partial)]).toEqual([eb.step, eb.replica, eb.message, JSON.stringify(eb.partial)]);
+    expect([ea.step, ea.replica, ea.message, JSON.stringify((ea.partial as PartialSolution).moments[0])]).toEqual([eb.step, eb.replica, eb.message, JSON.stringify((eb.partial as PartialSolution).moments[0])]);
   });
 
   it('same seed, same bytes; a split by firstBlock reproduces the whole ensemble', () => {

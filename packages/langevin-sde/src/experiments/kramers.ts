@@ -4,7 +4,8 @@
  * is shown beside it as the asymptotic (low-noise) estimate it is.
  */
 import { anyNumber, defineExperiment, defineExperimentTask, ParameterError, verdict, xyFigure, z } from '@snrlab/core';
-import { doubleWell } from '../potentials.js';
+import { assertConfining, expressionPotential, potentialExpressionSchema } from '../expression.js';
+import { doubleWell, type Potential } from '../potentials.js';
 import { langevinProblem } from '../problem.js';
 import { kramersRate, mfptExact } from '../reference.js';
 import { solve } from '../solve.js';
@@ -22,6 +23,9 @@ const params = z.object({
     .enum(['sra1', 'euler-maruyama'])
     .default('sra1')
     .describe('solver: SRA1 (weak order 2) leaves no visible bias at h = 0.02; Euler–Maruyama (weak order 1) underestimates the MFPT by about 0.6% at h = 0.01'),
+  userPotential: potentialExpressionSchema
+    .optional()
+    .describe('your own 1-D potential U(x) with two wells (CLI: --potential "x^4/4 - x^2/2 + 0.1*x"): replicas start in its leftmost minimum; replaces tilt'),
 });
 
 export type KramersParams = z.output<typeof params>;
@@ -29,19 +33,32 @@ export type KramersParams = z.output<typeof params>;
 const BLOCK = 4096;
 const CHUNK = 2 * BLOCK;
 
-/** Start (left well), absorbing point and barrier top of the (tilted) double well. */
-export function kramersGeometry(p: Pick<KramersParams, 'tilt' | 'target'>): { x0: number; b: number; barrier: number; otherWell: number } {
-  const pot = doubleWell({ tilt: p.tilt });
-  const x0 = pot.minima[0][0];
-  const barrier = pot.saddles[0][0];
-  const otherWell = pot.minima[1][0];
+/** The potential: the tilted double well, or the user's own (1-D, with two wells). */
+export function kramersPotential(p: Pick<KramersParams, 'tilt' | 'userPotential'>): Potential {
+  return p.userPotential ? expressionPotential(p.userPotential, 'userPotential') : doubleWell({ tilt: p.tilt });
+}
+
+/** Start (left well), absorbing point and barrier top of the potential (the first barrier right of its leftmost minimum). */
+export function kramersGeometry(p: Pick<KramersParams, 'tilt' | 'target' | 'userPotential'>): { x0: number; b: number; barrier: number; otherWell: number } {
+  const pot = kramersPotential(p);
+  const x0 = pot.minima[0]?.[0];
+  const barrier = pot.saddles.map((s) => s[0]).find((s) => s > x0);
+  const otherWell = pot.minima.map((m) => m[0]).find((m) => barrier !== undefined && m > barrier);
+  if (x0 === undefined || barrier === undefined || otherWell === undefined) {
+    throw new ParameterError(
+      'userPotential',
+      p.userPotential?.expression,
+      'a 1-D potential with two wells separated by a barrier (langevin.kramers escapes from the leftmost minimum over the next barrier)',
+      `found minima at [${pot.minima.map((m) => fmt(m[0])).join(', ')}] and barrier tops at [${pot.saddles.map((s) => fmt(s[0])).join(', ')}]`,
+    );
+  }
   return { x0, b: p.target === 'barrier' ? barrier : otherWell, barrier, otherWell };
 }
 
 /** The exact MFPT, and the horizon where P(τ > tMax) ~ e^−30 for an exponential-like tail. */
 function horizon(p: KramersParams): { exact: number; tMax: number } {
   const g = kramersGeometry(p);
-  const exact = mfptExact({ potential: doubleWell({ tilt: p.tilt }), temperature: p.D, x0: g.x0, b: g.b });
+  const exact = mfptExact({ potential: kramersPotential(p), temperature: p.D, x0: g.x0, b: g.b });
   return { exact, tMax: Math.ceil((30 * exact) / p.dt) * p.dt };
 }
 
@@ -57,7 +74,7 @@ interface Job {
 export const kramersTask = defineExperimentTask(import.meta.url, 'langevin.kramers/replicas', async (job: Job, { stream, backend: name, usedBackend }): Promise<FirstPassagePartial> => {
   const p = job.params;
   const g = kramersGeometry(p);
-  const problem = langevinProblem({ potential: doubleWell({ tilt: p.tilt }), temperature: p.D, friction: 1, x0: g.x0, tspan: [0, job.tMax] });
+  const problem = langevinProblem({ potential: kramersPotential(p), temperature: p.D, friction: 1, x0: g.x0, tspan: [0, job.tMax] });
   const backend = await taskBackend(name);
   const sol = solve(problem, getSolver(p.solver), {
     dt: p.dt,
@@ -107,8 +124,14 @@ export const kramersExperiment = defineExperiment({
   params,
   measurements,
   validate(p) {
+    if (p.userPotential) {
+      const pot = kramersPotential(p);
+      if (pot.dim !== 1) throw new ParameterError('userPotential.dim', pot.dim, '1: the exact MFPT is a 1-D quadrature');
+      // the exact MFPT integrates exp(−U/D) from −∞: U must confine (at least on the left)
+      assertConfining(pot, p.D, 'userPotential');
+    }
     const g = kramersGeometry(p);
-    getSolver(p.solver).check(langevinProblem({ potential: doubleWell({ tilt: p.tilt }), temperature: p.D, x0: g.x0 }));
+    getSolver(p.solver).check(langevinProblem({ potential: kramersPotential(p), temperature: p.D, x0: g.x0 }));
     const { exact, tMax } = horizon(p);
     if (tMax / p.dt > 5e7) throw new ParameterError('D', p.D, `a noise level for which the run stays under 5·10⁷ steps (exact MFPT ${fmt(exact)} at dt = ${p.dt})`);
   },
@@ -119,7 +142,7 @@ export const kramersExperiment = defineExperiment({
   task: kramersTask,
   reduce(parts, p) {
     const g = kramersGeometry(p);
-    const pot = doubleWell({ tilt: p.tilt });
+    const pot = kramersPotential(p);
     const { exact, tMax } = horizon(p);
     const k = kramersRate({ potential: pot, temperature: p.D, minimum: g.x0, barrier: g.barrier });
     const kramersPrediction = p.target === 'barrier' ? 1 / (2 * k) : 1 / k;

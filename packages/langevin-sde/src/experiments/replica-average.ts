@@ -3,9 +3,10 @@
  * estimator like any other. Its variance is Var_B(f)/R — the replica count is a budget, and the
  * prefactor is the Boltzmann variance of the observable.
  */
-import { anyNumber, defineExperiment, defineExperimentTask, fitScaling, Moments, validateBudgets, verdict, xyFigure, z, type ScalingPoint } from '@snrlab/core';
-import { runEnsemble } from '@snrlab/tensor';
-import { doubleWell } from '../potentials.js';
+import { anyNumber, defineExperiment, defineExperimentTask, DivergenceError, fitScaling, Moments, ParameterError, validateBudgets, verdict, xyFigure, z, type ScalingPoint } from '@snrlab/core';
+import { getKernel, hasKernel, runEnsemble, type KernelDrift } from '@snrlab/tensor';
+import { assertConfining, expressionPotential, potentialExpressionSchema } from '../expression.js';
+import { doubleWell, type Potential } from '../potentials.js';
 import { boltzmann } from '../reference.js';
 import { taskBackend } from './common.js';
 
@@ -19,7 +20,22 @@ const params = z.object({
     .default([1, 2, 4, 8, 16, 32, 64])
     .describe('R: replicas averaged into one estimate of ⟨x²⟩'),
   estimates: z.int().min(100).max(100_000).default(1000).describe('independent estimates per R'),
+  userPotential: potentialExpressionSchema
+    .optional()
+    .describe('your own 1-D polynomial potential U(x) (CLI: --potential "x^4/4 - x^2/2 + 0.1*x"): its drift runs on the ensemble kernel as coefficients'),
 });
+
+/** The potential: the double well x⁴/4 − x²/2, or the user's own. */
+export function replicaPotential(p: Pick<ReplicaAverageParams, 'userPotential'>): Potential {
+  return p.userPotential ? expressionPotential(p.userPotential, 'userPotential') : doubleWell();
+}
+
+/** The drift −U′ as data for the registry's `ensemble-em` kernel: the closed form where it is one, else the polynomial. */
+function kernelDrift(pot: Potential): KernelDrift {
+  if (pot.doubleWellTilt !== undefined) return pot.doubleWellTilt === 0 ? { kind: 'double-well' } : { kind: 'double-well', tilt: pot.doubleWellTilt };
+  if (pot.polynomial) return { kind: 'polynomial', coefficients: pot.polynomial.coefficients };
+  throw new ParameterError('userPotential', (pot as { expression?: string }).expression ?? pot.name, 'a polynomial potential (its drift runs on the ensemble kernel as coefficients)');
+}
 
 export type ReplicaAverageParams = z.output<typeof params>;
 
@@ -33,15 +49,29 @@ interface Job {
 export const replicaCountTask = defineExperimentTask(import.meta.url, 'langevin.replica-average/replica-count', async (job: Job, { stream, backend: name, usedBackend }): Promise<ScalingPoint> => {
   const p = job.params;
   const R = job.R;
-  const start = boltzmann(doubleWell(), p.temperature).sampler();
+  const pot = replicaPotential(p);
+  const start = boltzmann(pot, p.temperature).sampler();
   const steps = Math.max(1, Math.round(p.time / p.dt));
   const n = R * p.estimates;
   const x = new Float64Array(n);
   const init = stream.child('start');
   for (let k = 0; k < n; k++) start.sample(init, x, k);
-  const backend = await taskBackend(name);
-  runEnsemble({ x, n, d: 1, drift: { kind: 'double-well' }, dt: p.dt, steps, sigma: Math.sqrt(2 * p.temperature), stream: stream.child('noise'), backend });
-  if (backend) usedBackend(backend.name);
+  const drift = kernelDrift(pot);
+  const sigma = Math.sqrt(2 * p.temperature);
+  const kname = name ?? 'js';
+  if (hasKernel('ensemble-em', kname)) {
+    // the registry's ensemble kernel (js: the bytes of runEnsemble for the closed forms; webgpu: float32 on the GPU)
+    const def = getKernel('ensemble-em', kname);
+    const r = await def.run({ x, n, d: 1, drift, dt: p.dt, steps, sigma, stream: stream.child('noise') });
+    if (r.divergence) throw new DivergenceError(r.divergence.step, r.divergence.step * p.dt, r.divergence.index, x[r.divergence.index], { completedSteps: r.divergence.step - 1 }, `ensemble-em on ${def.backend}, dt = ${p.dt}`);
+    if (def.backend !== 'js') usedBackend(def.backend);
+  } else {
+    // an array backend outside the registry (TF.js): its own Euler–Maruyama step
+    if (drift.kind === 'polynomial') throw new ParameterError('backend', kname, "a backend with the registry's 'ensemble-em' kernel (js, webgpu) for a polynomial potential");
+    const backend = await taskBackend(name);
+    runEnsemble({ x, n, d: 1, drift, dt: p.dt, steps, sigma, stream: stream.child('noise'), backend });
+    if (backend) usedBackend(backend.name);
+  }
   const est = new Moments();
   for (let e = 0; e < p.estimates; e++) {
     let acc = 0;
@@ -78,11 +108,17 @@ export const replicaAverageExperiment = defineExperiment({
   measurements,
   validate(p) {
     validateBudgets(p.replicas);
+    if (p.userPotential) {
+      const pot = replicaPotential(p);
+      if (pot.dim !== 1) throw new ParameterError('userPotential.dim', pot.dim, '1: the Boltzmann variance of x² is a 1-D quadrature');
+      assertConfining(pot, p.temperature, 'userPotential');
+      kernelDrift(pot);
+    }
   },
   plan: (p) => p.replicas.map((R): Job => ({ path: [R], params: p, R })),
   task: replicaCountTask,
   reduce(points, p) {
-    const law = boltzmann(doubleWell(), p.temperature);
+    const law = boltzmann(replicaPotential(p), p.temperature);
     const m2 = law.expectation((x) => x * x);
     const m4 = law.expectation((x) => x ** 4);
     const fit = fitScaling(points);
