@@ -5,9 +5,9 @@
  *   moves a number fails;
  * - a pool of 1 and of 2 workers give the same bytes as the inline run;
  * - an abort stops the run with a CancelledError that says what was finished;
- * - every point verdict can fail: with theory moved 10 SE either way it no longer agrees (an
- *   allowance that swallows that is too large to be a verdict); an equivalence verdict likewise
- *   with theory moved by its margin plus 10 SE.
+ * - every point verdict can fail: with theory placed 10 SE from the measured value, either way,
+ *   it does not agree (an allowance that swallows that is too large to be a verdict); an
+ *   equivalence verdict likewise with its margin plus 10 SE.
  *
  * Record the golden files with the current code (before a change) by running the package's
  * tests with SNRLAB_RECORD_GOLDEN=1; they are written next to the test as
@@ -149,7 +149,7 @@ export function pipelineSuite(o: PipelineSuiteOptions): void {
 
     for (const exp of o.experiments) {
       const params = o.reduced[exp.id] ?? {};
-      it(`${exp.id}: its verdicts can fail (theory moved by 10 SE)`, async () => {
+      it(`${exp.id}: its verdicts can fail (theory 10 SE from the measurement)`, async () => {
         const r = inlineResults.get(exp.id) ?? (await runExperiment(exp, params, { seed }));
         const known = new Set(known_[exp.id] ?? []);
         const stuck = r.verdicts.filter((v) => !canFail(v) && !known.has(v.claim)).map((v) => v.claim);
@@ -175,12 +175,16 @@ export function pipelineSuite(o: PipelineSuiteOptions): void {
   });
 }
 
-/** Does the verdict stop agreeing when theory moves 10 SE (plus the margin, for equivalence) either way? */
+/**
+ * Can the verdict fail? With theory placed 10 SE from the measured value (plus the margin, for an
+ * equivalence claim), on either side, it must not agree: an acceptance region wider than that is an
+ * allowance that swallows the effect.
+ */
 export function canFail(v: Verdict): boolean {
   if (v.kind === 'directional') return true; // one-sided: decided by the side of the bound, not a distance
   const [lo, hi] = v.ci95;
   const se = v.se ?? (Number.isFinite(lo) && Number.isFinite(hi) ? (hi - lo) / (2 * 1.959963984540054) : NaN);
-  if (!Number.isFinite(se) || !Number.isFinite(v.theory)) return v.status !== 'agrees';
+  if (!Number.isFinite(se) || !Number.isFinite(v.measured)) return v.status !== 'agrees';
   const shift = 10 * se + (v.kind === 'equivalence' ? (v.margin ?? 0) : 0);
-  return reassess(v, v.theory + shift) !== 'agrees' && reassess(v, v.theory - shift) !== 'agrees';
+  return reassess(v, v.measured + shift) !== 'agrees' && reassess(v, v.measured - shift) !== 'agrees';
 }

@@ -200,3 +200,46 @@ describe('registry and runner', () => {
 });
 
 void registerExperiments;
+
+describe("core's experiments judge their claims on the right quantity", () => {
+  it('Student-t with 2 < df ≤ 4: the variance is judged, with a subsampling interval; IQR² only where the variance does not exist', async () => {
+    const { estimatorScalingExperiment, spreadFor } = await import('../src/experiments/index.js');
+    expect(spreadFor({ noise: 'student-t', df: 3, alpha: 1.5 })).toBe('variance');
+    expect(spreadFor({ noise: 'student-t', df: 2, alpha: 1.5 })).toBe('iqr');
+    expect(spreadFor({ noise: 'alpha-stable', df: 10, alpha: 1.5 })).toBe('iqr');
+    const r = await runExperiment(estimatorScalingExperiment, { noise: 'student-t', df: 3, budgets: [1, 4, 16, 64], replicates: 2000 }, { seed: 2 });
+    const m = r.measurements as { interval?: string; exponentCI95?: [number, number]; spread: string };
+    expect(m.spread).toBe('variance');
+    expect(m.interval).toBe('subsampling');
+    const v = r.verdicts[0];
+    expect(v.claim).toMatch(/^variance ∝ B\^-1/);
+    expect(v.ci95).toEqual(m.exponentCI95);
+    expect(v.status).toBe('agrees');
+    expect(v.note).toMatch(/subsampling/);
+  });
+
+  it('rigid-shift theory: exactly 1 on a linear Gaussian field, and √(θψ₁(θ + 1)) for Poisson noise on an exponential as the grid is refined', async () => {
+    const { positionalErrorExperiment } = await import('../src/experiments/index.js');
+    const { rigidShiftTheory, trigamma } = await import('../src/experiments/positional-error.js');
+    expect(trigamma(1)).toBeCloseTo((Math.PI * Math.PI) / 6, 13);
+    expect(trigamma(0.5)).toBeCloseTo((Math.PI * Math.PI) / 2, 12);
+    const parse = (o: Record<string, unknown>) => positionalErrorExperiment.params.parse(o);
+    expect(rigidShiftTheory(parse({ profile: 'linear', noise: 'gaussian' })).ratio).toBeCloseTo(1, 12);
+    const fine = rigidShiftTheory(parse({ gridPoints: 4001 }));
+    expect(fine.continuumRatio).toBeCloseTo(Math.sqrt(250 * trigamma(251)), 15);
+    // the grid part falls with h: at h = 0.025 the exact ratio is within 1e-4 of the continuum's
+    expect(Math.abs(fine.ratio - fine.continuumRatio)).toBeLessThan(1e-4);
+    // Gaussian noise on an exponential: 1 + (5/4)(σ/θ)² to second order
+    const g = rigidShiftTheory(parse({ noise: 'gaussian', sigma: 20, gridPoints: 4001 }));
+    expect(Math.abs(g.ratio - (1 + 1.25 * (20 / 250) ** 2))).toBeLessThan(3 * (20 / 250) ** 4 * 10);
+  });
+
+  it('core.positional-error: off the rigid-shift regime the allowance is marked as estimated from the data', async () => {
+    const { positionalErrorExperiment } = await import('../src/experiments/index.js');
+    const r = await runExperiment(positionalErrorExperiment, { correlationLength: 50, realizations: 400, gridPoints: 101 }, { seed: 3 });
+    const v = r.verdicts[0];
+    expect(v.claim).toBe('σ_x(direct) / σ_x(delta method) = 1');
+    expect(v.allowance?.fromData).toBe(true);
+    if (!(v.ci95[0] <= 1 && 1 <= v.ci95[1])) expect(v.status).not.toBe('agrees');
+  });
+});

@@ -217,7 +217,7 @@ export const measuredProfileExperiment = defineExperiment({
           measured: m.lambdaRatio.value,
           ci95: m.lambdaRatio.ci95,
           // round-off of the two log-linear least-squares fits: a noise-free exponential gives 1 ± 10⁻¹²
-          tolerance: 1e-9,
+          allowance: { value: 1e-9, derivation: 'round-off of the two log-linear least-squares fits (a noise-free exponential gives 1 ± 10⁻¹²), with a thousandfold margin' },
           note: `Log-linear decay lengths over the near and far halves of the fit range: ${m.lambdaNear.toPrecision(4)} µm and ${m.lambdaFar.toPrecision(4)} µm; bootstrap 95% interval of their ratio. FitEPM assumes one λ; where this fails (e.g. a far zero-flux end, a background floor, or embryos with different λ, Vetter & Iber 2022) FitEPM misjudges the positional error.`,
         }),
       );
@@ -231,7 +231,7 @@ export const measuredProfileExperiment = defineExperiment({
           ci95: m.lambda.ci95,
           // the fit's numerical resolution: golden-section search to 10⁻¹⁰ in ln λ (noise-free
           // embryos differ only in amplitude, so every bootstrap fit returns the same λ)
-          tolerance: 1e-8 * m.theory.lambda,
+          allowance: { value: 1e-8 * m.theory.lambda, derivation: 'the fit\'s numerical resolution: golden-section search to 10⁻¹⁰ in ln λ, with a hundredfold margin' },
           note: `FitEPM fit of C₀e^{−x/λ} to C̄ in linear space over [${m.fitRange[0]}, ${m.fitRange[1]}] µm; bootstrap 95% interval over embryos, widened by the fit's numerical tolerance (10⁻⁸ λ). The simulated embryos differ only in amplitude, so each has λ = ${m.theory.lambda.toPrecision(5)} µm (zero-flux end at 400 µm: the cosh term is below 10⁻¹⁰ where measured).`,
         }),
       );
@@ -250,7 +250,9 @@ export const measuredProfileExperiment = defineExperiment({
             theory: th,
             measured: s.mid.direct.value,
             ci95: s.mid.direct.ci95,
-            ...(allowance > 0 ? { tolerance: allowance } : {}),
+            ...(allowance > 0
+              ? { allowance: { value: allowance, derivation: 'the measurement noise the closed form leaves out: interpolating ln C between two positions with weights 1−t and t adds λ²·ln(1+c_m²)·((1−t)²+t²) ≤ λ²·ln(1+c_m²) to σ_x² (a bound from the simulated noise CV, not from the data)' } }
+              : {}),
             note: `Closed form: the sd of the exact boundary position over the embryos' lognormal production (Gauss–Hermite quadrature, the package's boundaryMomentsQuadrature) at the measured threshold; ≈ λ·√ln(1+CV²) for an exponential. Bootstrap 95% interval over embryos.${allowance > 0 ? ` Allowance ${allowance.toPrecision(3)} µm for the measurement noise (CV ${p.syntheticNoise}) the closed form leaves out: a crossing interpolates ln C between two positions with weights 1−t and t, adding λ²·ln(1+c_m²)·((1−t)²+t²) ≤ λ²·ln(1+c_m²) to σ_x².` : ''}`,
           }),
         );
