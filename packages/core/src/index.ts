@@ -53,6 +53,25 @@ export {
   zForLevel,
 } from './stats/special.js';
 
+// numerics: small dense linear algebra, quadrature, roots, pooling
+export {
+  identity,
+  transpose,
+  matVec,
+  matMul,
+  LU,
+  solveLinear,
+  eigenvalues,
+  spectralRadius,
+  symmetricEigen,
+  jacobiEigen,
+  type Eigenvalues,
+  type SymmetricEigen,
+} from './numerics/linalg.js';
+export { gaussHermite, gaussLegendre, type QuadratureRule } from './numerics/quadrature.js';
+export { bisect, brent, type BrentResult } from './numerics/roots.js';
+export { inverseVarianceMean } from './numerics/weighted-mean.js';
+
 // snr
 export {
   estimatorScaling,

@@ -3,7 +3,7 @@
  * field v(z) = (−∇ₓf, ∇ᵧf) at z = (x, y); gradient play moves along v. Its Nash equilibrium is
  * at the origin for every game here.
  */
-import { assertFiniteArray, assertPositive, ParameterError, ParameterTypeError } from '@snrlab/core';
+import { assertFiniteArray, assertPositive, gaussHermite, ParameterError, ParameterTypeError } from '@snrlab/core';
 
 export interface Game {
   readonly name: string;
@@ -151,49 +151,6 @@ export function isBilinear(game: Game): boolean {
 export const fPrime = (t: number): number => (t >= 0 ? Math.exp(-t) / (1 + Math.exp(-t)) : 1 / (1 + Math.exp(t)));
 /** f″(t) = −sigmoid(t)·sigmoid(−t); f″(0) = −¼. */
 export const fSecond = (t: number): number => -fPrime(t) * fPrime(-t);
-
-/**
- * Gauss–Hermite nodes and weights for E[g(ε)], ε ~ N(0, 1): E g ≈ Σ wᵢ g(xᵢ). Nodes of the
- * physicists' Hermite polynomial by Newton's method (Press et al., gauher), rescaled.
- */
-export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64Array } {
-  const x = new Float64Array(n);
-  const w = new Float64Array(n);
-  const PIM4 = 0.7511255444649425; // π^(−1/4)
-  const m = Math.floor((n + 1) / 2);
-  let z = 0;
-  for (let i = 0; i < m; i++) {
-    if (i === 0) z = Math.sqrt(2 * n + 1) - 1.85575 * Math.pow(2 * n + 1, -0.16667);
-    else if (i === 1) z -= (1.14 * Math.pow(n, 0.426)) / z;
-    else if (i === 2) z = 1.86 * z - 0.86 * x[0];
-    else if (i === 3) z = 1.91 * z - 0.91 * x[1];
-    else z = 2 * z - x[i - 2];
-    let pp = 0;
-    for (let its = 0; its < 100; its++) {
-      let p1 = PIM4;
-      let p2 = 0;
-      for (let j = 1; j <= n; j++) {
-        const p3 = p2;
-        p2 = p1;
-        p1 = z * Math.sqrt(2 / j) * p2 - Math.sqrt((j - 1) / j) * p3;
-      }
-      pp = Math.sqrt(2 * n) * p2;
-      const z1 = z;
-      z = z1 - p1 / pp;
-      if (Math.abs(z - z1) <= 3e-14) break;
-    }
-    x[i] = z;
-    x[n - 1 - i] = -z;
-    w[i] = w[n - 1 - i] = 2 / (pp * pp);
-  }
-  const nodes = new Float64Array(n);
-  const weights = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    nodes[i] = Math.SQRT2 * x[i];
-    weights[i] = w[i] / Math.sqrt(Math.PI);
-  }
-  return { nodes, weights };
-}
 
 export interface DiracGanOptions {
   /** R1 penalty γ ≥ 0: the discriminator's objective loses (γ/2)·E_data‖∇ₓD‖² = (γ/2)ψ². */

@@ -17,7 +17,6 @@ export {
   diracEigenvalues,
   fPrime,
   fSecond,
-  gaussHermite,
   parseMatrix,
   matrixRows,
   type Game,
@@ -76,7 +75,6 @@ export {
 } from './theory.js';
 export { fitGrowthFactor, proportionalFit, medianWithInterval, familyInterval, growthFactorVerdict, roundingBound, type GrowthFit, type GrowthBound } from './analysis.js';
 export { LinearKernel } from './kernels.js';
-export { eigenvalues, spectralRadius, LU, type Eigenvalues } from './linalg.js';
 export { phasePortrait, type PhaseSeries } from './figures.js';
 
 // the mixture-of-Gaussians GAN

@@ -12,8 +12,7 @@
  * Every gradient comes from an *oracle call*; a stochastic oracle adds its noise per call. The
  * optimistic method stores its last noisy gradient and reuses it (one call per step).
  */
-import { assertInRange, assertOneOf, assertPositive, ParameterError } from '@snrlab/core';
-import { LU } from './linalg.js';
+import { assertInRange, assertOneOf, assertPositive, LU, ParameterError } from '@snrlab/core';
 
 export const METHODS = ['simultaneous', 'alternating', 'extragradient', 'optimistic', 'proximal', 'negative-momentum'] as const;
 export type MethodName = (typeof METHODS)[number];

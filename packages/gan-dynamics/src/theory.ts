@@ -12,7 +12,7 @@
  * the recursion reproduces them and that simulations agree with both.
  */
 import type { Game } from './games.js';
-import { identity, matMul, spectralRadius, transpose } from './linalg.js';
+import { identity, matMul, spectralRadius, transpose } from '@snrlab/core';
 import { initialState, noiseBlocks, Stepper, validateMethod, type MethodOptions } from './methods.js';
 import { InjectedNoiseOracle } from './run.js';
 

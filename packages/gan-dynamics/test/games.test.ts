@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ParameterError } from '@snrlab/core';
+import { eigenvalues, gaussHermite, ParameterError } from '@snrlab/core';
 import {
   bilinearGame,
   diracEigenvalues,
   diracGan,
   fPrime,
   fSecond,
-  gaussHermite,
   isBilinear,
   matrixRows,
   quadraticBilinearGame,
 } from '../src/games.js';
-import { eigenvalues } from '../src/linalg.js';
 
 /** Jacobian of a game's field at z by central differences. */
 function numericJacobian(field: (z: number[], out: Float64Array) => void, z: number[], h = 1e-6): number[][] {

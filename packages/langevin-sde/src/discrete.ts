@@ -11,8 +11,7 @@
  * Example: Euler–Maruyama on U = x²/2 at T = 1 has A = 1 − h, Q = 2h, so the stationary
  * variance is 2h/(1 − (1 − h)²) = 1/(1 − h/2), not 1.
  */
-import { ParameterError } from '@snrlab/core';
-import { solveLinear } from './potentials.js';
+import { matMul, ParameterError, solveLinear, transpose } from '@snrlab/core';
 import type { SdeProblem } from './problem.js';
 import type { Solver } from './solvers.js';
 
@@ -28,22 +27,6 @@ export interface GaussianLaw {
   mean: Float64Array;
   /** Row-major d × d covariance. */
   covariance: Float64Array;
-}
-
-function matmul(a: Float64Array, b: Float64Array, d: number): Float64Array {
-  const c = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let k = 0; k < d; k++) {
-    const v = a[i * d + k];
-    if (v === 0) continue;
-    for (let j = 0; j < d; j++) c[i * d + j] += v * b[k * d + j];
-  }
-  return c;
-}
-
-function transpose(a: Float64Array, d: number): Float64Array {
-  const t = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) t[j * d + i] = a[i * d + j];
-  return t;
 }
 
 /**
@@ -89,11 +72,11 @@ export function linearStepMap(problem: SdeProblem, solver: Solver, h: number, t 
       throw new ParameterError('problem', `a step that is not affine in (x, ΔW, Z) for ${solver.name}`, 'a linear problem (linear drift or harmonic potential, additive noise)');
     }
   }
-  const BWt = transpose(BW, d);
-  const BZt = transpose(BZ, d);
-  const WW = matmul(BW, BWt, d);
-  const WZ = matmul(BW, BZt, d);
-  const ZZ = matmul(BZ, BZt, d);
+  const BWt = transpose(BW, d, d);
+  const BZt = transpose(BZ, d, d);
+  const WW = matMul(BW, BWt, d, d, d);
+  const WZ = matMul(BW, BZt, d, d, d);
+  const ZZ = matMul(BZ, BZt, d, d, d);
   const Q = new Float64Array(d * d);
   for (let k = 0; k < d * d; k++) {
     const i = Math.floor(k / d);
@@ -108,7 +91,7 @@ export function lawAfter(map: LinearStepMap, x0: ArrayLike<number>, steps: numbe
   const d = map.dim;
   let mean: Float64Array = Float64Array.from(x0);
   let cov: Float64Array = new Float64Array(d * d);
-  const At = transpose(map.A, d);
+  const At = transpose(map.A, d, d);
   for (let s = 0; s < steps; s++) {
     const m = new Float64Array(d);
     for (let i = 0; i < d; i++) {
@@ -117,7 +100,7 @@ export function lawAfter(map: LinearStepMap, x0: ArrayLike<number>, steps: numbe
       m[i] = v;
     }
     mean = m;
-    const next = matmul(matmul(map.A, cov, d), At, d);
+    const next = matMul(matMul(map.A, cov, d, d, d), At, d, d, d);
     for (let k = 0; k < d * d; k++) next[k] += map.Q[k];
     cov = next;
   }
@@ -133,15 +116,15 @@ export function stationaryLaw(map: LinearStepMap): GaussianLaw {
   const S: Float64Array = Float64Array.from(map.Q);
   let M: Float64Array = Float64Array.from(map.A);
   for (let it = 0; it < 64; it++) {
-    const MS = matmul(M, S, d);
-    const add = matmul(MS, transpose(M, d), d);
+    const MS = matMul(M, S, d, d, d);
+    const add = matMul(MS, transpose(M, d, d), d, d, d);
     let norm = 0;
     for (let k = 0; k < d * d; k++) {
       S[k] += add[k];
       norm = Math.max(norm, Math.abs(M[k]));
     }
     if (norm < 1e-300 || !Number.isFinite(norm)) break;
-    M = matmul(M, M, d);
+    M = matMul(M, M, d, d, d);
   }
   let mnorm = 0;
   for (let k = 0; k < d * d; k++) mnorm = Math.max(mnorm, Math.abs(M[k]));

@@ -16,7 +16,7 @@
  * the built-in closed-form kernels and gives their bytes.
  */
 import { derivative, parse, rationalize, type EvalFunction, type MathNode } from 'mathjs';
-import { ParameterError, z } from '@snrlab/core';
+import { bisect, ParameterError, z } from '@snrlab/core';
 import { doubleWell, harmonic, type Potential } from './potentials.js';
 
 /** The parameter value of a user's potential: the expression and its dimension (1: x; 2: x and y). */
@@ -264,17 +264,8 @@ function withCriticalPoints(p: ExpressionPotential): ExpressionPotential {
     const b = -R + (2 * R * i) / N;
     const gb = grad(b);
     if (Number.isFinite(ga) && Number.isFinite(gb) && ((ga < 0 && gb >= 0) || (ga > 0 && gb <= 0))) {
-      let lo = a;
-      let hi = b;
-      const rising = ga < 0;
-      for (let k = 0; k < 80; k++) {
-        const m = 0.5 * (lo + hi);
-        const gm = grad(m);
-        if (gm < 0 === rising) lo = m;
-        else hi = m;
-      }
-      const r = Float64Array.of(0.5 * (lo + hi));
-      (rising ? minima : saddles).push(r);
+      const r = Float64Array.of(bisect(grad, a, b, { iterations: 80, fa: ga }));
+      (ga < 0 ? minima : saddles).push(r);
     }
     a = b;
     ga = gb;

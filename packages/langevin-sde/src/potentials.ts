@@ -6,7 +6,7 @@
  * Every method takes an offset so that an ensemble stored particle-major (N × d) is evaluated
  * in place, without allocating per particle.
  */
-import { assertFinite, assertFiniteArray, assertPositive, ParameterError } from '@snrlab/core';
+import { assertFinite, assertFiniteArray, assertPositive, ParameterError, solveLinear } from '@snrlab/core';
 
 /** A smooth potential energy surface U: R^d → R. */
 export interface Potential {
@@ -258,34 +258,6 @@ export function newtonCriticalPoint(pot: Potential, start: ArrayLike<number>, it
       size = Math.max(size, Math.abs(step[j]));
     }
     if (size < 1e-15 * (1 + Math.abs(x[0]))) break;
-  }
-  return x;
-}
-
-/** Solve A·x = b for a small dense system by Gaussian elimination with partial pivoting. */
-export function solveLinear(A: ArrayLike<number>, b: ArrayLike<number>, n: number): Float64Array {
-  const M = Float64Array.from(A);
-  const x = Float64Array.from(b);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r * n + c]) > Math.abs(M[piv * n + c])) piv = r;
-    if (piv !== c) {
-      for (let j = 0; j < n; j++) [M[c * n + j], M[piv * n + j]] = [M[piv * n + j], M[c * n + j]];
-      [x[c], x[piv]] = [x[piv], x[c]];
-    }
-    const p = M[c * n + c];
-    if (p === 0) throw new RangeError('singular matrix');
-    for (let r = c + 1; r < n; r++) {
-      const f = M[r * n + c] / p;
-      if (f === 0) continue;
-      for (let j = c; j < n; j++) M[r * n + j] -= f * M[c * n + j];
-      x[r] -= f * x[c];
-    }
-  }
-  for (let r = n - 1; r >= 0; r--) {
-    let s = x[r];
-    for (let j = r + 1; j < n; j++) s -= M[r * n + j] * x[j];
-    x[r] = s / M[r * n + r];
   }
   return x;
 }

@@ -1,11 +1,10 @@
 /**
- * Exact reference energies for n ≤ 12 qubits: dense diagonalisation (ml-matrix) for small
+ * Exact reference energies for n ≤ 12 qubits: dense diagonalisation (core's symmetricEigen, ml-matrix's tred2/tql2) for small
  * Hamiltonians, Lanczos with full reorthogonalisation above. A complex Hermitian H = A + iB is
  * diagonalised densely through the real symmetric embedding [[A, −B], [B, A]], whose spectrum is
  * that of H with every eigenvalue twice.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { ParameterError, Stream, assertOneOf } from '@snrlab/core';
+import { ParameterError, Stream, assertOneOf, symmetricEigen } from '@snrlab/core';
 import type { PauliSum } from './pauli.js';
 import { StateVector } from './simulator/state.js';
 
@@ -55,29 +54,28 @@ function dense(h: PauliSum): { values: Float64Array; vector: StateVector } {
   const d = m.dim;
   const real = isReal(m);
   const size = real ? d : 2 * d;
-  const a = Matrix.zeros(size, size);
+  const a = new Float64Array(size * size);
   for (let r = 0; r < d; r++) {
     for (let c = 0; c < d; c++) {
       const vr = m.re[r * d + c];
-      a.set(r, c, vr);
+      a[r * size + c] = vr;
       if (!real) {
         const vi = m.im[r * d + c];
-        a.set(r + d, c + d, vr);
-        a.set(r, c + d, -vi);
-        a.set(r + d, c, vi);
+        a[(r + d) * size + c + d] = vr;
+        a[r * size + c + d] = -vi;
+        a[(r + d) * size + c] = vi;
       }
     }
   }
-  const evd = new EigenvalueDecomposition(a, { assumeSymmetric: true });
-  const all = evd.realEigenvalues;
+  const evd = symmetricEigen(a, size);
+  const all = evd.values;
   let k = 0;
   for (let i = 1; i < all.length; i++) if (all[i] < all[k]) k = i;
-  const vec = evd.eigenvectorMatrix.getColumn(k);
   const re = new Float64Array(d);
   const im = new Float64Array(d);
   for (let i = 0; i < d; i++) {
-    re[i] = vec[i];
-    im[i] = real ? 0 : vec[i + d];
+    re[i] = evd.vectors[i * size + k];
+    im[i] = real ? 0 : evd.vectors[(i + d) * size + k];
   }
   const sortedValues = Float64Array.from(all).sort();
   // the complex embedding repeats each eigenvalue: keep every other one
@@ -101,19 +99,19 @@ function residualOf(h: PauliSum, s: StateVector, e: number): number {
 /** Lowest eigenpair of the symmetric tridiagonal matrix (alpha on the diagonal, beta off it). */
 function tridiagonalLowest(alpha: number[], beta: number[]): { value: number; vector: number[] } {
   const k = alpha.length;
-  const t = Matrix.zeros(k, k);
+  const t = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
-    t.set(i, i, alpha[i]);
+    t[i * k + i] = alpha[i];
     if (i + 1 < k) {
-      t.set(i, i + 1, beta[i]);
-      t.set(i + 1, i, beta[i]);
+      t[i * k + i + 1] = beta[i];
+      t[(i + 1) * k + i] = beta[i];
     }
   }
-  const evd = new EigenvalueDecomposition(t, { assumeSymmetric: true });
-  const vals = evd.realEigenvalues;
+  const evd = symmetricEigen(t, k);
+  const vals = evd.values;
   let j = 0;
   for (let i = 1; i < vals.length; i++) if (vals[i] < vals[j]) j = i;
-  return { value: vals[j], vector: evd.eigenvectorMatrix.getColumn(j) };
+  return { value: vals[j], vector: Array.from({ length: k }, (_, i) => evd.vectors[i * k + j]) };
 }
 
 function lanczos(h: PauliSum, tolerance: number, maxIterations: number): GroundState {

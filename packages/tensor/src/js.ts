@@ -4,7 +4,7 @@
  * with no allocation per step.
  */
 import ndarray, { type NdArray } from 'ndarray';
-import { EnsembleNoise, ParameterError, type Stream } from '@snrlab/core';
+import { EnsembleNoise, matMul, ParameterError, type Stream } from '@snrlab/core';
 import { checkMatmul, contiguous, reducedShape } from './nd.js';
 import type { Backend, ClosedFormDrift, Divergence, Drift, EMStepParams, StepScratch } from './types.js';
 import { makeScratch } from './types.js';
@@ -132,50 +132,12 @@ function reduce(x: NdArray, axis: number | undefined, ddof: number | null): NdAr
   return ndarray(out, outShape);
 }
 
-/**
- * C = A·B on contiguous row-major copies. Four rows of C are updated together so each load of
- * B serves four multiply-adds (2.2x the plain i-k-j loop on the reference machine); every
- * C[i][j] still sums over k in ascending order, so the rounding is that of the plain loop.
- */
+/** C = A·B on contiguous row-major copies, by core's `matMul` (four rows of C per pass over B). */
 export function matmulJS(a: NdArray, b: NdArray): NdArray<Float64Array> {
   checkMatmul(a, b, false);
-  const A = contiguous(a).data;
-  const B = contiguous(b).data;
   const [m, k] = a.shape;
   const n = b.shape[1];
-  const C = new Float64Array(m * n);
-  let i = 0;
-  for (; i + 3 < m; i += 4) {
-    const c0 = i * n;
-    const c1 = c0 + n;
-    const c2 = c1 + n;
-    const c3 = c2 + n;
-    for (let p = 0; p < k; p++) {
-      const a0 = A[i * k + p];
-      const a1 = A[(i + 1) * k + p];
-      const a2 = A[(i + 2) * k + p];
-      const a3 = A[(i + 3) * k + p];
-      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue; // sparse rows (ReLU) are common
-      const bp = p * n;
-      for (let j = 0; j < n; j++) {
-        const bv = B[bp + j];
-        C[c0 + j] += a0 * bv;
-        C[c1 + j] += a1 * bv;
-        C[c2 + j] += a2 * bv;
-        C[c3 + j] += a3 * bv;
-      }
-    }
-  }
-  for (; i < m; i++) {
-    const ci = i * n;
-    for (let p = 0; p < k; p++) {
-      const aip = A[i * k + p];
-      if (aip === 0) continue;
-      const bp = p * n;
-      for (let j = 0; j < n; j++) C[ci + j] += aip * B[bp + j];
-    }
-  }
-  return ndarray(C, [m, n]);
+  return ndarray(matMul(contiguous(a).data, contiguous(b).data, m, k, n), [m, n]);
 }
 
 export function createJsBackend(): Backend {

@@ -4,11 +4,10 @@
  * distance to the equilibrium, and the contraction rate per step fitted in the linear regime
  * against the prediction from the Jacobian's eigenvalues.
  */
-import { anyNumber, chiSquareSf, defineExperiment, defineExperimentTask, DivergenceError, Moments, verdict, z, type Figure, type Verdict } from '@snrlab/core';
+import { anyNumber, chiSquareSf, defineExperiment, defineExperimentTask, DivergenceError, eigenvalues, Moments, verdict, z, type Figure, type Verdict } from '@snrlab/core';
 import { fitGrowthFactor, growthBoundTotal, growthFactorVerdict, medianWithInterval, normInf, roundingBound, type GrowthFit } from '../analysis.js';
 import { phasePortrait } from '../figures.js';
 import { diracEigenvalues, diracGan, fPrime, linearizedGame } from '../games.js';
-import { eigenvalues } from '../linalg.js';
 import { DEFAULT_MOMENTUM, METHOD_TITLES, METHODS, type MethodName, type MethodOptions } from '../methods.js';
 import { runGameEnsemble, trajectory } from '../run.js';
 import { growthFactorTheory, linearUpdate, stationarySquaredRadius } from '../theory.js';
