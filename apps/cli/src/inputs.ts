@@ -22,10 +22,12 @@ export async function loadInputs(id: string, given: Record<string, unknown>): Pr
     const arg = given[key];
     if (typeof arg !== 'string') continue;
     if (!o.experiments.includes(id)) throw new ParameterError(`--${o.flag}`, arg, `an option of ${o.experiments.join(', ')}`, `${id} does not take it`);
-    if (o.kind === 'file' && !fs.existsSync(arg)) throw new ParameterError(`--${o.flag}`, arg, 'a readable file', 'no such file');
+    // a file option may carry selections after '#' (e.g. --data file.csv#label=y): the file is the part before
+    const file = o.kind === 'file' ? arg.replace(/#[^/\\]*$/, '') : arg;
+    if (o.kind === 'file' && !fs.existsSync(file)) throw new ParameterError(`--${o.flag}`, arg, 'a readable file', 'no such file');
     const { value, format } = await o.load(arg);
     params[o.param] = value;
-    inputs.push({ param: o.param, file: o.kind === 'file' ? arg : '(inline)', format, sha256: sha256(o, arg) });
+    inputs.push({ param: o.param, file: o.kind === 'file' ? arg : '(inline)', format, sha256: sha256(o, file) });
   }
   return { params, inputs };
 }
