@@ -8,7 +8,7 @@
  * (see `noiseBlocks`: alternating GDA and negative momentum read x from block 0's x-part and y
  * from its y-part).
  */
-import { LU } from './linalg.js';
+import { LU } from '@snrlab/core';
 import type { MethodName } from './methods.js';
 
 export class LinearKernel {

@@ -2,14 +2,15 @@
  * The GPU benchmark: webgpu kernels against NumPy and against the js backend, measured in the
  * same run.
  * - Euler–Maruyama ensemble of 10^7 particles × 100 steps of dx = −x dt + √(2T) dW (OU);
- * - per-example gradient norms of an MLP 784-256-10 (ReLU, softmax cross-entropy) at B = 256, 1024.
+ * - per-example gradient norms of an MLP 784-256-10 (ReLU, softmax cross-entropy) at B = 256, 1024;
+ * - statevector layers (RY on every qubit, then a CNOT chain) at 20, 22 and 24 qubits.
  * On a fallback (software) adapter — SwiftShader in CI — it runs small sizes, prints
  * "fallback adapter: correctness only" and says nothing about speed. Either way it checks the
  * results (the OU variance law within 4 SE, the norms against js within tolerance) and exits 1 if
  * a check fails. Targets on a real GPU: ensemble ≥ 100× NumPy, per-example norms ≥ 10× NumPy.
  */
 import { Moments, Stream } from '@snrlab/core';
-import { acquireWebGPU, describeAdapter, ensembleEMJS, getKernel, mlpPerExampleNormsJS, prepareMLPNormsWebGPU, type DenseLayer } from '@snrlab/tensor';
+import { acquireWebGPU, describeAdapter, ensembleEMJS, getKernel, mlpPerExampleNormsJS, prepareMLPNormsWebGPU, prepareStatevectorWebGPU, statevectorLayerJS, SV_GATE_ABS, type DenseLayer, type StatevectorGate } from '@snrlab/tensor';
 import { interleaved, PY_TIMER, python, report, type Row } from '../../../tools/bench/harness';
 
 const ctx = await acquireWebGPU().catch((e: unknown) => {
@@ -144,6 +145,80 @@ print(json.dumps({"s": best(run, 5)}))`;
     { benchmark: 'js (float64, one core)', value: ms(t.js!), unit: 'ms/batch', baseline: base, baselineName: 'NumPy', better: 'lower' },
     { benchmark: 'webgpu (weights on the GPU; norms read back)', value: ms(t.webgpu!), unit: 'ms/batch', baseline: base, baselineName: 'NumPy', better: 'lower', target: '≥ 10x' },
     { benchmark: 'webgpu against js', value: ms(t.webgpu!), unit: 'ms/batch', baseline: ms(t.js!), baselineName: 'js', better: 'lower' },
+  ]);
+}
+
+// ---- statevector layers: RY(θ_q) on every qubit, then CNOT(q, q+1) for q = 0 … n−2 -------------
+for (const n of fallback ? [10, 12] : [20, 22, 24]) {
+  const LAYERS = fallback ? 2 : n >= 24 ? 1 : 2;
+  const dim = 2 ** n;
+  const st = Stream.fromSeed(100 + n);
+  const thetas = Array.from({ length: LAYERS * n }, () => 2 * Math.PI * st.uniform());
+  const gates: StatevectorGate[] = [];
+  for (let l = 0; l < LAYERS; l++) {
+    for (let q = 0; q < n; q++) gates.push({ gate: 'ry', wires: [q], theta: thetas[l * n + q] });
+    for (let q = 0; q + 1 < n; q++) gates.push({ gate: 'cnot', wires: [q, q + 1] });
+  }
+  // |+⟩^n as the start: every amplitude 2^(−n/2)
+  const start = () => ({ re: new Float64Array(dim).fill(2 ** (-n / 2)), im: new Float64Array(dim) });
+  const ref = start();
+  const tj0 = performance.now();
+  statevectorLayerJS({ ...ref, qubits: n, batch: 1, gates });
+  const jsOnce = (performance.now() - tj0) / 1000;
+  const s0 = start();
+  const dev = await prepareStatevectorWebGPU(s0.re, s0.im, n, 1);
+  await dev.apply(gates);
+  const got = await dev.read();
+  let e2 = 0;
+  for (let i = 0; i < dim; i++) e2 += (got.re[i] - ref.re[i]) ** 2 + (got.im[i] - ref.im[i]) ** 2;
+  const bound = SV_GATE_ABS * gates.length;
+  check(Math.sqrt(e2) <= bound, `webgpu statevector layers, ${n} qubits, ${gates.length} gates: ‖ψ − ψ_js‖₂ = ${Math.sqrt(e2).toExponential(2)} (declared bound ${bound.toExponential(2)})`);
+  dev.destroy();
+  if (!timed) continue;
+  const numpy = `${PY_TIMER}
+n, L = ${n}, ${LAYERS}
+th = np.array(${JSON.stringify(thetas)})
+idx = np.arange(2**n)
+perms = [idx ^ (((idx >> q) & 1) << (q + 1)) for q in range(n - 1)]
+def run():
+    psi = np.full(2**n, 2**(-n/2), dtype=np.complex128)
+    for l in range(L):
+        for q in range(n):
+            c, s = np.cos(th[l*n+q]/2), np.sin(th[l*n+q]/2)
+            v = psi.reshape(2**(n-1-q), 2, 2**q)
+            a = v[:, 0, :].copy(); b = v[:, 1, :]
+            v[:, 0, :] = c*a - s*b
+            v[:, 1, :] = s*a + c*b
+        for q in range(n - 1):
+            psi = psi[perms[q]]
+    return psi
+print(json.dumps({"s": best(run, ${n >= 24 ? 1 : 3})}))`;
+  const t = await interleaved(ROUNDS, {
+    numpy: () => python(numpy)?.s ?? null,
+    js: () => {
+      if (n >= 24) return jsOnce; // one run of 24 qubits (16 M amplitudes) is the measurement
+      const r = start();
+      const t0 = performance.now();
+      statevectorLayerJS({ ...r, qubits: n, batch: 1, gates });
+      return (performance.now() - t0) / 1000;
+    },
+    webgpu: async () => {
+      const r = start();
+      const d = await prepareStatevectorWebGPU(r.re, r.im, n, 1);
+      await d.apply(gates); // warm: uploads done; time the layers on the resident state
+      const t0 = performance.now();
+      await d.apply(gates);
+      const sec = (performance.now() - t0) / 1000;
+      d.destroy();
+      return sec;
+    },
+  });
+  const ms = (sec: number) => sec * 1000;
+  const base = t.numpy === undefined ? undefined : ms(t.numpy);
+  report(`statevector layers (RY on every qubit + CNOT chain) × ${LAYERS}, ${n} qubits (${gates.length} gates), ${describeAdapter(r)}`, [
+    { benchmark: 'js (float64, one core)', value: ms(t.js!), unit: 'ms', baseline: base, baselineName: 'NumPy', better: 'lower' },
+    { benchmark: 'webgpu (state resident on the GPU, float32)', value: ms(t.webgpu!), unit: 'ms', baseline: base, baselineName: 'NumPy', better: 'lower' },
+    { benchmark: 'webgpu against js', value: ms(t.webgpu!), unit: 'ms', baseline: ms(t.js!), baselineName: 'js', better: 'lower' },
   ]);
 }
 

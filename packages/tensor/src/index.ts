@@ -58,9 +58,14 @@ export type {
   MLPNormsResult,
   PhiloxWordsArgs,
   NormalsArgs,
+  StatevectorGate,
+  StatevectorLayerArgs,
+  ShotSampleArgs,
 } from './kernel-types.js';
 export { ensembleEMJS, baoabJS, gameStepJS, perExampleNormsJS, mlpPerExampleNormsJS, philoxWordsJS, normalsJS, derivativeHorner, hornerAt } from './js-kernels.js';
 export { streamWords, childWords, boxMuller4, TAG_INDEX, type StreamWords } from './streams.js';
 export { acquireWebGPU, webgpuAdapterReport, adapterReport, describeAdapter, SWIFTSHADER_ICDS, type AdapterReport, type WebGPUContext } from './webgpu/device.js';
 export { createWebGPUBackend, type WebGPUBackend } from './webgpu/backend.js';
-export { prepareMLPNormsWebGPU, philoxBlocksWebGPU, STEPS_PER_DISPATCH, type MLPOnDevice } from './webgpu/kernels.js';
+export { prepareMLPNormsWebGPU, philoxBlocksWebGPU, STEPS_PER_DISPATCH, SV_GATE_ABS, type MLPOnDevice } from './webgpu/kernels.js';
+export { prepareStatevectorWebGPU, type StatevectorOnDevice } from './webgpu/statevector.js';
+export { statevectorLayerJS, shotSampleJS, shotThresholds, outcomeOf, gateMatrix, MAX_STATEVECTOR_QUBITS } from './statevector.js';

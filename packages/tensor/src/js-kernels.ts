@@ -10,6 +10,7 @@ import { assertInteger, assertPositive, DEFAULT_BLOCK_SIZE, EnsembleNoise, Param
 import { createJsBackend, emStepJS, emStepsJS, matmulJS } from './js.js';
 import { registerKernel, type Tolerance } from './kernels.js';
 import type { BAOABArgs, EnsembleEMArgs, GameStepArgs, MLPNormsArgs, MLPNormsResult, NormalsArgs, PhiloxWordsArgs, PolynomialPotential } from './kernel-types.js';
+import { shotSampleJS, statevectorLayerJS } from './statevector.js';
 import { toStream } from './streams.js';
 import type { Divergence } from './types.js';
 import { makeScratch } from './types.js';
@@ -345,4 +346,6 @@ export function registerJsKernels(): void {
   registerKernel({ ...common, kernel: 'mlp-per-example-norms', run: mlpPerExampleNormsJS, description: 'MLP (ReLU, softmax CE) per-example squared gradient norms' });
   registerKernel({ ...common, kernel: 'philox-words', run: philoxWordsJS, tolerance: { kind: 'exact', note: "core's Stream: the definition" }, description: 'Philox4x32-10 words of child streams' });
   registerKernel({ ...common, kernel: 'normals', run: normalsJS, description: 'N(0,1) per child stream (ziggurat)' });
+  registerKernel({ ...common, kernel: 'statevector-layer', run: statevectorLayerJS, description: "a layer of gates on a batch of statevectors (quantum-vqe-shots' simulator loops, float64)" });
+  registerKernel({ ...common, kernel: 'shot-sample', run: shotSampleJS, tolerance: { kind: 'exact', note: 'integer thresholds from the float64 CDF on Philox words: the definition' }, description: 'measurement counts by 32-bit thresholds on child-stream words' });
 }

@@ -145,6 +145,48 @@ export interface NormalsArgs {
   count: number;
 }
 
+/**
+ * One gate of a statevector layer. Single-qubit gates: fixed ('h', 'x', 'y', 'z', 's', 'sdg', 't'),
+ * rotations ('rx', 'ry', 'rz', angle θ: exp(−iθP/2)) and a general unitary ('u', its 2×2 complex
+ * matrix [u00r, u00i, u01r, u01i, u10r, u10i, u11r, u11i]). Two-qubit gates: 'cnot' (wires
+ * [control, target]), 'cz', 'swap'. A parameter is a number (the same for every state of the
+ * batch) or `{ param: k }`: the k-th of the batch element's own parameters (`params[b·nParams + k]`,
+ * 8 consecutive ones for 'u'). Qubit q is bit q of the basis index (little-endian, as in Qiskit).
+ */
+export type StatevectorGate =
+  | { gate: 'h' | 'x' | 'y' | 'z' | 's' | 'sdg' | 't'; wires: readonly [number] }
+  | { gate: 'rx' | 'ry' | 'rz'; wires: readonly [number]; theta: number | { param: number } }
+  | { gate: 'u'; wires: readonly [number]; matrix: readonly number[] | { param: number } }
+  | { gate: 'cnot' | 'cz' | 'swap'; wires: readonly [number, number] };
+
+export interface StatevectorLayerArgs {
+  /** batch·2^qubits real and imaginary parts, state-major; advanced in place. */
+  re: Float64Array;
+  im: Float64Array;
+  qubits: number;
+  batch: number;
+  /** Applied in order to every state of the batch. */
+  gates: readonly StatevectorGate[];
+  /** batch·nParams per-state parameters (angles, 'u' matrices), when a gate refers to one. */
+  params?: ArrayLike<number>;
+  nParams?: number;
+}
+
+export interface ShotSampleArgs {
+  /** rows·dim outcome probabilities (non-negative, normalised per row or not). */
+  probabilities: Float64Array;
+  dim: number;
+  /** Sample b draws from probability row rows[b] (default: b itself, one sample per row). */
+  rows?: ArrayLike<number>;
+  /** Shots of each sample: one number for all, or one per sample. */
+  shots: number | ArrayLike<number>;
+  /** Number of samples B (default: rows.length, or the number of probability rows). */
+  samples?: number;
+  stream: StreamLike;
+  /** Sample b draws from child(first + b); its shot s reads word s. */
+  first?: number;
+}
+
 /** The kernel family: name → { args, result }. Engines add their own by declaration merging. */
 export interface KernelTypes {
   'fill-normal': { args: { source: Stream | EnsembleNoise; out: Float64Array }; result: Float64Array };
@@ -167,4 +209,8 @@ export interface KernelTypes {
   'philox-words': { args: PhiloxWordsArgs; result: Uint32Array };
   /** N(0,1) from child streams: ziggurat (js) or Box–Muller in float32 (webgpu): the same law, other numbers. */
   normals: { args: NormalsArgs; result: Float64Array };
+  /** A layer of gates on a batch of statevectors, in place. */
+  'statevector-layer': { args: StatevectorLayerArgs; result: void };
+  /** Measurement counts: B·dim integers, shot s of sample b an outcome drawn with its row's probabilities. */
+  'shot-sample': { args: ShotSampleArgs; result: Uint32Array };
 }

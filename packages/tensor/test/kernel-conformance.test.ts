@@ -8,13 +8,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import ndarray from 'ndarray';
-import { Moments, philoxBlockJS, Stream } from '@snrlab/core';
+import { chiSquareTest, Moments, philoxBlockJS, Stream } from '@snrlab/core';
 import { getKernel, hasKernel, listKernels, selectKernel, toleranceOf, type KernelName } from '../src/kernels.js';
 import { acquireWebGPU } from '../src/webgpu/device.js';
 import { philoxBlocksWebGPU } from '../src/webgpu/kernels.js';
 import { boxMuller4, childWords, streamWords } from '../src/streams.js';
 import { detectBackends } from '../src/registry.js';
-import type { GameMethod } from '../src/kernel-types.js';
+import type { GameMethod, StatevectorGate } from '../src/kernel-types.js';
+import { outcomeOf, shotThresholds } from '../src/statevector.js';
 
 const gpu = await acquireWebGPU().then(
   (ctx) => ctx,
@@ -42,6 +43,8 @@ const COVERED: KernelName[] = [
   'mean',
   'variance',
   'covariance',
+  'statevector-layer',
+  'shot-sample',
 ];
 
 const run = async <K extends KernelName>(k: K, b: string, args: Parameters<ReturnType<typeof getKernel<K>>['run']>[0]) => await getKernel(k, b).run(args);
@@ -250,6 +253,176 @@ describe('kernel conformance', () => {
       close(got.norms, want.norms, tm.rel, tm.abs, 'MLP norms');
       close(got.loss, want.loss, tm.rel, tm.abs, 'MLP losses');
       expect(want.norms.every((v) => v > 0)).toBe(true);
+    });
+    it('statevector-layer: every gate against a dense reference (js exact to 1e-12; float32 within the declared norm per gate)', async () => {
+      const qubits = 5;
+      const batch = 3;
+      const dim = 2 ** qubits;
+      const nParams = 3 + 8;
+      const st = Stream.fromSeed(41);
+      const params = new Float64Array(batch * nParams);
+      for (let b = 0; b < batch; b++) {
+        for (let k = 0; k < 3; k++) params[b * nParams + k] = 2 * Math.PI * st.uniform();
+        // a random unitary per state: RZ(a)·RY(b)·RZ(c)
+        const [a1, b1, c1] = [st.uniform() * 6, st.uniform() * 3, st.uniform() * 6];
+        const ca = Math.cos(b1 / 2);
+        const sa = Math.sin(b1 / 2);
+        const p = (a1 + c1) / 2;
+        const m = (a1 - c1) / 2;
+        params.set([ca * Math.cos(p), -ca * Math.sin(p), -sa * Math.cos(m), sa * Math.sin(m), sa * Math.cos(m), sa * Math.sin(m), ca * Math.cos(p), ca * Math.sin(p)], b * nParams + 3);
+      }
+      const gates: StatevectorGate[] = [
+        ...Array.from({ length: qubits }, (_, q) => ({ gate: 'h' as const, wires: [q] as const })),
+        { gate: 'ry', wires: [0], theta: { param: 0 } },
+        { gate: 'rx', wires: [1], theta: { param: 1 } },
+        { gate: 'rz', wires: [2], theta: { param: 2 } },
+        { gate: 'ry', wires: [3], theta: 0.7 },
+        { gate: 'u', wires: [4], matrix: { param: 3 } },
+        { gate: 'cnot', wires: [0, 3] },
+        { gate: 'cnot', wires: [4, 1] },
+        { gate: 'cz', wires: [2, 4] },
+        { gate: 'swap', wires: [3, 1] },
+        { gate: 'x', wires: [2] },
+        { gate: 'y', wires: [0] },
+        { gate: 'z', wires: [3] },
+        { gate: 's', wires: [1] },
+        { gate: 'sdg', wires: [4] },
+        { gate: 't', wires: [2] },
+        { gate: 'rx', wires: [3], theta: { param: 0 } },
+        { gate: 'cnot', wires: [3, 2] },
+      ];
+      // the dense reference: each gate by its definition, amplitude by amplitude
+      const S = Math.SQRT1_2;
+      const mat = (g: StatevectorGate, b: number): number[] => {
+        const th = (t: number | { param: number }) => (typeof t === 'number' ? t : params[b * nParams + t.param]);
+        switch (g.gate) {
+          case 'h': return [S, 0, S, 0, S, 0, -S, 0];
+          case 'x': return [0, 0, 1, 0, 1, 0, 0, 0];
+          case 'y': return [0, 0, 0, -1, 0, 1, 0, 0];
+          case 'z': return [1, 0, 0, 0, 0, 0, -1, 0];
+          case 's': return [1, 0, 0, 0, 0, 0, 0, 1];
+          case 'sdg': return [1, 0, 0, 0, 0, 0, 0, -1];
+          case 't': return [1, 0, 0, 0, 0, 0, Math.cos(Math.PI / 4), Math.sin(Math.PI / 4)];
+          case 'rx': { const t = th(g.theta) / 2; return [Math.cos(t), 0, 0, -Math.sin(t), 0, -Math.sin(t), Math.cos(t), 0]; }
+          case 'ry': { const t = th(g.theta) / 2; return [Math.cos(t), 0, -Math.sin(t), 0, Math.sin(t), 0, Math.cos(t), 0]; }
+          case 'rz': { const t = th(g.theta) / 2; return [Math.cos(t), -Math.sin(t), 0, 0, 0, 0, Math.cos(t), Math.sin(t)]; }
+          case 'u': return Array.from(params.subarray(b * nParams + 3, b * nParams + 11));
+          default: return [];
+        }
+      };
+      const init = (seed: number) => {
+        const re = Stream.fromSeed(seed).fillNormal(new Float64Array(batch * dim));
+        const im = Stream.fromSeed(seed + 1).fillNormal(new Float64Array(batch * dim));
+        for (let b = 0; b < batch; b++) {
+          let n2 = 0;
+          for (let i = b * dim; i < (b + 1) * dim; i++) n2 += re[i] ** 2 + im[i] ** 2;
+          for (let i = b * dim; i < (b + 1) * dim; i++) { re[i] /= Math.sqrt(n2); im[i] /= Math.sqrt(n2); }
+        }
+        return { re, im };
+      };
+      const ref = init(7);
+      for (let b = 0; b < batch; b++) {
+        for (const g of gates) {
+          const o = b * dim;
+          const r = ref.re.slice(o, o + dim);
+          const m = ref.im.slice(o, o + dim);
+          for (let i = 0; i < dim; i++) {
+            let nr = 0;
+            let ni = 0;
+            if (g.wires.length === 1) {
+              const q = g.wires[0];
+              const u = mat(g, b);
+              const row = (i >> q) & 1;
+              for (let col = 0; col < 2; col++) {
+                const j = (i & ~(1 << q)) | (col << q);
+                const [ur, ui] = [u[4 * row + 2 * col], u[4 * row + 2 * col + 1]];
+                nr += ur * r[j] - ui * m[j];
+                ni += ur * m[j] + ui * r[j];
+              }
+            } else {
+              const [a, c] = g.wires as readonly [number, number];
+              let j = i;
+              let sign = 1;
+              if (g.gate === 'cnot' && (i >> a) & 1) j = i ^ (1 << c);
+              if (g.gate === 'cz' && (i >> a) & 1 && (i >> c) & 1) sign = -1;
+              if (g.gate === 'swap' && ((i >> a) & 1) !== ((i >> c) & 1)) j = i ^ (1 << a) ^ (1 << c);
+              nr = sign * r[j];
+              ni = sign * m[j];
+            }
+            ref.re[o + i] = nr;
+            ref.im[o + i] = ni;
+          }
+        }
+      }
+      const got = init(7);
+      await run('statevector-layer', backend, { ...got, qubits, batch, gates, params, nParams });
+      const tol = toleranceOf(getKernel('statevector-layer', backend));
+      const bound = tol.kind === 'reference' ? 1e-12 : tol.abs! * gates.length;
+      for (let b = 0; b < batch; b++) {
+        let e2 = 0;
+        let n2 = 0;
+        for (let i = b * dim; i < (b + 1) * dim; i++) {
+          e2 += (got.re[i] - ref.re[i]) ** 2 + (got.im[i] - ref.im[i]) ** 2;
+          n2 += got.re[i] ** 2 + got.im[i] ** 2;
+        }
+        if (backend !== 'js') console.log(`statevector-layer ${backend}: ‖ψ − ψ_ref‖₂ = ${Math.sqrt(e2).toExponential(2)} after ${gates.length} gates (declared bound ${bound.toExponential(2)})`);
+        expect(Math.sqrt(e2), `state ${b}`).toBeLessThanOrEqual(bound);
+        expect(Math.abs(n2 - 1)).toBeLessThan(backend === 'js' ? 1e-12 : 2 * bound);
+      }
+      // bad input names the gate
+      await expect(Promise.resolve().then(() => getKernel('statevector-layer', backend).run({ ...init(1), qubits, batch, gates: [{ gate: 'cnot', wires: [1, 1] }] }))).rejects.toThrow(/gates\[0\]\.wires/);
+    });
+
+    it('shot-sample: counts follow the exact probabilities (chi-square), zero-probability outcomes never drawn, integer algorithm exact', async () => {
+      const dim = 16;
+      const probs = new Float64Array(3 * dim);
+      const st = Stream.fromSeed(51);
+      for (let i = 0; i < probs.length; i++) probs[i] = i % 5 === 3 ? 0 : st.uniform() ** 3;
+      probs.fill(0, 2 * dim, 3 * dim);
+      probs[2 * dim + 5] = 0.25; // a row with two outcomes
+      probs[2 * dim + 11] = 0.75;
+      const rows = [0, 1, 2, 0, 1];
+      const shots = [20000, 7, 30001, 4096, 0];
+      const stream = Stream.fromPath(3, ['vqe', 'shots']);
+      const counts = await run('shot-sample', backend, { probabilities: probs, dim, rows, shots, stream, first: 11 });
+      expect(counts.length).toBe(rows.length * dim);
+      // the integer algorithm itself, here: thresholds from the float64 CDF, word s of child(first + b)
+      const { T, last } = shotThresholds(probs, dim);
+      const want = new Uint32Array(rows.length * dim);
+      rows.forEach((r, b) => {
+        const c = stream.child(11 + b);
+        for (let k = 0; k < shots[b]; k++) want[b * dim + outcomeOf(T, r * dim, last[r], c.nextUint32())]++;
+      });
+      expect(Buffer.from(counts.buffer, counts.byteOffset, counts.byteLength).equals(Buffer.from(want.buffer)), `${backend}: counts bit-identical to the integer algorithm`).toBe(true);
+      rows.forEach((r, b) => {
+        const n = counts.subarray(b * dim, (b + 1) * dim);
+        const p = probs.subarray(r * dim, (r + 1) * dim);
+        expect(n.reduce((a, x) => a + x, 0)).toBe(shots[b]);
+        for (let j = 0; j < dim; j++) if (p[j] === 0) expect(n[j], `outcome ${j} of zero probability`).toBe(0);
+        if (shots[b] >= 1000) {
+          const pos = [...p.keys()].filter((j) => p[j] > 0);
+          const t = chiSquareTest(pos.map((j) => n[j]), pos.map((j) => p[j]));
+          expect(t.pValue, `sample ${b}: chi-square ${t.statistic.toFixed(2)} on ${t.df} df`).toBeGreaterThan(1e-3);
+        }
+      });
+      // the law over many independent samples: the chi-square statistics are χ²(df)-distributed, so their mean is df within 4 SE
+      const many = 400;
+      const big = await run('shot-sample', backend, { probabilities: probs.subarray(0, dim), dim, rows: new Array(many).fill(0), shots: 2000, stream: Stream.fromSeed(52) });
+      const pos = [...probs.subarray(0, dim).keys()].filter((j) => probs[j] > 0);
+      const chis = new Float64Array(many);
+      for (let b = 0; b < many; b++) {
+        let c2 = 0;
+        let tot = 0;
+        for (const j of pos) tot += probs[j];
+        for (const j of pos) {
+          const e = (2000 * probs[j]) / tot;
+          c2 += (big[b * dim + j] - e) ** 2 / e;
+        }
+        chis[b] = c2;
+      }
+      const mc = Moments.of(chis);
+      within4SE(mc.mean, Math.sqrt((2 * (pos.length - 1)) / many), pos.length - 1, 'mean chi-square statistic');
+      await expect(Promise.resolve().then(() => getKernel('shot-sample', backend).run({ probabilities: probs, dim, rows: [3], shots: 5, stream }))).rejects.toThrow(/rows\[0\]/);
     });
   });
 

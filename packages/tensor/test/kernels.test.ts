@@ -57,15 +57,16 @@ describe('kernel registry', () => {
     const rows = listKernels();
     const js = rows.filter((r) => r.backend === 'js').map((r) => r.kernel);
     expect(js).toEqual(
-      expect.arrayContaining(['ensemble-em', 'baoab', 'game-step', 'matmul', 'batched-matmul', 'mean', 'variance', 'covariance', 'per-example-norms', 'mlp-per-example-norms', 'philox-words', 'normals', 'fill-normal', 'em-step']),
+      expect.arrayContaining(['ensemble-em', 'baoab', 'game-step', 'matmul', 'batched-matmul', 'mean', 'variance', 'covariance', 'per-example-norms', 'mlp-per-example-norms', 'philox-words', 'normals', 'fill-normal', 'em-step', 'statevector-layer', 'shot-sample']),
     );
     const gpu = rows.filter((r) => r.backend === 'webgpu');
-    expect(gpu.map((r) => r.kernel).sort()).toEqual(['baoab', 'ensemble-em', 'game-step', 'matmul', 'mlp-per-example-norms', 'normals', 'per-example-norms', 'philox-words']);
+    expect(gpu.map((r) => r.kernel).sort()).toEqual(['baoab', 'ensemble-em', 'game-step', 'matmul', 'mlp-per-example-norms', 'normals', 'per-example-norms', 'philox-words', 'shot-sample', 'statevector-layer']);
     for (const r of gpu) {
       expect(r.precision).toBe('float32');
       expect(r.tolerance.note).toBeTruthy();
     }
     expect(rows.find((r) => r.kernel === 'philox-words' && r.backend === 'webgpu')!.tolerance.kind).toBe('exact');
+    expect(rows.find((r) => r.kernel === 'shot-sample' && r.backend === 'webgpu')!.tolerance.kind).toBe('exact');
     expect(kernelBackends('em-step')).toEqual(['js']);
   });
 

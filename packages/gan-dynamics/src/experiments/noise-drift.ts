@@ -36,8 +36,10 @@ import { checkGameSpec, gameSpecSchema, GameShapeError, isBilinearSpec } from '.
 import { continuousTimeEnsemble } from '../langevin.js';
 import { DEFAULT_MOMENTUM, METHOD_TITLES, METHODS, type MethodName, type MethodOptions } from '../methods.js';
 import type { NoiseSpec } from '../noise.js';
-import { runGameEnsemble, trajectory, type EnsembleResult } from '../run.js';
+import { float32MomentBound, onGameKernel, runGameEnsembleOnKernel } from '../kernel-ensemble.js';
+import { runGameEnsemble, trajectory, type EnsembleResult, type EnsembleRunOptions } from '../run.js';
 import { alternatingInvariant, expectedSquaredRadius, growthFactorTheory, quadraticForm, stationarySquaredRadius } from '../theory.js';
+import { hasKernel } from '@snrlab/tensor';
 import { tensorBackend } from './backend.js';
 
 const params = z.object({
@@ -99,6 +101,11 @@ type Job = SigmaJob | StableJob | PortraitJob;
 interface SigmaResult {
   kind: 'sigma';
   sigma: number;
+  /**
+   * Set only when a float32 registry kernel (webgpu) ran some ensembles: the methods it ran, for
+   * the rounding allowance. Absent on js (the float64 path, whose bytes it leaves alone).
+   */
+  float32?: string[];
   alternating?: { last: MomentsJSON; curve?: Curve };
   simultaneous?: { last: MomentsJSON; curve?: Curve };
   continuous?: { last: MomentsJSON; noiseless: number; curve?: Curve };
@@ -140,7 +147,27 @@ const optsOf = (p: NoiseDriftParams, method: MethodName): MethodOptions => ({ me
 const curveOf = (e: EnsembleResult, ms: Moments[]): Curve => ({ x: e.steps, m: ms.map((m) => m.toJSON()) });
 const sigmasOf = (p: NoiseDriftParams) => [...new Set(p.sigmas)].sort((a, b) => a - b);
 
-function sigmaRun(job: SigmaJob, stream: Stream): SigmaResult {
+/**
+ * How a σ job runs its ensembles: on js, `runGameEnsemble` (float64, its golden bytes); on another
+ * backend, the registry's `game-step` kernel for the methods it has (Gaussian noise, linear game)
+ * and `runGameEnsemble` on js for the rest, each recorded with `usedBackend`.
+ */
+type EnsembleRunner = (o: EnsembleRunOptions) => EnsembleResult | Promise<EnsembleResult>;
+
+function kernelRunner(ctx: TaskContext, float32: string[]): EnsembleRunner {
+  return async (o) => {
+    if (onGameKernel(o.method) && o.game.matrix && o.noise.kind === 'gaussian') {
+      const r = await runGameEnsembleOnKernel({ ...o, sigma: o.noise.sigma, backend: ctx.backend });
+      ctx.usedBackend(r.backend);
+      if (r.precision === 'float32') float32.push(o.method);
+      return r;
+    }
+    ctx.usedBackend('js');
+    return runGameEnsemble(o);
+  };
+}
+
+async function sigmaRun(job: SigmaJob, stream: Stream, ensemble: EnsembleRunner = runGameEnsemble): Promise<SigmaResult> {
   const p = job.params;
   const sigma = job.sigma;
   const game = gameOf(p);
@@ -156,11 +183,11 @@ function sigmaRun(job: SigmaJob, stream: Stream): SigmaResult {
     if (p.noise === 'gaussian') {
       what = 'alternating GDA';
       const W = alternatingInvariant(game, eta, eta);
-      const alt = runGameEnsemble({ ...optsOf(p, 'alternating'), game, z0, steps: K, particles: p.particles, noise, stream: stream.child('alternating'), recordEvery, observables: [{ name: 'Q', fn: (zz, off) => quadraticForm(W, zz, d, off) }] });
+      const alt = await ensemble({ ...optsOf(p, 'alternating'), game, z0, steps: K, particles: p.particles, noise, stream: stream.child('alternating'), recordEvery, observables: [{ name: 'Q', fn: (zz, off) => quadraticForm(W, zz, d, off) }] });
       const Q = alt.observed.Q;
       out.alternating = { last: Q[Q.length - 1].toJSON(), ...(job.curves ? { curve: curveOf(alt, Q) } : {}) };
       what = 'simultaneous GDA';
-      const sim = runGameEnsemble({ ...optsOf(p, 'simultaneous'), game, z0, steps: K, particles: p.particles, noise, stream: stream.child('simultaneous'), recordEvery });
+      const sim = await ensemble({ ...optsOf(p, 'simultaneous'), game, z0, steps: K, particles: p.particles, noise, stream: stream.child('simultaneous'), recordEvery });
       out.simultaneous = { last: sim.r2[sim.r2.length - 1].toJSON(), ...(job.curves ? { curve: curveOf(sim, sim.r2) } : {}) };
       // continuous time: dz = Jz dt + s dW with s = σ√η and t = kη, against the solver's own noiseless path
       what = 'the continuous-time ensemble';
@@ -177,7 +204,7 @@ function sigmaRun(job: SigmaJob, stream: Stream): SigmaResult {
     }
     for (const method of p.convergentMethods) {
       what = METHOD_TITLES[method];
-      const ens = runGameEnsemble({ ...optsOf(p, method), game, z0, steps: K, particles: p.particles, noise, stream: stream.child(method), recordEvery });
+      const ens = await ensemble({ ...optsOf(p, method), game, z0, steps: K, particles: p.particles, noise, stream: stream.child(method), recordEvery });
       const finalR2 = new Float64Array(p.particles);
       for (let i = 0; i < p.particles; i++) {
         let r2 = 0;
@@ -254,8 +281,17 @@ function portraitRun(job: PortraitJob, stream: Stream): PortraitResult {
 /** One noise level, the α-stable spread, or the portraits: a task so that they spread over workers. */
 export const noiseDriftTask = defineExperimentTask(import.meta.url, 'gan.noise-drift/part', (job: Job, ctx): Piece | Promise<Piece> => {
   switch (job.kind) {
-    case 'sigma':
-      return sigmaRun(job, ctx.stream);
+    case 'sigma': {
+      // the js path (and a backend without a game-step kernel, which computes on js as before)
+      if (ctx.backend === 'js' || !hasKernel('game-step', ctx.backend)) return sigmaRun(job, ctx.stream);
+      if (job.params.noise !== 'gaussian') {
+        throw new ParameterError('backend', ctx.backend, "'js' for α-stable noise", "the registry's game-step kernel draws Gaussian noise only");
+      }
+      // the continuous-time ensemble (langevin-sde's SRA1) always runs on js, float64
+      ctx.usedBackend('js');
+      const float32: string[] = [];
+      return sigmaRun(job, ctx.stream, kernelRunner(ctx, float32)).then((r) => (float32.length ? { ...r, float32 } : r));
+    }
     case 'stable':
       return stableRun(job, ctx);
     case 'portraits':
@@ -274,7 +310,17 @@ const measurements = z.object({
   /** Gaussian noise: the outward drift per step of E Q (alternating) and E r² (simultaneous, continuous time). */
   drift: z
     .object({
-      rows: z.array(z.object({ sigma: z.number(), method: z.enum(DRIFTS), drift: anyNumber(), se: anyNumber(), theory: anyNumber() })),
+      rows: z.array(
+        z.object({
+          sigma: z.number(),
+          method: z.enum(DRIFTS),
+          drift: anyNumber(),
+          se: anyNumber(),
+          theory: anyNumber(),
+          /** Only when a float32 kernel (webgpu) ran this ensemble: the bound on the drift from float32 rounding (see float32MomentBound). */
+          float32Bound: anyNumber().optional(),
+        }),
+      ),
       /** Drift / σ² fitted through the origin, per dynamics. */
       fits: z.array(z.object({ method: z.enum(DRIFTS), c: anyNumber(), se: anyNumber(), theory: anyNumber() })),
       exponent: anyNumber(),
@@ -301,7 +347,19 @@ const measurements = z.object({
       spreadCoefficientTheory: anyNumber(),
       stationaryCoefficientTheory: anyNumber().nullable(),
       fit: z.object({ c: anyNumber(), se: anyNumber() }).nullable(),
-      points: z.array(z.object({ sigma: z.number(), ...meanSem, median: anyNumber(), lo: anyNumber(), hi: anyNumber(), medianSE: anyNumber(), exactR2: anyNumber().nullable() })),
+      points: z.array(
+        z.object({
+          sigma: z.number(),
+          ...meanSem,
+          median: anyNumber(),
+          lo: anyNumber(),
+          hi: anyNumber(),
+          medianSE: anyNumber(),
+          exactR2: anyNumber().nullable(),
+          /** Only when a float32 kernel (webgpu) ran this ensemble: the bound on E r² from float32 rounding. */
+          float32Bound: anyNumber().optional(),
+        }),
+      ),
     }),
   ),
   /** Gaussian only: E r² (E Q) against steps at the largest σ, with its theory line. */
@@ -314,6 +372,8 @@ const measurements = z.object({
   ),
   /** Phase portraits: alternating GDA and extragradient, without noise and at the largest σ. */
   portraits: z.array(z.array(anyNumber())),
+  /** Only when a float32 registry kernel (webgpu) ran ensembles: which methods, over how many steps. */
+  float32: z.object({ methods: z.array(z.string()), steps: z.number() }).optional(),
 });
 
 export type NoiseDriftMeasurements = z.output<typeof measurements>;
@@ -419,9 +479,11 @@ export const noiseDriftExperiment = defineExperiment({
       const rows: NonNullable<NoiseDriftMeasurements['drift']>['rows'] = [];
       for (const r of results) {
         const q = Moments.fromJSON(r.alternating!.last);
-        rows.push({ sigma: r.sigma, method: 'alternating', drift: (q.mean - Q0) / K, se: q.sem / K, theory: driftTheory(r.sigma) });
+        const qb = r.float32?.includes('alternating') ? float32MomentBound('float32', q.mean, K)! / K : undefined;
+        rows.push({ sigma: r.sigma, method: 'alternating', drift: (q.mean - Q0) / K, se: q.sem / K, theory: driftTheory(r.sigma), ...(qb !== undefined ? { float32Bound: qb } : {}) });
         const sm = Moments.fromJSON(r.simultaneous!.last);
-        rows.push({ sigma: r.sigma, method: 'simultaneous', drift: (sm.mean - simClean) * scale, se: sm.sem * scale, theory: driftTheory(r.sigma) });
+        const sb = r.float32?.includes('simultaneous') ? float32MomentBound('float32', sm.mean, K)! * scale : undefined;
+        rows.push({ sigma: r.sigma, method: 'simultaneous', drift: (sm.mean - simClean) * scale, se: sm.sem * scale, theory: driftTheory(r.sigma), ...(sb !== undefined ? { float32Bound: sb } : {}) });
         const ct = Moments.fromJSON(r.continuous!.last);
         rows.push({ sigma: r.sigma, method: 'continuous', drift: (ct.mean - r.continuous!.noiseless) / K, se: ct.sem / K, theory: driftTheory(r.sigma) });
       }
@@ -490,7 +552,8 @@ export const noiseDriftExperiment = defineExperiment({
           exactR2 = exact.r2[K];
           if (sigma === sMax) addCurve(`${title}: E r²`, c.curve, exact.r2);
         }
-        points.push({ sigma, mean: last.mean, sem: last.sem, median: med.median, lo: med.lo, hi: med.hi, medianSE: med.se, exactR2 });
+        const fb = gaussian && r.float32?.includes(method) ? float32MomentBound('float32', last.mean, K) : undefined;
+        points.push({ sigma, mean: last.mean, sem: last.sem, median: med.median, lo: med.lo, hi: med.hi, medianSE: med.se, exactR2, ...(fb !== undefined ? { float32Bound: fb } : {}) });
       }
       const fit = gaussian ? proportionalFit(xs, ys, ses) : null;
       convergent.push({
@@ -505,7 +568,8 @@ export const noiseDriftExperiment = defineExperiment({
     }
     const shown = partials.find((r): r is PortraitResult => r.kind === 'portraits')!;
     if (shown.diverged) throw deserializeError(shown.diverged);
-    return { gaussian, sigmas, family, drift, stable, convergent, curves, portraits: shown.paths };
+    const f32 = [...new Set(results.flatMap((r) => r.float32 ?? []))];
+    return { gaussian, sigmas, family, drift, stable, convergent, curves, portraits: shown.paths, ...(f32.length ? { float32: { methods: f32, steps: K } } : {}) };
   },
   metrics(m, p) {
     const out: Record<string, number> = {};
@@ -548,8 +612,10 @@ export const noiseDriftExperiment = defineExperiment({
     if (m.drift) {
       for (const f of m.drift.fits) {
         const fi = familyInterval(f.c, f.se, m.family);
+        const f32 = float32Allowance(m.drift.rows.filter((r) => r.method === f.method).map((r) => (r.float32Bound === undefined ? undefined : r.float32Bound / (r.sigma * r.sigma))), 'drift / σ²', K);
         verdicts.push(
           verdict({
+            ...(f32 ? { allowance: f32 } : {}),
             claim: `Noise drives ${driftTitle(f.method, dimOf(p))}: outward drift per step = ${(dimOf(p) * eta * eta).toPrecision(4)}·σ²`,
             theory: dimOf(p) * eta * eta,
             measured: f.c,
@@ -560,8 +626,10 @@ export const noiseDriftExperiment = defineExperiment({
         );
       }
       const fs = familyInterval(m.drift.exponent, m.drift.exponentSE, m.family);
+      const fsa = slopeAllowance(m.drift.rows.filter((r) => r.method === 'alternating'), K);
       verdicts.push(
         verdict({
+          ...(fsa ? { allowance: fsa } : {}),
           claim: 'The outward drift of alternating GDA is proportional to σ² (log–log slope 1)',
           theory: 1,
           measured: m.drift.exponent,
@@ -607,8 +675,10 @@ export const noiseDriftExperiment = defineExperiment({
         const stationary = c.stationaryCoefficientTheory as number;
         const exactUnit = c.spreadCoefficientTheory;
         const fc = familyInterval(c.fit.c, c.fit.se, m.family);
+        const fca = float32Allowance(c.points.map((x) => (x.float32Bound === undefined ? undefined : x.float32Bound / (x.sigma * x.sigma))), '(E r² − noiseless r²) / σ²', K);
         verdicts.push(
           verdict({
+            ...(fca ? { allowance: fca } : {}),
             claim: `${title} converges without noise (ρ = ${rho.toFixed(5)}) but with noise settles at E r² = ${exactUnit.toPrecision(4)}·σ² after ${K} steps (stationary ${stationary.toPrecision(4)}·σ²), not 0`,
             theory: exactUnit,
             measured: c.fit.c,
@@ -718,6 +788,11 @@ export const noiseDriftExperiment = defineExperiment({
         { label: `extragradient, σ = ${sMax}`, path: egNoisy, ...portraitDims },
       ]),
     );
+    if (m.float32) {
+      notes.push(
+        `Backend: ${m.float32.methods.map((x) => METHOD_TITLES[x as MethodName]).join(', ')} ran on the registry's float32 game-step kernel (webgpu: per-particle Philox streams, Box–Muller normals — the same law as the js ensembles, other numbers); the rest on js in float64. Verdicts on those ensembles carry the float32 rounding allowance, derived in their notes.`,
+      );
+    }
     notes.push(
       'Noise convention: each oracle call returns the gradient plus σξ per component, so an iterate moves by η·σ·ξ. Extragradient draws fresh noise for each of its two calls; alternating GDA and negative momentum use the x-part of one draw in their first call and its y-part in the second (the same law as two draws).',
       'Verdict on the seed claim: the outward push is real and exactly 2η²σ² per step, but it pushes away from the Nash equilibrium. Methods that cycle or spiral without noise are driven further out; methods that converge without noise stop at a spread ∝ σ². Reaching the equilibrium under noise needs decreasing steps, averaging or variance reduction (Chavdarova et al. 2019), not more noise.',
@@ -725,6 +800,44 @@ export const noiseDriftExperiment = defineExperiment({
     return { tables, figures, notes };
   },
 });
+
+/**
+ * The float32 allowance on a coefficient fitted through the origin (weights 1/SE²) from points
+ * whose values carry rounding bounds b_i (already divided by σ_i²): the fit is a weighted mean of
+ * the points' ratios, so it moves by at most max_i b_i. Undefined when no point ran in float32.
+ */
+function float32Allowance(bounds: (number | undefined)[], what: string, K: number): { value: number; derivation: string } | undefined {
+  const b = bounds.filter((x): x is number => x !== undefined);
+  if (!b.length) return undefined;
+  return {
+    value: Math.max(...b),
+    derivation: `float32 game-step kernel (webgpu): each of ${K} steps rounds every coordinate with relative error ≤ 2⁻²⁴, unbiased; added in quadrature a second moment moves by ≤ 2·2⁻²⁴·√(${K}+1) of its size, so ${what} (a weighted mean over σ) by at most the largest of those bounds`,
+  };
+}
+
+/**
+ * The float32 allowance on the weighted log–log slope of the drift against σ²: the slope is
+ * Σ c_i log drift_i with c_i = w_i(x_i − x̄)/Σ w_j(x_j − x̄)² (x = log σ², w = (drift/SE)²), and a
+ * drift off by at most b_i moves log drift_i by at most −log(1 − b_i/drift_i), so the slope by at
+ * most Σ |c_i|·that.
+ */
+function slopeAllowance(rows: { sigma: number; drift: number; se: number; float32Bound?: number }[], K: number): { value: number; derivation: string } | undefined {
+  if (!rows.some((r) => r.float32Bound !== undefined) || rows.some((r) => !(r.drift > 0))) return undefined;
+  const x = rows.map((r) => Math.log(r.sigma * r.sigma));
+  const w = rows.map((r) => (r.drift / r.se) ** 2);
+  const sw = w.reduce((a, b) => a + b, 0);
+  const xm = x.reduce((a, xi, i) => a + w[i] * xi, 0) / sw;
+  const sxx = x.reduce((a, xi, i) => a + w[i] * (xi - xm) ** 2, 0);
+  let value = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const e = Math.min(0.5, (rows[i].float32Bound ?? 0) / rows[i].drift);
+    value += (Math.abs(w[i] * (x[i] - xm)) / sxx) * -Math.log(1 - e);
+  }
+  return {
+    value,
+    derivation: `float32 game-step kernel (webgpu): each drift is off by at most its float32 rounding bound (2·2⁻²⁴·√(${K}+1) of E Q, over ${K} steps); the weighted log–log slope is linear in log drift with coefficients c_i, so it moves by at most Σ|c_i|·|Δ log drift_i|`,
+  };
+}
 
 /** About `n` geometrically spaced steps in [10, K] (distinct integers, K included). */
 export function geometricCheckpoints(K: number, n: number): number[] {

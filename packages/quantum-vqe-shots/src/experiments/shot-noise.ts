@@ -11,6 +11,8 @@ import { molecule } from '../molecules.js';
 import { StateVector } from '../simulator/state.js';
 import { hamiltonianDataSchema } from '../hamiltonian-file.js';
 import { MOLECULE_IDS, assertExactSize, pooled, problemHamiltonian } from './common.js';
+import { hasKernel } from '@snrlab/tensor';
+import { estimatesOnKernel, groupLawOnKernel, lawVariance } from '../kernel-shots.js';
 
 export const STATES = ['ground', 'hartree-fock', 'random'] as const;
 
@@ -120,8 +122,65 @@ interface ShotsJob {
   angles: number[] | null;
 }
 
+/**
+ * One shot count N on a backend's registry kernels (webgpu): the state's basis rotations on
+ * `statevector-layer`, every shot on `shot-sample`. The exact moments (the theory) stay float64 on
+ * the CPU; `sampledLaw` is the law the backend actually sampled, for the float32 allowance.
+ */
+async function shotsOnKernel(job: ShotsJob, s: Stream, backend: string, usedBackend: (name: string) => void): Promise<ShotPoint> {
+  const p = job.params;
+  const n = job.path[0];
+  const estimator = new ShotEstimator(problemHamiltonian(p).hamiltonian, { grouping: p.grouping, allocation: p.allocation });
+  const G = estimator.groups.length;
+  const state = stateFor(p, job.angles);
+  const prep = estimator.prepare(state);
+  const law = await groupLawOnKernel(estimator, state, backend);
+  usedBackend(law.backend);
+  const est = await estimatesOnKernel(estimator, law, n, p.replicates, s, backend);
+  usedBackend(est.backend);
+  const total = new Moments();
+  const groups = Array.from({ length: G }, () => new Moments());
+  for (let r = 0; r < p.replicates; r++) {
+    total.push(est.energies[r]);
+    for (let g = 0; g < G; g++) groups[g].push(est.groupMeans[r * G + g]);
+  }
+  const alloc = allocateShots(estimator.groups, n, p.allocation);
+  let ps = 0;
+  let psVar = 0;
+  for (let g = 0; g < G; g++) {
+    ps += alloc[g] * groups[g].variance;
+    psVar += (alloc[g] * groups[g].varianceSE) ** 2;
+  }
+  let quant = 0;
+  let quantPerShot = 0;
+  for (let g = 0; g < G; g++) {
+    quant += law.quantisation[g] / alloc[g];
+    quantPerShot += law.quantisation[g];
+  }
+  return {
+    shots: n,
+    mean: total.mean,
+    variance: total.variance,
+    varianceSE: total.varianceSE,
+    analyticVariance: estimator.preparedVariance(prep, n),
+    perShotVariance: ps,
+    perShotVarianceSE: Math.sqrt(psVar),
+    allocation: Array.from(alloc),
+    sampledLaw: {
+      precision: law.precision,
+      variance: lawVariance(estimator, law.variances, n),
+      perShotVariance: law.variances.reduce((a, b) => a + b, 0),
+      perShotExact: prep.variances.reduce((a, b) => a + b, 0),
+      quantisation: quant,
+      quantisationPerShot: quantPerShot,
+    },
+  };
+}
+
 /** One shot count N: `replicates` energy estimates from the N stream, and their group-by-group spread. */
-export const shotsTask = defineExperimentTask(import.meta.url, 'vqe.shot-noise/shots', (job: ShotsJob, { stream: s }): ShotPoint => {
+export const shotsTask = defineExperimentTask(import.meta.url, 'vqe.shot-noise/shots', (job: ShotsJob, { stream: s, backend, usedBackend }): ShotPoint | Promise<ShotPoint> => {
+  // a backend with the registry's shot kernels (webgpu); js keeps ShotEstimator and its bytes
+  if (backend !== 'js' && hasKernel('shot-sample', backend) && hasKernel('statevector-layer', backend)) return shotsOnKernel(job, s, backend, usedBackend);
   const p = job.params;
   const n = job.path[0];
   const estimator = new ShotEstimator(problemHamiltonian(p).hamiltonian, { grouping: p.grouping, allocation: p.allocation });
@@ -167,6 +226,13 @@ const point = z.object({
   perShotVarianceSE: anyNumber(),
   /** N_g per group. */
   allocation: z.array(anyNumber()),
+  /**
+   * Only on a registry-kernel backend (webgpu): the law it actually sampled — Σ_g Var′_g/N_g and
+   * Σ_g Var′_g from its float32 rotated amplitudes, and the bound from 2⁻³² threshold quantisation.
+   */
+  sampledLaw: z
+    .object({ precision: z.enum(['float64', 'float32']), variance: anyNumber(), perShotVariance: anyNumber(), perShotExact: anyNumber(), quantisation: anyNumber(), quantisationPerShot: anyNumber() })
+    .optional(),
 });
 
 type ShotPoint = z.output<typeof point>;
@@ -194,9 +260,40 @@ const measurements = z.object({
   /** Every grouping and allocation at the largest N, exact. */
   strategiesAt: anyNumber(),
   strategies: z.array(strategy),
+  /** Only on a registry-kernel backend: allowances for the law it sampled (see `kernelAllowances`). */
+  kernel: z.object({ exponent: anyNumber(), varianceTimesShots: anyNumber(), perShotVariance: anyNumber() }).optional(),
 });
 
 export type ShotNoiseMeasurements = z.output<typeof measurements>;
+
+const KERNEL_DERIVATION = (what: string) =>
+  `registry kernels (statevector-layer, shot-sample): the shots follow the law of the backend's rotated amplitudes (float32 on webgpu) with outcome probabilities cut to 32-bit thresholds (each off by ≤ 2⁻³², so Var_g by ≤ dim·2⁻³²·3·max|h_g|²); Var′_g under that law is computed exactly from the amplitudes the backend returned, independently of the shots, and bounds the shift of ${what}`;
+
+/**
+ * Allowances for the law a registry-kernel backend sampled (Var′_g from its amplitudes, plus the
+ * 2⁻³² quantisation of its thresholds) against the exact float64 theory, per verdict.
+ */
+function kernelAllowances(points: ShotPoint[]): { exponent: number; varianceTimesShots: number; perShotVariance: number } {
+  let vts = 0;
+  let per = 0;
+  const rel: number[] = [];
+  for (const pt of points) {
+    const l = pt.sampledLaw!;
+    vts = Math.max(vts, pt.shots * (Math.abs(l.variance - pt.analyticVariance) + l.quantisation));
+    per = Math.max(per, Math.abs(l.perShotVariance - l.perShotExact) + l.quantisationPerShot);
+    // |Δ log Var| ≤ |log(Var′/Var)| + −log(1 − q/Var′)
+    rel.push(Math.abs(Math.log(l.variance / pt.analyticVariance)) - Math.log(Math.max(1e-300, 1 - l.quantisation / l.variance)));
+  }
+  // the weighted log–log slope: coefficients c_i = w_i(x_i − x̄)/Σ w_j(x_j − x̄)², x = log N, w = (Var/SE)²
+  const x = points.map((pt) => Math.log(pt.shots));
+  const w = points.map((pt) => (pt.variance / pt.varianceSE) ** 2);
+  const sw = w.reduce((a, b) => a + b, 0);
+  const xm = x.reduce((a, xi, i) => a + w[i] * xi, 0) / sw;
+  const sxx = x.reduce((a, xi, i) => a + w[i] * (xi - xm) ** 2, 0);
+  let exponent = 0;
+  for (let i = 0; i < points.length; i++) exponent += (Math.abs(w[i] * (x[i] - xm)) / sxx) * rel[i];
+  return { exponent, varianceTimesShots: vts, perShotVariance: per };
+}
 
 export const shotNoiseExperiment = defineExperiment({
   id: 'vqe.shot-noise',
@@ -273,6 +370,7 @@ export const shotNoiseExperiment = defineExperiment({
           points,
           strategiesAt: st.nMax,
           strategies: st.strategies,
+          ...(points.length && points.every((pt) => pt.sampledLaw) ? { kernel: kernelAllowances(points) } : {}),
         };
       },
     }),
@@ -303,6 +401,7 @@ export const shotNoiseExperiment = defineExperiment({
         theory: Math.abs(m.analyticExponent + 1) > 1e-9 ? m.analyticExponent : -1,
         measured: m.exponent,
         se: m.exponentSE,
+        ...(m.kernel ? { allowance: { value: m.kernel.exponent, derivation: KERNEL_DERIVATION('the weighted log–log slope, which is linear in log Var with coefficients c_i: Σ|c_i|·|log(Var′_i/Var_i)| plus the quantisation bound') } } : {}),
         note:
           Math.abs(m.analyticExponent + 1) > 1e-9
             ? `Each group's mean of N_g i.i.d. single-shot readings has variance Var_g/N_g. Rounding N into integer shares N_g makes the exact law Σ_g Var_g/N_g fall with slope ${m.analyticExponent.toFixed(6)} over these N (not exactly −1): that exact slope is the theory, with no allowance.`
@@ -313,6 +412,7 @@ export const shotNoiseExperiment = defineExperiment({
         theory: m.analyticVarianceTimesShots,
         measured: m.varianceTimesShots,
         se: m.varianceTimesShotsSE,
+        ...(m.kernel ? { allowance: { value: m.kernel.varianceTimesShots, derivation: KERNEL_DERIVATION('N·Σ_g Var_g/N_g: the largest N·|Σ_g (Var′_g − Var_g)/N_g| plus N times the quantisation bound, over the shot counts pooled') } } : {}),
         note: `Pooled over shot counts (inverse-variance weights). ${G} groups (${p.grouping}), ${p.allocation} allocation; Var_g is computed exactly from the state's rotated outcome probabilities.`,
       }),
       verdict({
@@ -323,6 +423,7 @@ export const shotNoiseExperiment = defineExperiment({
         theory: isH2Check ? termwise : perShotTheory,
         measured: m.perShotVariance,
         se: m.perShotVarianceSE,
+        ...(m.kernel ? { allowance: { value: m.kernel.perShotVariance, derivation: KERNEL_DERIVATION('Σ_g Var_g: |Σ_g (Var′_g − Var_g)| plus the quantisation bound') } } : {}),
         note: isH2Check
           ? `A Pauli string P has Var P = 1 − ⟨P⟩² per shot; measured alone, term i contributes c_i²(1 − ⟨P_i⟩²). At the exact ground state the sum is ${termwise.toFixed(7)} Ha², the theory value (0.046691 is it rounded). Grouping the three Z terms (qwc) measures them on the same shots, so their covariances enter: ${m.qwcPerShotVariance.toFixed(6)} per shot, yet it needs 2 groups instead of 4.`
           : `Σ_g Var_g = ${perShotTheory.toPrecision(6)} (term by term, Σ c_i²(1 − ⟨P_i⟩²) = ${termwise.toPrecision(6)}).`,
@@ -358,6 +459,11 @@ export const shotNoiseExperiment = defineExperiment({
       notes: [
         `${problemHamiltonian(p).title}; state: ${p.state}; exact ⟨H⟩ = ${m.exactEnergy.toFixed(9)} Ha.`,
         'Shots and the random stream belong to each evaluation; every shot count draws from its own child stream.',
+        ...(m.kernel
+          ? [
+              `Backend: the basis rotations ran on the registry's statevector-layer kernel and every shot on its shot-sample kernel (${m.points[0]?.sampledLaw?.precision ?? 'float32'} amplitudes, 32-bit thresholds; estimate r, group g draws from child(r·G + g)); the exact moments stay float64. Allowances from the law actually sampled: exponent ${m.kernel.exponent.toExponential(2)}, N·Var ${m.kernel.varianceTimesShots.toExponential(2)}, per shot ${m.kernel.perShotVariance.toExponential(2)}.`,
+            ]
+          : []),
       ],
     };
   },

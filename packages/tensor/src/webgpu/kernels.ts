@@ -17,6 +17,7 @@ import { checkGame, checkMLP, derivativeHorner } from '../js-kernels.js';
 import { streamWords } from '../streams.js';
 import type { Divergence } from '../types.js';
 import { acquireWebGPU, describeAdapter, type WebGPUContext } from './device.js';
+import { shotSampleWebGPU, statevectorLayerWebGPU } from './statevector.js';
 import { BAOAB, RAW, ELEMENTWISE, EM, GAME, GAME_MAXD, MATMUL, NORMALS, ROW_NORMS, SOFTMAX_CE, WG, WORDS } from './wgsl.js';
 
 const S = () => (globalThis as unknown as { GPUBufferUsage: typeof GPUBufferUsage }).GPUBufferUsage;
@@ -24,7 +25,7 @@ const MAP = () => (globalThis as unknown as { GPUMapMode: typeof GPUMapMode }).G
 
 const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
-async function pipeline(ctx: WebGPUContext, code: string): Promise<GPUComputePipeline> {
+export async function pipeline(ctx: WebGPUContext, code: string): Promise<GPUComputePipeline> {
   let m = pipelines.get(ctx.device);
   if (!m) {
     m = new Map();
@@ -47,7 +48,7 @@ async function pipeline(ctx: WebGPUContext, code: string): Promise<GPUComputePip
 }
 
 /** A storage buffer holding `data` (padded to 4 bytes and at least 16). */
-function upload(dev: GPUDevice, data: ArrayBufferView, extra = 0): GPUBuffer {
+export function upload(dev: GPUDevice, data: ArrayBufferView, extra = 0): GPUBuffer {
   const size = Math.max(16, Math.ceil(data.byteLength / 4) * 4);
   const buf = dev.createBuffer({ size, usage: S().STORAGE | S().COPY_SRC | S().COPY_DST | extra, mappedAtCreation: true });
   new Uint8Array(buf.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
@@ -55,12 +56,12 @@ function upload(dev: GPUDevice, data: ArrayBufferView, extra = 0): GPUBuffer {
   return buf;
 }
 
-function empty(dev: GPUDevice, bytes: number): GPUBuffer {
+export function empty(dev: GPUDevice, bytes: number): GPUBuffer {
   return dev.createBuffer({ size: Math.max(16, Math.ceil(bytes / 4) * 4), usage: S().STORAGE | S().COPY_SRC | S().COPY_DST });
 }
 
 /** Copy buffers back to the CPU after the encoder's work; returns their bytes. */
-async function readBack(dev: GPUDevice, enc: GPUCommandEncoder, bufs: GPUBuffer[]): Promise<ArrayBuffer[]> {
+export async function readBack(dev: GPUDevice, enc: GPUCommandEncoder, bufs: GPUBuffer[]): Promise<ArrayBuffer[]> {
   const staging = bufs.map((b) => {
     const s = dev.createBuffer({ size: b.size, usage: S().MAP_READ | S().COPY_DST });
     enc.copyBufferToBuffer(b, 0, s, 0, b.size);
@@ -77,14 +78,14 @@ async function readBack(dev: GPUDevice, enc: GPUCommandEncoder, bufs: GPUBuffer[
   return out;
 }
 
-function dispatch(ctx: WebGPUContext, pass: GPUComputePassEncoder, threads: number): void {
+export function dispatch(ctx: WebGPUContext, pass: GPUComputePassEncoder, threads: number): void {
   const groups = Math.max(1, Math.ceil(threads / WG));
   const maxDim = ctx.report.limits.maxComputeWorkgroupsPerDimension;
   const gx = Math.min(groups, maxDim);
   pass.dispatchWorkgroups(gx, Math.ceil(groups / gx));
 }
 
-function bind(dev: GPUDevice, p: GPUComputePipeline, buffers: Record<number, GPUBuffer>): GPUBindGroup {
+export function bind(dev: GPUDevice, p: GPUComputePipeline, buffers: Record<number, GPUBuffer>): GPUBindGroup {
   return dev.createBindGroup({ layout: p.getBindGroupLayout(0), entries: Object.entries(buffers).map(([b, buffer]) => ({ binding: Number(b), resource: { buffer } })) });
 }
 
@@ -413,6 +414,8 @@ export async function mlpPerExampleNormsWebGPU(a: MLPNormsArgs): Promise<MLPNorm
 }
 
 const F32 = (rel: number, abs: number, note: string): Tolerance => ({ kind: 'float32', rel, abs, note });
+/** The declared per-gate error of the float32 statevector layer (norm of the error vector, ‖ψ‖ = 1). */
+export const SV_GATE_ABS = 8 * 2 ** -24;
 const LAW: Tolerance = { kind: 'law', se: 4, note: 'Box–Muller float32 normals from per-particle child streams: the same law as js, other numbers; moments checked within 4 SE' };
 
 /** Register the webgpu kernels (their device is acquired only when one runs). */
@@ -435,4 +438,12 @@ export function registerWebGPUKernels(): void {
   registerKernel({ ...common, kernel: 'mlp-per-example-norms', run: mlpPerExampleNormsWebGPU, tolerance: F32(1e-4, 1e-5, 'float32 forward and backward passes: relative 1e-4 on the norms'), description: 'MLP per-example norms: matmuls, ReLU, softmax CE and BatchL2 on the GPU' });
   registerKernel({ ...common, kernel: 'philox-words', run: philoxWordsWebGPU, tolerance: { kind: 'exact', note: "bit-identical to core's Stream.child(i) words" }, description: 'Philox4x32-10 in WGSL, core stream derivation' });
   registerKernel({ ...common, kernel: 'normals', run: normalsWebGPU, tolerance: { kind: 'law', se: 4, abs: 3e-3, note: "Box–Muller in float32: within 3e-3 of boxMuller4 on the same words (WGSL allows sin/cos an absolute error of 2^-11 on [−π, π], times r ≤ 5.77; SwiftShader: median 3e-5, worst 7e-4); N(0,1) law checked within 4 SE" }, description: 'N(0,1) per child stream (Box–Muller, float32)' });
+  registerKernel({
+    ...common,
+    kernel: 'statevector-layer',
+    run: statevectorLayerWebGPU,
+    tolerance: F32(0, SV_GATE_ABS, `float32 amplitudes: ‖ψ − ψ_js‖₂ ≤ ${SV_GATE_ABS.toExponential(2)} per gate (gates are unitary, so earlier errors keep their norm; each gate adds at most 8·2⁻²⁴ of ‖ψ‖ = 1: matrix entries rounded to float32, four products and three sums per output); two-qubit gates are exact permutations`),
+    description: 'a layer of gates on a batch of statevectors, one dispatch per gate (float32)',
+  });
+  registerKernel({ ...common, kernel: 'shot-sample', run: shotSampleWebGPU, tolerance: { kind: 'exact', note: "bit-identical counts: the js kernel's integer thresholds (from the float64 CDF) on the same Philox words" }, description: 'measurement counts: 32-bit thresholds, binary search, atomic counts' });
 }

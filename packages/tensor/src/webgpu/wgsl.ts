@@ -378,3 +378,103 @@ ${INDEX}
   OUT[idx] = philox(vec4<u32>(IN[o], IN[o + 1u], IN[o + 2u], IN[o + 3u]), vec2<u32>(IN[o + 4u], IN[o + 5u]));
 }
 `;
+
+/**
+ * One single-qubit gate on a batch of statevectors: thread t = (state b, pair k) applies the 2×2
+ * complex matrix U[(P[4]·batch + b)·8 ..] (computed on the CPU in float64, rounded to float32) to
+ * amplitudes i = insert0(k, q) and i + 2^q. P[0] dim, P[1] batch, P[2] q, P[4] gate index.
+ */
+export const SV_GATE1 = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> P: array<u32>;
+@group(0) @binding(1) var<storage, read_write> RE: array<f32>;
+@group(0) @binding(2) var<storage, read_write> IM: array<f32>;
+@group(0) @binding(3) var<storage, read> U: array<f32>;
+${ENTRY} {
+${INDEX}
+  let dim = P[0]; let batch = P[1]; let q = P[2];
+  let half = dim >> 1u;
+  if (idx >= batch * half) { return; }
+  let b = idx / half; let k = idx % half;
+  let stride = 1u << q;
+  let i = b * dim + (((k >> q) << (q + 1u)) | (k & (stride - 1u)));
+  let j = i + stride;
+  let m = (P[4] * batch + b) * 8u;
+  let ar = RE[i]; let ai = IM[i]; let br = RE[j]; let bi = IM[j];
+  RE[i] = U[m] * ar - U[m + 1u] * ai + U[m + 2u] * br - U[m + 3u] * bi;
+  IM[i] = U[m] * ai + U[m + 1u] * ar + U[m + 2u] * bi + U[m + 3u] * br;
+  RE[j] = U[m + 4u] * ar - U[m + 5u] * ai + U[m + 6u] * br - U[m + 7u] * bi;
+  IM[j] = U[m + 4u] * ai + U[m + 5u] * ar + U[m + 6u] * bi + U[m + 7u] * br;
+}
+`;
+
+/**
+ * One two-qubit gate (exact: a permutation or a sign): thread t = (state b, quarter k).
+ * P[0] dim, P[1] batch, P[2] wire 0 (control), P[3] wire 1 (target), P[5] kind (0 cnot, 1 cz, 2 swap).
+ */
+export const SV_GATE2 = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> P: array<u32>;
+@group(0) @binding(1) var<storage, read_write> RE: array<f32>;
+@group(0) @binding(2) var<storage, read_write> IM: array<f32>;
+fn insert0(k: u32, p: u32) -> u32 { return ((k >> p) << (p + 1u)) | (k & ((1u << p) - 1u)); }
+${ENTRY} {
+${INDEX}
+  let dim = P[0]; let batch = P[1]; let w0 = P[2]; let w1 = P[3]; let kind = P[5];
+  let quarter = dim >> 2u;
+  if (idx >= batch * quarter) { return; }
+  let b = idx / quarter; let k = idx % quarter;
+  let lo = min(w0, w1); let hi = max(w0, w1);
+  let base = b * dim + insert0(insert0(k, lo), hi);
+  var i: u32; var j: u32;
+  if (kind == 1u) {
+    i = base | (1u << lo) | (1u << hi);
+    RE[i] = -RE[i]; IM[i] = -IM[i];
+    return;
+  }
+  if (kind == 0u) { i = base | (1u << w0); j = i | (1u << w1); } else { i = base | (1u << lo); j = base | (1u << hi); }
+  let tr = RE[i]; RE[i] = RE[j]; RE[j] = tr;
+  let ti = IM[i]; IM[i] = IM[j]; IM[j] = ti;
+}
+`;
+
+/**
+ * Shot sampling by integer thresholds (see statevector.ts): thread t = (sample b, shot quad),
+ * one Philox block of child(first + b) per four shots, binary search of the row's thresholds,
+ * atomic counts. P[0] samples B, P[1] dim, P[2..4) first, P[4..8) stream. SAMPLE holds
+ * (row, shots, first quad) per sample and the total quads at 3·B. Counts start at zero.
+ */
+export const SHOTS = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> P: array<u32>;
+@group(0) @binding(1) var<storage, read> T: array<u32>;
+@group(0) @binding(2) var<storage, read> LAST: array<u32>;
+@group(0) @binding(3) var<storage, read> SAMPLE: array<u32>;
+@group(0) @binding(4) var<storage, read_write> COUNTS: array<atomic<u32>>;
+${PHILOX}
+${ENTRY} {
+${INDEX}
+  let B = P[0]; let dim = P[1];
+  if (idx >= SAMPLE[3u * B]) { return; }
+  // the sample whose quads hold idx: the last b with first quad ≤ idx
+  var lo = 0u; var hi = B - 1u;
+  while (lo < hi) {
+    let mid = (lo + hi + 1u) >> 1u;
+    if (SAMPLE[3u * mid + 2u] <= idx) { lo = mid; } else { hi = mid - 1u; }
+  }
+  let b = lo;
+  let row = SAMPLE[3u * b]; let shots = SAMPLE[3u * b + 1u];
+  let t = idx - SAMPLE[3u * b + 2u];
+  let clo = P[2] + b;
+  let chi = P[3] + select(0u, 1u, clo < P[2]);
+  let w = block(child(vec4<u32>(P[4], P[5], P[6], P[7]), clo, chi), t);
+  let o = row * dim; let L = LAST[row];
+  for (var l = 0u; l < 4u; l = l + 1u) {
+    if (4u * t + l >= shots) { break; }
+    let x = w[l];
+    var a = 0u; var c = L;
+    while (a < c) {
+      let mid = (a + c) >> 1u;
+      if (T[o + mid] > x) { c = mid; } else { a = mid + 1u; }
+    }
+    atomicAdd(&COUNTS[b * dim + a], 1u);
+  }
+}
+`;
