@@ -7,7 +7,7 @@
  */
 import { assertInRange, lognormalMeanCV, type Stream } from '@snrlab/core';
 import { finiteDomainProfile, type FiniteGeometry } from './sdd.js';
-import { symmetricEigen } from './rdme/correlation.js';
+import { jacobiEigen } from '@snrlab/core';
 
 export interface Kinetics {
   p: number;
@@ -106,7 +106,7 @@ export function propagatedBoundarySpread(mean: Kinetics, cv: KineticCV, g: Geome
 export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64Array } {
   const J = new Float64Array(n * n);
   for (let i = 1; i < n; i++) J[i * n + i - 1] = J[(i - 1) * n + i] = Math.sqrt(i);
-  const { values, vectors } = symmetricEigen(J, n);
+  const { values, vectors } = jacobiEigen(J, n);
   const weights = new Float64Array(n);
   for (let m = 0; m < n; m++) weights[m] = vectors[m] * vectors[m];
   return { nodes: values, weights };

@@ -46,7 +46,7 @@ export { rdmeFromProblem, stationaryMean, totalProduction, exitRate, singleMolec
 export { NextSubvolumeSSA, type RdmeSimulator } from './rdme/ssa.js';
 export { TauLeapSimulator, ChemicalLangevinSimulator, type TauLeapOptions, type CleOptions } from './rdme/approx.js';
 export { chooseMethod, createSimulator, RDME_METHODS, SWITCH_TAU_LEAP, SWITCH_CLE, type RdmeMethod, type MethodChoice } from './rdme/method.js';
-export { VoxelCorrelation, symmetricEigen } from './rdme/correlation.js';
+export { VoxelCorrelation } from './rdme/correlation.js';
 
 // readout, embryo variability and positional error
 export {

@@ -5,7 +5,8 @@ import { rdmeFromProblem, singleMoleculeGenerator, stationaryMean, totalProducti
 import { NextSubvolumeSSA, type RdmeSimulator } from '../src/rdme/ssa.js';
 import { ChemicalLangevinSimulator, TauLeapSimulator } from '../src/rdme/approx.js';
 import { chooseMethod, createSimulator, SWITCH_CLE, SWITCH_TAU_LEAP } from '../src/rdme/method.js';
-import { symmetricEigen, VoxelCorrelation } from '../src/rdme/correlation.js';
+import { jacobiEigen as symmetricEigen } from '@snrlab/core';
+import { VoxelCorrelation } from '../src/rdme/correlation.js';
 
 /** 8 voxels of 1 µm, D = 1, k = 0.2; source in the first two voxels. */
 function smallModel(rate = 20, right: 'zero-flux' | 'absorbing' = 'zero-flux'): RdmeModel {
