@@ -17,6 +17,11 @@ export { augmentationExperiment } from './experiments/augmentation.js';
 export { neighborSamplingExperiment } from './experiments/neighbor-sampling.js';
 export { fineTuningExperiment } from './experiments/fine-tuning.js';
 export { minimumLocationExperiment } from './experiments/minimum-location.js';
+export { diffusionMatrixExperiment, rotatedCovariance } from './experiments/diffusion-matrix.js';
+export { posteriorSamplingExperiment } from './experiments/posterior-sampling.js';
+export { escapeMinimaExperiment, kramersTime, langevinTime } from './experiments/escape-minima.js';
+export { noiseShapeExperiment } from './experiments/noise-shape.js';
+export { generalizationExperiment } from './experiments/generalization.js';
 
 // networks
 export * from './nn/types.js';
@@ -48,6 +53,8 @@ export * from './measure/anisotropy.js';
 export * from './measure/tails.js';
 export * from './measure/temperature.js';
 export * from './measure/precision.js';
+export * from './measure/lyapunov.js';
+export * from './measure/subspace.js';
 
 // noise-tuning studies
 export * from './data/graph.js';
@@ -59,3 +66,10 @@ export * from './studies/augment.js';
 export * from './studies/neighbor-sampling.js';
 export * from './studies/fine-tuning.js';
 export * from './studies/minimum-location.js';
+
+// own problems: a user's training set (CSV/JSON) and TF.js layers model, as parameters and input options
+export * from './io/data-file.js';
+export * from './io/tfjs-model.js';
+export { Activation, Identity, InferenceBatchNorm, Pool, Subsample, pointwise, tfPadding, type Pointwise, type PoolOp } from './nn/keras-layers.js';
+export { inputOptions, dataInput, modelInput, ownProblemExperiments } from './inputs.js';
+export { ownDataParam, ownNetworkParam, ownProblemOf, makeOwnSetup, type OwnProblem } from './experiments/common.js';

@@ -41,10 +41,17 @@ describe('sgd.standardization', () => {
     expect(Math.abs(m.stableLearningRateStandardized / m.stableLearningRateTheoryStandardized - 1)).toBeLessThan(0.015);
     expect(Math.abs(m.invariantNoiseScaleRaw / m.invariantNoiseScaleStandardized - 1)).toBeLessThan(1e-6);
     expect(m.reachedTargetStandardized).toBe(2);
-    checkVerdicts(r, 7);
-    // the popular claim on the noise scale is contradicted (B_simple rises), the one on stability holds
+    checkVerdicts(r, 6);
+    // the popular claim on the noise scale is contradicted (B_simple rises); the one on stability is forced by the units, a demonstration
     const noiseClaim = r.verdicts.find((v) => /reduces the noise scale/.test(v.claim));
     expect(noiseClaim?.measured).toBeGreaterThan(0);
+    expect(noiseClaim?.status).toBe('disagrees');
+    expect(r.verdicts.some((v) => /more stable/.test(v.claim))).toBe(false);
+    expect(r.notes.some((n) => /Demonstration, not a verdict/.test(n))).toBe(true);
+    // the invariant noise scale: an equivalence within the round-off bound
+    const inv = r.verdicts.find((v) => /invariant noise scale/.test(v.claim));
+    expect(inv?.kind).toBe('equivalence');
+    expect(inv?.status).toBe('agrees');
   });
   it('same seed, same metrics', async () => {
     const a = await run('sgd.standardization', small, 4);
@@ -73,6 +80,9 @@ describe('sgd.batchnorm', () => {
     expect(m.lossChangeWithEpsilon).toBeGreaterThan(0);
     expect(m.extraNoiseSmallB).toBeGreaterThan(1);
     checkVerdicts(r, 9);
+    // the seed's claim "batch norm changes the noise scale" is stated so that agrees means it holds
+    const change = r.verdicts.find((v) => /changes the gradient noise scale/.test(v.claim));
+    expect(change?.kind).toBe('directional');
   });
   it('refuses batch sizes below 2 and a negative ε by name', async () => {
     await expect(run('sgd.batchnorm', { batchSizes: [1, 4, 8] })).rejects.toThrow(/invalid batchSizes/);
@@ -170,6 +180,9 @@ describe('sgd.minimum-location', () => {
   it('σ_θ = σ_g/|H| (within 4 SE + the second-order terms); logistic regression at small B shows the second-order excess', async () => {
     const r = await run('sgd.minimum-location', { batchSizes: [16, 64], realizations: 300, gridPoints: 7, datasetSize: 400 });
     checkVerdicts(r, 8);
+    // the second-order allowance is estimated from the same realisations: it can make a verdict inconclusive, never agree
+    for (const v of r.verdicts) if (v.allowance) expect(v.allowance.fromData).toBe(true);
+    for (const v of r.verdicts) if (v.status === 'agrees') expect(v.ci95[0] <= 1 && 1 <= v.ci95[1]).toBe(true);
     for (const t of ['linear.B16', 'linear.B64', 'logistic.B64']) {
       expect(within(r.metrics[`${t}.ratioExact`], 1, r.metrics[`${t}.sigmaDirectSE`] / r.metrics[`${t}.sigmaExact`], 4, r.metrics[`${t}.tolerance`])).toBe(true);
     }

@@ -11,6 +11,7 @@ import type { Sequential } from '../nn/model.js';
 import { anisotropyFromPerExample, dataPcAlignment } from '../measure/anisotropy.js';
 import { hessianMatrix, minimize } from '../measure/hessian.js';
 import { gradientNoise } from '../measure/noise.js';
+import { noiseSubspaceOverlaps } from '../measure/subspace.js';
 import { fmt } from './common.js';
 
 const anisotropyModels = ['linear-regression', 'logistic-regression', 'mlp'] as const;
@@ -65,6 +66,7 @@ export const modelTask = defineExperimentTask(import.meta.url, 'sgd.anisotropy/m
   const P = model.paramCount;
   const a = anisotropyFromPerExample(noise.perExample as Float64Array, data.n, P, H, { sigma: noise.covariance, k: Math.max(1, Math.floor(P / 8)) });
   const pc = dataPcAlignment(model, noise.covariance as Float64Array, data);
+  const sub = noiseSubspaceOverlaps(model, noise.perExample as Float64Array, data, H);
   return {
     name,
     modelName: model.name,
@@ -85,6 +87,7 @@ export const modelTask = defineExperimentTask(import.meta.url, 'sgd.anisotropy/m
     noiseSE: Array.from(a.noiseSE),
     dataPcAlignment: pc.alignment,
     dataPcTopToBottomNoise: pc.topToBottomNoiseRatio,
+    subspaces: sub,
   };
 });
 
@@ -111,6 +114,19 @@ const measurements = z.object({
       noiseSE: z.array(anyNumber()),
       dataPcAlignment: anyNumber(),
       dataPcTopToBottomNoise: anyNumber(),
+      /** Overlap ‖UᵀV‖²/k of the top-k eigenvectors of Σ with those of H, and of the input-space noise Σ_x with the data's top principal components (jackknife SEs over 10 groups of examples; k/P and k/D for random subspaces). */
+      subspaces: z.object({
+        k: z.number(),
+        P: z.number(),
+        overlapH: anyNumber(),
+        overlapHSE: anyNumber(),
+        randomH: anyNumber(),
+        kData: z.number(),
+        D: z.number(),
+        overlapData: anyNumber(),
+        overlapDataSE: anyNumber(),
+        randomData: anyNumber(),
+      }),
     }),
   ),
 });
@@ -139,6 +155,10 @@ export const anisotropyExperiment = defineExperiment({
         dataPcAlignment: a.dataPcAlignment,
         dataPcTopToBottomNoise: a.dataPcTopToBottomNoise,
         gradNormAtMinimum: a.gradNorm,
+        noiseHessianOverlap: a.subspaces.overlapH,
+        noiseHessianOverlapSE: a.subspaces.overlapHSE,
+        noiseDataPcOverlap: a.subspaces.overlapData,
+        noiseDataPcOverlapSE: a.subspaces.overlapDataSE,
       };
       for (const [k, v] of Object.entries(per)) {
         metrics[`${a.name}.${k}`] = v;
@@ -165,6 +185,22 @@ export const anisotropyExperiment = defineExperiment({
           se: a.logRatioSE / Math.LN10,
           direction: 'below',
           note: `In log10. The ${a.k} sharpest resolved directions carry ${fmt(a.sharpToFlatNoiseRatio)}× the noise of the ${a.k} flattest; Σ ∝ H would give the curvature ratio ${fmt(a.sharpToFlatCurvatureRatio)}. ${a.sharpToFlatNoiseRatio > 1 ? 'The noise is larger along sharp directions.' : 'The noise is larger along flat directions here.'}`,
+        }),
+        directionalVerdict({
+          claim: `${a.modelName}: the top ${a.subspaces.k} eigenvector${a.subspaces.k > 1 ? 's' : ''} of the noise covariance Σ ${a.subspaces.k > 1 ? 'span' : 'spans'} the same subspace as the Hessian's, beyond chance (overlap ‖UᵀV‖²/k above k/P = ${fmt(a.subspaces.randomH)})`,
+          measured: a.subspaces.overlapH,
+          se: a.subspaces.overlapHSE,
+          direction: 'above',
+          threshold: a.subspaces.randomH,
+          note: `Overlap ${fmt(a.subspaces.overlapH)} (1: the same subspace) of the top-${a.subspaces.k} eigenvectors of Σ and of H in ℝ^${a.subspaces.P}; two independent random ${a.subspaces.k}-dimensional subspaces overlap by k/P on average. SE jackknifed over 10 groups of examples (Σ re-estimated, H held).`,
+        }),
+        directionalVerdict({
+          claim: `${a.modelName}: the noise aligns with the data's principal components — the top ${a.subspaces.kData} eigenvector${a.subspaces.kData > 1 ? 's' : ''} of the first layer's input-space noise Σ_x ${a.subspaces.kData > 1 ? 'span' : 'spans'} the top principal components of the inputs, beyond chance (overlap above k/D = ${fmt(a.subspaces.randomData)})`,
+          measured: a.subspaces.overlapData,
+          se: a.subspaces.overlapDataSE,
+          direction: 'above',
+          threshold: a.subspaces.randomData,
+          note: `Σ_x[j,l] = Σ_o Cov(g_(j,o), g_(l,o)) over the first layer's weights W [${a.subspaces.D} inputs × outputs]; the per-example gradient x_i ⊗ δ_i inherits the input covariance when δ_i is independent of x_i. Overlap ${fmt(a.subspaces.overlapData)}, jackknife SE over 10 groups of examples (Σ_x and the data covariance re-estimated). With (nearly) isotropic inputs the data's principal components are not defined and the overlap is noise: inconclusive is then the honest answer.`,
         }),
       );
     }
@@ -193,6 +229,12 @@ export const anisotropyExperiment = defineExperiment({
     }
     return {
       tables: [
+        {
+          name: 'subspaces',
+          title: 'Overlap of the top noise eigenvectors with the Hessian\'s and with the data\'s principal components (1: same subspace)',
+          columns: ['model', 'k', 'P', 'overlap with H', 'SE', 'random k/P', 'k (inputs)', 'D', 'overlap with data PCs', 'SE', 'random k/D'],
+          rows: m.models.map((a) => [a.modelName, a.subspaces.k, a.subspaces.P, a.subspaces.overlapH, a.subspaces.overlapHSE, a.subspaces.randomH, a.subspaces.kData, a.subspaces.D, a.subspaces.overlapData, a.subspaces.overlapDataSE, a.subspaces.randomData]),
+        },
         {
           name: 'anisotropy',
           title: 'Noise covariance against the Hessian at the minimum',

@@ -4,7 +4,7 @@
  */
 import { anyNumber, defineExperiment, defineExperimentTask, defineStage, fitScaling, measureSpread, verdict, xyFigure, z, type ScalingPoint, type StreamState } from '@snrlab/core';
 import { miniBatchGradientSampler } from '../measure/noise.js';
-import { checkBatchSizes, datasetParam, dimParam, fmt, modelParam, sizeParam, weightedMean } from './common.js';
+import { checkBatchSizes, datasetParam, dimParam, fmt, modelParam, ownDataParam, ownNetworkParam, ownProblemOf, sizeParam, weightedMean } from './common.js';
 import { checkSetup, rebuildSetup, warmStartStage, type SetupSpec, type WarmStart } from './stages.js';
 
 const params = z.object({
@@ -21,11 +21,16 @@ const params = z.object({
   replacement: z.boolean().default(false).describe('draw each batch with replacement (true) or as a simple random sample without replacement (false)'),
   replicates: z.int().min(40).max(100_000).default(400).describe('mini-batch gradients drawn per batch size'),
   warmupSteps: z.int().min(0).max(100_000).default(100).meta({ unit: 'steps' }).describe('SGD steps from the initialisation before measuring, so the point is a generic one'),
+  data: ownDataParam(),
+  network: ownNetworkParam(),
 });
 
 type Params = z.output<typeof params>;
 
-const specOf = (p: Params): SetupSpec => ({ dataset: p.dataset, datasetSize: p.datasetSize, dim: p.dim, model: p.model });
+const specOf = (p: Params): SetupSpec => {
+  const own = ownProblemOf(p);
+  return { dataset: p.dataset, datasetSize: p.datasetSize, dim: p.dim, model: p.model, ...(own ? { own } : {}) };
+};
 
 interface BatchJob {
   path: ['batches', number];
@@ -194,7 +199,7 @@ export const batchVarianceExperiment = defineExperiment({
         }),
       ],
       notes: [
-        `${m.modelName} (${m.paramCount} parameters) on ${m.dataName}, N = ${N}, after ${p.warmupSteps} warm-up SGD steps. B_simple = trΣ/|G|² = ${fmt(m.bSimple)} at this point.`,
+        `${m.modelName} (${m.paramCount} parameters) on ${m.dataName}, N = ${N}, ${p.network ? 'at the weights of the network file (no warm-up)' : `after ${p.warmupSteps} warm-up SGD steps`}. B_simple = trΣ/|G|² = ${fmt(m.bSimple)} at this point.`,
       ],
     };
   },

@@ -73,3 +73,45 @@ export function meanCI(m: Moments): [number, number, number] {
 }
 
 export const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(digits - 1) : v.toPrecision(digits)) : String(v));
+
+// ---------------------------------------------------------------------------------------------
+// Own problems (issue 17): the user's training set (`--data`) and network (`--model`) as parameters.
+
+/** `data`: the user's training set (plain data); when given it replaces the named `dataset`. */
+export const ownDataParam = () =>
+  dataInputSchema
+    .optional()
+    .describe('your training set (CLI: --data file.csv[#label=y&features=a,b]): features, labels and task as plain data; replaces `dataset` (and `datasetSize`, `dim`)');
+
+/** `network`: the user's TF.js layers model (topology + flat weights); when given it replaces the named `model`, and its weights are θ. */
+export const ownNetworkParam = () =>
+  networkInputSchema
+    .optional()
+    .describe('your network (CLI: --model model.json, a TF.js layers model): its topology and weights; replaces `model`, and its weights are the point θ measured (no warm-up)');
+
+/** The user's own problem: a training set, a network, or both. */
+export interface OwnProblem {
+  data?: DataInput;
+  network?: NetworkInput;
+}
+
+/** The own problem of the parameters, or undefined when neither `data` nor `network` is given (so built-in specs stay as they were). */
+export function ownProblemOf(p: { data?: DataInput; network?: NetworkInput }): OwnProblem | undefined {
+  if (!p.data && !p.network) return undefined;
+  return { ...(p.data ? { data: p.data } : {}), ...(p.network ? { network: p.network } : {}) };
+}
+
+/**
+ * The training set and model of an own problem: the user's set (else `fallbackData()`), the user's
+ * network (else the named model for the set), and θ₀ = the network's weights when there is one.
+ * Mismatches (input size, outputs, classes) are refused with a ParameterError naming `data`/`network`.
+ */
+export function makeOwnSetup(own: OwnProblem, fallbackData: () => Dataset, modelName: ModelName): { data: Dataset; model: Sequential; theta?: Float64Array } {
+  const data = own.data ? datasetFromInput(own.data, 'data') : fallbackData();
+  if (!own.network) return { data, model: makeModel(modelName, data) };
+  const { model, theta } = buildNetwork(own.network, data, 'network');
+  return { data, model, theta };
+}
+
+import { dataInputSchema, datasetFromInput, type DataInput } from '../io/data-file.js';
+import { buildNetwork, networkInputSchema, type NetworkInput } from '../io/tfjs-model.js';

@@ -14,8 +14,13 @@ import { augmentationExperiment } from './augmentation.js';
 import { neighborSamplingExperiment } from './neighbor-sampling.js';
 import { fineTuningExperiment } from './fine-tuning.js';
 import { minimumLocationExperiment } from './minimum-location.js';
+import { diffusionMatrixExperiment } from './diffusion-matrix.js';
+import { posteriorSamplingExperiment } from './posterior-sampling.js';
+import { escapeMinimaExperiment } from './escape-minima.js';
+import { noiseShapeExperiment } from './noise-shape.js';
+import { generalizationExperiment } from './generalization.js';
 
-/** This package's experiments, unregistered: the engine's nine, the five noise-tuning studies and the minimum-location readout. */
+/** This package's experiments, unregistered: the engine's nine, the five noise-tuning studies, the minimum-location readout, and the essay's claims of issue 16 (diffusion matrix, posterior sampling, escape from minima, noise shape, generalisation). */
 export const experiments: Experiment<any>[] = [
   batchVarianceExperiment,
   gapAveragingExperiment,
@@ -32,4 +37,9 @@ export const experiments: Experiment<any>[] = [
   neighborSamplingExperiment,
   fineTuningExperiment,
   minimumLocationExperiment,
+  diffusionMatrixExperiment,
+  posteriorSamplingExperiment,
+  escapeMinimaExperiment,
+  noiseShapeExperiment,
+  generalizationExperiment,
 ];

@@ -3,7 +3,7 @@
  * minimum. Rounding leaves an error of order ε·scale whatever the true gradient: the computed
  * gradient stops tracking the true one at a floor, 2²⁹ times higher in float32 than in float64.
  */
-import { anyNumber, defineExperiment, defineExperimentTask, defineStage, linearFit, median, Moments, Stream, verdict, xyFigure, z, type StreamState } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, defineStage, equivalenceVerdict, linearFit, median, Moments, Stream, verdict, xyFigure, z, type StreamState } from '@snrlab/core';
 import { linearTeacher } from '../data/synthetic.js';
 import { symmetricEigen } from '../measure/hessian.js';
 import { gradientError, gradientScale, leastSquaresMinimizer, MACHINE_EPSILON, toFloat32Problem } from '../measure/precision.js';
@@ -174,13 +174,14 @@ export const precisionFloorExperiment = defineExperiment({
     const { floor32, floor64, scale, lambdaMin } = m;
     const theoryRatio = Math.log2(MACHINE_EPSILON.float32 / MACHINE_EPSILON.float64);
     return [
-      verdict({
-        claim: 'log2(floor32/floor64) = log2(ε32/ε64) = 29: the floor is proportional to machine epsilon',
+      equivalenceVerdict({
+        claim: 'log2(floor32/floor64) = log2(ε32/ε64) = 29 to within one bit: the floor is proportional to machine epsilon',
         theory: theoryRatio,
         measured: m.log2FloorRatio,
         se: m.log2FloorRatioSE,
-        tolerance: 1,
-        note: `Tolerance 1 bit: the floor is ε·scale times a constant of order one set by where the rounded values fall within their ulp, which differs between the two formats by up to a factor 2. floor32 = ${fmt(floor32)} = ${fmt(floor32 / (MACHINE_EPSILON.float32 * scale))}·ε32·scale, floor64 = ${fmt(floor64)} = ${fmt(floor64 / (MACHINE_EPSILON.float64 * scale))}·ε64·scale (scale ${fmt(scale)}); mean over ${m.points.length} points of the per-point log2 ratio. The prefactor is well below 1 because rounding errors of the n terms partly cancel.`,
+        margin: 1,
+        marginDerivation: 'one bit: the floor is ε·scale times a constant set by where the rounded values fall within their binade, and the relative spacing of floating-point numbers varies by exactly a factor 2 across a binade, so the constants of the two formats can differ by up to that factor',
+        note: ` floor32 = ${fmt(floor32)} = ${fmt(floor32 / (MACHINE_EPSILON.float32 * scale))}·ε32·scale, floor64 = ${fmt(floor64)} = ${fmt(floor64 / (MACHINE_EPSILON.float64 * scale))}·ε64·scale (scale ${fmt(scale)}); mean over ${m.points.length} points of the per-point log2 ratio. The prefactor is well below 1 because rounding errors of the n terms partly cancel.`,
       }),
       verdict({
         claim: 'The float32 rounding error does not shrink with the true gradient (log–log slope 0)',

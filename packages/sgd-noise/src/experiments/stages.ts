@@ -7,7 +7,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { ModelName } from '../nn/models.js';
 import type { Sequential } from '../nn/model.js';
 import { gradientNoise } from '../measure/noise.js';
-import { makeDataset, makeModel, warmStart, type DatasetName } from './common.js';
+import { makeDataset, makeModel, makeOwnSetup, warmStart, type DatasetName, type OwnProblem } from './common.js';
 
 /** A named training set and model, as the parameters give them. */
 export interface SetupSpec {
@@ -17,6 +17,8 @@ export interface SetupSpec {
   model: ModelName;
   /** Options of `makeDataset` (label noise and condition number of the linear teacher). */
   options?: { labelNoise?: number; conditionNumber?: number };
+  /** The user's training set and/or network (`data`, `network`), which replace the named ones. */
+  own?: OwnProblem;
 }
 
 /**
@@ -26,6 +28,11 @@ export interface SetupSpec {
  * `datasetSize` says), which is returned.
  */
 export function checkSetup(s: SetupSpec, sizeChecks?: (n: number) => void): number {
+  if (s.own) {
+    const { data } = makeOwnSetup(s.own, () => makeDataset(s.dataset, s.datasetSize, s.dim, Stream.fromSeed(0), s.options), s.model);
+    sizeChecks?.(data.n);
+    return data.n;
+  }
   const probe = makeDataset(s.dataset, 1, s.dim, Stream.fromSeed(0), s.options);
   const n = s.dataset === 'iris' ? probe.n : s.datasetSize;
   sizeChecks?.(n);
@@ -34,7 +41,8 @@ export function checkSetup(s: SetupSpec, sizeChecks?: (n: number) => void): numb
 }
 
 /** The training set from its stream state, and the model for it. */
-export function rebuildSetup(s: SetupSpec, data: StreamState): { data: Dataset; model: Sequential } {
+export function rebuildSetup(s: SetupSpec, data: StreamState): { data: Dataset; model: Sequential; theta?: Float64Array } {
+  if (s.own) return makeOwnSetup(s.own, () => makeDataset(s.dataset, s.datasetSize, s.dim, Stream.restore(data), s.options), s.model);
   const d = makeDataset(s.dataset, s.datasetSize, s.dim, Stream.restore(data), s.options);
   return { data: d, model: makeModel(s.model, d) };
 }
@@ -63,8 +71,9 @@ export interface WarmStart {
 /** The set from `child('data')`, the model, and `warmStart` on `child('warm')` of the root stream. */
 export const warmStartTask = defineExperimentTask(import.meta.url, 'sgd/warm-start', (job: WarmStartJob, { stream }): WarmStart => {
   const dataState = stream.child('data').state();
-  const { data, model } = rebuildSetup(job.spec, dataState);
-  const theta = warmStart(model, data, job.warmupSteps, stream.child('warm'));
+  const { data, model, theta: own } = rebuildSetup(job.spec, dataState);
+  // a user's network is measured at its own weights
+  const theta = own ?? warmStart(model, data, job.warmupSteps, stream.child('warm'));
   const out: WarmStart = { spec: job.spec, data: dataState, n: data.n, dataName: data.name, modelName: model.name, paramCount: model.paramCount, theta: Array.from(theta) };
   if (job.noise) {
     const g = gradientNoise(model, theta, data);
