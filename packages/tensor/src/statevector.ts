@@ -106,10 +106,11 @@ export function checkGates(gates: readonly StatevectorGate[], qubits: number): v
   });
 }
 
-// ---- the simulator's loops (quantum-vqe-shots simulator/gates.ts), on one state at offset o -------
+// ---- the single-qubit loops, on one state at offset o: the statevector simulator of
+// @snrlab/quantum-vqe-shots calls these (o = 0), so a gate exists once -----------------------------
 
-function applyMatrix1(re: Float64Array, im: Float64Array, o: number, dim: number, q: number, u: number[]): void {
-  const [u00r, u00i, u01r, u01i, u10r, u10i, u11r, u11i] = u;
+/** A general single-qubit unitary [[u00, u01], [u10, u11]] (complex entries as re/im pairs). */
+export function svMatrix1(re: Float64Array, im: Float64Array, o: number, dim: number, q: number, u00r: number, u00i: number, u01r: number, u01i: number, u10r: number, u10i: number, u11r: number, u11i: number): void {
   const stride = 1 << q;
   for (let base = o; base < o + dim; base += stride << 1) {
     const end = base + stride;
@@ -127,7 +128,8 @@ function applyMatrix1(re: Float64Array, im: Float64Array, o: number, dim: number
   }
 }
 
-function realRotation(re: Float64Array, im: Float64Array, o: number, dim: number, q: number, c: number, sn: number): void {
+/** A real rotation [[c, −s], [s, c]]: RY(θ) with c = cos θ/2, s = sin θ/2. */
+export function svRealRotation(re: Float64Array, im: Float64Array, o: number, dim: number, q: number, c: number, sn: number): void {
   const stride = 1 << q;
   for (let base = o; base < o + dim; base += stride << 1) {
     const end = base + stride;
@@ -145,7 +147,8 @@ function realRotation(re: Float64Array, im: Float64Array, o: number, dim: number
   }
 }
 
-function rx(re: Float64Array, im: Float64Array, o: number, dim: number, q: number, theta: number): void {
+/** RX(θ) = [[c, −is], [−is, c]]. */
+export function svRx(re: Float64Array, im: Float64Array, o: number, dim: number, q: number, theta: number): void {
   const c = Math.cos(theta / 2);
   const sn = Math.sin(theta / 2);
   const stride = 1 << q;
@@ -165,7 +168,8 @@ function rx(re: Float64Array, im: Float64Array, o: number, dim: number, q: numbe
   }
 }
 
-function diagonal1(re: Float64Array, im: Float64Array, o: number, dim: number, q: number, c0r: number, c0i: number, c1r: number, c1i: number): void {
+/** Multiply amplitudes with bit q = 0 by (c0r + i c0i) and those with bit q = 1 by (c1r + i c1i). */
+export function svDiagonal1(re: Float64Array, im: Float64Array, o: number, dim: number, q: number, c0r: number, c0i: number, c1r: number, c1i: number): void {
   const stride = 1 << q;
   const skip0 = c0r === 1 && c0i === 0;
   for (let base = o; base < o + dim; base += stride << 1) {
@@ -187,7 +191,7 @@ function diagonal1(re: Float64Array, im: Float64Array, o: number, dim: number, q
   }
 }
 
-function hadamard(re: Float64Array, im: Float64Array, o: number, dim: number, q: number): void {
+export function svHadamard(re: Float64Array, im: Float64Array, o: number, dim: number, q: number): void {
   const stride = 1 << q;
   for (let base = o; base < o + dim; base += stride << 1) {
     const end = base + stride;
@@ -205,7 +209,7 @@ function hadamard(re: Float64Array, im: Float64Array, o: number, dim: number, q:
   }
 }
 
-function pauliX(re: Float64Array, im: Float64Array, o: number, dim: number, q: number): void {
+export function svPauliX(re: Float64Array, im: Float64Array, o: number, dim: number, q: number): void {
   const stride = 1 << q;
   for (let base = o; base < o + dim; base += stride << 1) {
     const end = base + stride;
@@ -221,7 +225,8 @@ function pauliX(re: Float64Array, im: Float64Array, o: number, dim: number, q: n
   }
 }
 
-function pauliY(re: Float64Array, im: Float64Array, o: number, dim: number, q: number): void {
+/** Y|0⟩ = i|1⟩, Y|1⟩ = −i|0⟩. */
+export function svPauliY(re: Float64Array, im: Float64Array, o: number, dim: number, q: number): void {
   const stride = 1 << q;
   for (let base = o; base < o + dim; base += stride << 1) {
     const end = base + stride;
@@ -298,33 +303,35 @@ export function statevectorLayerJS(a: StatevectorLayerArgs): void {
       const q = g.wires[0];
       switch (g.gate) {
         case 'h':
-          return hadamard(re, im, o, dim, q);
+          return svHadamard(re, im, o, dim, q);
         case 'x':
-          return pauliX(re, im, o, dim, q);
+          return svPauliX(re, im, o, dim, q);
         case 'y':
-          return pauliY(re, im, o, dim, q);
+          return svPauliY(re, im, o, dim, q);
         case 'z':
-          return diagonal1(re, im, o, dim, q, 1, 0, -1, 0);
+          return svDiagonal1(re, im, o, dim, q, 1, 0, -1, 0);
         case 's':
-          return diagonal1(re, im, o, dim, q, 1, 0, 0, 1);
+          return svDiagonal1(re, im, o, dim, q, 1, 0, 0, 1);
         case 'sdg':
-          return diagonal1(re, im, o, dim, q, 1, 0, 0, -1);
+          return svDiagonal1(re, im, o, dim, q, 1, 0, 0, -1);
         case 't':
-          return diagonal1(re, im, o, dim, q, 1, 0, SQRT1_2, SQRT1_2);
+          return svDiagonal1(re, im, o, dim, q, 1, 0, SQRT1_2, SQRT1_2);
         case 'rx':
-          return rx(re, im, o, dim, q, paramOf(g.theta, a, b, `gates[${gi}]`));
+          return svRx(re, im, o, dim, q, paramOf(g.theta, a, b, `gates[${gi}]`));
         case 'ry': {
           const t = paramOf(g.theta, a, b, `gates[${gi}]`);
-          return realRotation(re, im, o, dim, q, Math.cos(t / 2), Math.sin(t / 2));
+          return svRealRotation(re, im, o, dim, q, Math.cos(t / 2), Math.sin(t / 2));
         }
         case 'rz': {
           const t = paramOf(g.theta, a, b, `gates[${gi}]`);
           const c = Math.cos(t / 2);
           const sn = Math.sin(t / 2);
-          return diagonal1(re, im, o, dim, q, c, -sn, c, sn);
+          return svDiagonal1(re, im, o, dim, q, c, -sn, c, sn);
         }
-        case 'u':
-          return applyMatrix1(re, im, o, dim, q, gateMatrix(g, a, b, `gates[${gi}]`)!);
+        case 'u': {
+          const u = gateMatrix(g, a, b, `gates[${gi}]`)!;
+          return svMatrix1(re, im, o, dim, q, u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7]);
+        }
         case 'cnot':
         case 'cz':
         case 'swap':

@@ -1,5 +1,6 @@
 /**
- * Gate kernels: each updates a StateVector in place and allocates nothing.
+ * Gate kernels: each updates a StateVector in place and allocates nothing. The single-qubit loops
+ * are @snrlab/tensor's (the js statevector kernel uses the same ones, so a gate exists once).
  *
  * Conventions (those of PennyLane and Qiskit):
  *   RX(θ) = exp(−iθX/2), RY(θ) = exp(−iθY/2), RZ(θ) = exp(−iθZ/2) = diag(e^{−iθ/2}, e^{iθ/2});
@@ -11,6 +12,7 @@
  * Qubit q is bit q of the basis index (see state.ts).
  */
 import { ParameterError } from '@snrlab/core';
+import { svDiagonal1, svHadamard, svMatrix1, svPauliX, svPauliY, svRealRotation, svRx } from '@snrlab/tensor';
 import type { StateVector } from './state.js';
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -46,46 +48,12 @@ export function applyMatrix1(
   u11i: number,
 ): void {
   checkWire(s, q);
-  const re = s.re;
-  const im = s.im;
-  const stride = 1 << q;
-  const dim = s.dim;
-  for (let base = 0; base < dim; base += stride << 1) {
-    const end = base + stride;
-    for (let i = base; i < end; i++) {
-      const j = i + stride;
-      const ar = re[i];
-      const ai = im[i];
-      const br = re[j];
-      const bi = im[j];
-      re[i] = u00r * ar - u00i * ai + u01r * br - u01i * bi;
-      im[i] = u00r * ai + u00i * ar + u01r * bi + u01i * br;
-      re[j] = u10r * ar - u10i * ai + u11r * br - u11i * bi;
-      im[j] = u10r * ai + u10i * ar + u11r * bi + u11i * br;
-    }
-  }
+  svMatrix1(s.re, s.im, 0, s.dim, q, u00r, u00i, u01r, u01i, u10r, u10i, u11r, u11i);
 }
 
 /** A real rotation [[c, −s], [s, c]] on qubit q: RY(θ) with c = cos θ/2, s = sin θ/2. */
 function realRotation(s: StateVector, q: number, c: number, sn: number): void {
-  const re = s.re;
-  const im = s.im;
-  const stride = 1 << q;
-  const dim = s.dim;
-  for (let base = 0; base < dim; base += stride << 1) {
-    const end = base + stride;
-    for (let i = base; i < end; i++) {
-      const j = i + stride;
-      const ar = re[i];
-      const br = re[j];
-      re[i] = c * ar - sn * br;
-      re[j] = sn * ar + c * br;
-      const ai = im[i];
-      const bi = im[j];
-      im[i] = c * ai - sn * bi;
-      im[j] = sn * ai + c * bi;
-    }
-  }
+  svRealRotation(s.re, s.im, 0, s.dim, q, c, sn);
 }
 
 export function ry(s: StateVector, q: number, theta: number): void {
@@ -95,53 +63,12 @@ export function ry(s: StateVector, q: number, theta: number): void {
 
 export function rx(s: StateVector, q: number, theta: number): void {
   checkWire(s, q);
-  const c = Math.cos(theta / 2);
-  const sn = Math.sin(theta / 2);
-  const re = s.re;
-  const im = s.im;
-  const stride = 1 << q;
-  const dim = s.dim;
-  for (let base = 0; base < dim; base += stride << 1) {
-    const end = base + stride;
-    for (let i = base; i < end; i++) {
-      const j = i + stride;
-      const ar = re[i];
-      const ai = im[i];
-      const br = re[j];
-      const bi = im[j];
-      // [[c, −is], [−is, c]]
-      re[i] = c * ar + sn * bi;
-      im[i] = c * ai - sn * br;
-      re[j] = sn * ai + c * br;
-      im[j] = c * bi - sn * ar;
-    }
-  }
+  svRx(s.re, s.im, 0, s.dim, q, theta);
 }
 
 /** Multiply amplitudes with bit q = 0 by (c0r + i c0i) and those with bit q = 1 by (c1r + i c1i). */
 function diagonal1(s: StateVector, q: number, c0r: number, c0i: number, c1r: number, c1i: number): void {
-  const re = s.re;
-  const im = s.im;
-  const stride = 1 << q;
-  const dim = s.dim;
-  const skip0 = c0r === 1 && c0i === 0;
-  for (let base = 0; base < dim; base += stride << 1) {
-    const end = base + stride;
-    if (!skip0) {
-      for (let i = base; i < end; i++) {
-        const ar = re[i];
-        const ai = im[i];
-        re[i] = c0r * ar - c0i * ai;
-        im[i] = c0r * ai + c0i * ar;
-      }
-    }
-    for (let j = end; j < end + stride; j++) {
-      const br = re[j];
-      const bi = im[j];
-      re[j] = c1r * br - c1i * bi;
-      im[j] = c1r * bi + c1i * br;
-    }
-  }
+  svDiagonal1(s.re, s.im, 0, s.dim, q, c0r, c0i, c1r, c1i);
 }
 
 export function rz(s: StateVector, q: number, theta: number): void {
@@ -174,65 +101,17 @@ export function tGate(s: StateVector, q: number): void {
 
 export function h(s: StateVector, q: number): void {
   checkWire(s, q);
-  const re = s.re;
-  const im = s.im;
-  const stride = 1 << q;
-  const dim = s.dim;
-  for (let base = 0; base < dim; base += stride << 1) {
-    const end = base + stride;
-    for (let i = base; i < end; i++) {
-      const j = i + stride;
-      const ar = re[i];
-      const br = re[j];
-      re[i] = SQRT1_2 * (ar + br);
-      re[j] = SQRT1_2 * (ar - br);
-      const ai = im[i];
-      const bi = im[j];
-      im[i] = SQRT1_2 * (ai + bi);
-      im[j] = SQRT1_2 * (ai - bi);
-    }
-  }
+  svHadamard(s.re, s.im, 0, s.dim, q);
 }
 
 export function x(s: StateVector, q: number): void {
   checkWire(s, q);
-  const re = s.re;
-  const im = s.im;
-  const stride = 1 << q;
-  const dim = s.dim;
-  for (let base = 0; base < dim; base += stride << 1) {
-    const end = base + stride;
-    for (let i = base; i < end; i++) {
-      const j = i + stride;
-      const tr = re[i];
-      re[i] = re[j];
-      re[j] = tr;
-      const ti = im[i];
-      im[i] = im[j];
-      im[j] = ti;
-    }
-  }
+  svPauliX(s.re, s.im, 0, s.dim, q);
 }
 
 export function y(s: StateVector, q: number): void {
   checkWire(s, q);
-  const re = s.re;
-  const im = s.im;
-  const stride = 1 << q;
-  const dim = s.dim;
-  for (let base = 0; base < dim; base += stride << 1) {
-    const end = base + stride;
-    for (let i = base; i < end; i++) {
-      const j = i + stride;
-      // Y|0⟩ = i|1⟩, Y|1⟩ = −i|0⟩
-      const ar = re[i];
-      const ai = im[i];
-      re[i] = im[j];
-      im[i] = -re[j];
-      re[j] = -ai;
-      im[j] = ar;
-    }
-  }
+  svPauliY(s.re, s.im, 0, s.dim, q);
 }
 
 /**
