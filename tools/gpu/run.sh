@@ -48,7 +48,7 @@ say "node $nodev; $probe"
 
 # 3. the Vulkan loader
 loader=""
-if command -v ldconfig >/dev/null 2>&1; then loader=$(ldconfig -p 2>/dev/null | awk '/libvulkan\.so\.1 /{print $NF; exit}'); fi
+if command -v ldconfig >/dev/null 2>&1; then loader=$(ldconfig -p 2>/dev/null | awk '/libvulkan\.so\.1 / && !p {print $NF; p = 1}'); fi  # awk reads to the end: an early exit would SIGPIPE ldconfig (status 141 under pipefail)
 if [ -z "$loader" ]; then
   for d in $(printf %s "${LD_LIBRARY_PATH:-}" | tr : " ") /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib /lib/x86_64-linux-gnu /usr/local/lib; do
     if [ -e "$d/libvulkan.so.1" ]; then loader="$d/libvulkan.so.1"; break; fi
@@ -71,8 +71,8 @@ if [ -z "$icd" ]; then
   found=$(ls /etc/vulkan/icd.d /usr/share/vulkan/icd.d /usr/local/share/vulkan/icd.d 2>/dev/null | grep '\.json$' | tr '\n' ' ' || true)
   fail 12 "missing NVIDIA's Vulkan ICD: no nvidia_icd.json in /etc/vulkan/icd.d, /usr/share/vulkan/icd.d or /usr/local/share/vulkan/icd.d, nor in VK_ICD_FILENAMES/VK_DRIVER_FILES (ICD files present: ${found:-none}). It comes with the NVIDIA driver's Vulkan/GL libraries (e.g. Debian 'nvidia-vulkan-icd', Ubuntu 'libnvidia-gl-<version>'); in a container, start it with NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics so the runtime mounts it."
 fi
-lib=$(sed -n 's/.*"library_path"[^"]*"\([^"]*\)".*/\1/p' "$icd" | head -1)
-if [ -n "$lib" ] && ! { [ -e "$lib" ] || ldconfig -p 2>/dev/null | grep -q "$lib"; }; then
+lib=$(sed -n 's/.*"library_path"[^"]*"\([^"]*\)".*/\1/p' "$icd" | awk 'NR == 1')
+if [ -n "$lib" ] && ! { [ -e "$lib" ] || ldconfig -p 2>/dev/null | grep "$lib" >/dev/null; }; then
   fail 12 "NVIDIA's Vulkan ICD $icd names $lib, which is not installed (install the NVIDIA driver's GL/Vulkan libraries matching the kernel driver)"
 fi
 say "NVIDIA Vulkan ICD: $icd${lib:+ ($lib)}"
