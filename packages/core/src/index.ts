@@ -97,6 +97,8 @@ export {
   positionalError,
   thresholdCrossing,
   deltaMethodPositionalError,
+  interpAt,
+  nodeDerivative,
   type PositionalErrorOptions,
   type PositionalErrorResult,
   type CrossingRule,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineExperiment } from '../experiment/registry.js';
 import { verdict } from '../experiment/verdict.js';
 import { xyFigure } from '../experiment/figures.js';
-import { positionalError, thresholdCrossing } from '../snr/positional-error.js';
+import { interpAt, nodeDerivative, positionalError, thresholdCrossing } from '../snr/positional-error.js';
 import { normalCdf, poissonCdf, poissonQuantile, studentTQuantile } from '../stats/special.js';
 import { Moments, VectorMoments } from '../stats/moments.js';
 import type { Stream } from '../random/stream.js';
@@ -237,22 +237,6 @@ interface Job {
 /** Batches of the ratio's batch-means interval (as in `positionalError`). */
 const BATCHES = 10;
 
-/** Linear interpolation of node values at x, and central differences at the nodes. */
-function interpolate(grid: ArrayLike<number>, v: ArrayLike<number>, x: number): number {
-  const n = grid.length;
-  let i = 0;
-  while (i < n - 2 && grid[i + 1] < x) i++;
-  const t = (x - grid[i]) / (grid[i + 1] - grid[i]);
-  return v[i] + t * (v[i + 1] - v[i]);
-}
-function centralDifferences(grid: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
-  const n = grid.length;
-  return Float64Array.from({ length: n }, (_, i) => {
-    const a = Math.max(0, i - 1);
-    const b = Math.min(n - 1, i + 1);
-    return (v[b] - v[a]) / (grid[b] - grid[a]);
-  });
-}
 
 /**
  * All realisations in one task: they are drawn one after another from the run's root stream.
@@ -282,8 +266,8 @@ export const realizationsTask = defineExperimentTask(import.meta.url, 'core.posi
   if (res.boundary) {
     const ratios = new Moments();
     for (let b = 0; b < BATCHES; b++) {
-      const slope = interpolate(m.grid, centralDifferences(m.grid, profiles[b].mean), res.xStar);
-      const sd = Math.sqrt(interpolate(m.grid, profiles[b].variances(), res.xStar));
+      const slope = interpAt(m.grid, nodeDerivative(m.grid, profiles[b].mean), res.xStar);
+      const sd = Math.sqrt(interpAt(m.grid, profiles[b].variances(), res.xStar));
       if (positions[b].n > 2 && sd > 0 && slope !== 0) ratios.push(positions[b].sd / (sd / Math.abs(slope)));
     }
     ratioSEBatches = ratios.sd / Math.sqrt(ratios.n);

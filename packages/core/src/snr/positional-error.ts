@@ -101,7 +101,7 @@ export interface PositionalErrorResult {
 }
 
 /** Linear interpolation of node values `v` at x (x inside the grid). */
-function interpAt(grid: ArrayLike<number>, v: ArrayLike<number>, x: number): number {
+export function interpAt(grid: ArrayLike<number>, v: ArrayLike<number>, x: number): number {
   const n = grid.length;
   let i = 0;
   while (i < n - 2 && grid[i + 1] < x) i++;
@@ -110,7 +110,8 @@ function interpAt(grid: ArrayLike<number>, v: ArrayLike<number>, x: number): num
 }
 
 /** Derivative at the nodes: central differences inside, one-sided at the ends. */
-function nodeDerivative(grid: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
+/** Derivative of node values `v` at every node: central differences, one-sided at the ends. */
+export function nodeDerivative(grid: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
   const n = grid.length;
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) {

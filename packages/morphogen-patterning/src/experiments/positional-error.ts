@@ -5,6 +5,8 @@
  * (Poisson) noise, or both.
  */
 import {
+  interpAt,
+  nodeDerivative,
   anyNumber,
   defineExperiment,
   defineExperimentTask,
@@ -155,22 +157,6 @@ interface Job {
 /** Batches of the ratio's batch-means interval (as in core's `positionalError`). */
 const BATCHES = 10;
 
-function interpolate(grid: ArrayLike<number>, v: ArrayLike<number>, x: number): number {
-  const n = grid.length;
-  let i = 0;
-  while (i < n - 2 && grid[i + 1] < x) i++;
-  const t = (x - grid[i]) / (grid[i + 1] - grid[i]);
-  return v[i] + t * (v[i + 1] - v[i]);
-}
-function centralDifferences(grid: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
-  const n = grid.length;
-  return Float64Array.from({ length: n }, (_, i) => {
-    const a = Math.max(0, i - 1);
-    const b = Math.min(n - 1, i + 1);
-    return (v[b] - v[a]) / (grid[b] - grid[a]);
-  });
-}
-
 /**
  * The ratio direct/propagated of embryo-only noise, exactly. Each embryo's profile on the fine
  * grid is p·S(x; k, D) (the amplitude is linear in p), so with u = ln p the first crossing lies in
@@ -232,7 +218,7 @@ export function embryoRatioQuadrature(p: PositionalErrorParams, grid: Float64Arr
   if (!(xStar === xStar)) return null;
   const mx = x1 / w0;
   const sigmaX = Math.sqrt(Math.max(0, x2 / w0 - mx * mx));
-  const sigmaXPropagated = interpolate(grid, sd, xStar) / Math.abs(interpolate(grid, centralDifferences(grid, mean), xStar));
+  const sigmaXPropagated = interpAt(grid, sd, xStar) / Math.abs(interpAt(grid, nodeDerivative(grid, mean), xStar));
   return { ratio: sigmaX / sigmaXPropagated, sigmaX, sigmaXPropagated };
 }
 
@@ -265,8 +251,8 @@ export const positionTask = defineExperimentTask(import.meta.url, 'morphogen.pos
   if (point.boundary) {
     const ratios = new Moments();
     for (let b = 0; b < BATCHES; b++) {
-      const slope = interpolate(s.grid, centralDifferences(s.grid, profiles[b].mean), point.xStar);
-      const sd = Math.sqrt(interpolate(s.grid, profiles[b].variances(), point.xStar));
+      const slope = interpAt(s.grid, nodeDerivative(s.grid, profiles[b].mean), point.xStar);
+      const sd = Math.sqrt(interpAt(s.grid, profiles[b].variances(), point.xStar));
       if (crossings[b].n > 2 && sd > 0 && slope !== 0) ratios.push(crossings[b].sd / (sd / Math.abs(slope)));
     }
     ratioSEBatches = ratios.sd / Math.sqrt(ratios.n);
