@@ -68,4 +68,4 @@ export { acquireWebGPU, webgpuAdapterReport, adapterReport, describeAdapter, SWI
 export { createWebGPUBackend, type WebGPUBackend } from './webgpu/backend.js';
 export { prepareMLPNormsWebGPU, philoxBlocksWebGPU, STEPS_PER_DISPATCH, SV_GATE_ABS, type MLPOnDevice } from './webgpu/kernels.js';
 export { prepareStatevectorWebGPU, type StatevectorOnDevice } from './webgpu/statevector.js';
-export { statevectorLayerJS, shotSampleJS, shotThresholds, outcomeOf, gateMatrix, MAX_STATEVECTOR_QUBITS, svMatrix1, svRealRotation, svRx, svDiagonal1, svHadamard, svPauliX, svPauliY } from './statevector.js';
+export { statevectorLayerJS, shotSampleJS, shotThresholds, outcomeOf, gateMatrix, MAX_STATEVECTOR_QUBITS, svMatrix1, svRealRotation, svRx, svDiagonal1, svHadamard, svPauliX, svPauliY, svCnot, svCz, svSwap } from './statevector.js';

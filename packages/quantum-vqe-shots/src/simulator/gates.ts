@@ -12,7 +12,7 @@
  * Qubit q is bit q of the basis index (see state.ts).
  */
 import { ParameterError } from '@snrlab/core';
-import { svDiagonal1, svHadamard, svMatrix1, svPauliX, svPauliY, svRealRotation, svRx } from '@snrlab/tensor';
+import { svCnot, svCz, svDiagonal1, svHadamard, svMatrix1, svPauliX, svPauliY, svRealRotation, svRx, svSwap } from '@snrlab/tensor';
 import type { StateVector } from './state.js';
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -114,90 +114,25 @@ export function y(s: StateVector, q: number): void {
   svPauliY(s.re, s.im, 0, s.dim, q);
 }
 
-/**
- * CNOT, CZ and SWAP visit every index whose bits lo < hi are both clear with three nested loops
- * (blocks above hi, blocks between, the run below lo), so no index arithmetic per amplitude.
- */
 export function cnot(s: StateVector, control: number, target: number): void {
   checkWire(s, control, 'control');
   checkWire(s, target, 'target');
   if (control === target) throw new ParameterError('target', target, `a wire other than the control ${control}`);
-  const re = s.re;
-  const im = s.im;
-  const lo = Math.min(control, target);
-  const hi = Math.max(control, target);
-  const nLo = 1 << lo;
-  const nHi = 1 << hi;
-  const cBit = 1 << control;
-  const tBit = 1 << target;
-  const dim = s.dim;
-  for (let a = 0; a < dim; a += nHi << 1) {
-    for (let b = a; b < a + nHi; b += nLo << 1) {
-      const end = b + nLo;
-      for (let i0 = b; i0 < end; i0++) {
-        const i = i0 | cBit;
-        const j = i | tBit;
-        const tr = re[i];
-        re[i] = re[j];
-        re[j] = tr;
-        const ti = im[i];
-        im[i] = im[j];
-        im[j] = ti;
-      }
-    }
-  }
+  svCnot(s.re, s.im, 0, s.dim, control, target);
 }
 
 export function cz(s: StateVector, a: number, b: number): void {
   checkWire(s, a, 'wires[0]');
   checkWire(s, b, 'wires[1]');
   if (a === b) throw new ParameterError('wires[1]', b, `a wire other than ${a}`);
-  const re = s.re;
-  const im = s.im;
-  const lo = Math.min(a, b);
-  const hi = Math.max(a, b);
-  const nLo = 1 << lo;
-  const nHi = 1 << hi;
-  const both = nLo | nHi;
-  const dim = s.dim;
-  for (let p = 0; p < dim; p += nHi << 1) {
-    for (let q = p; q < p + nHi; q += nLo << 1) {
-      const end = q + nLo;
-      for (let i0 = q; i0 < end; i0++) {
-        const i = i0 | both;
-        re[i] = -re[i];
-        im[i] = -im[i];
-      }
-    }
-  }
+  svCz(s.re, s.im, 0, s.dim, a, b);
 }
 
 export function swap(s: StateVector, a: number, b: number): void {
   checkWire(s, a, 'wires[0]');
   checkWire(s, b, 'wires[1]');
   if (a === b) throw new ParameterError('wires[1]', b, `a wire other than ${a}`);
-  const re = s.re;
-  const im = s.im;
-  const lo = Math.min(a, b);
-  const hi = Math.max(a, b);
-  const nLo = 1 << lo;
-  const nHi = 1 << hi;
-  const dim = s.dim;
-  for (let p = 0; p < dim; p += nHi << 1) {
-    for (let q = p; q < p + nHi; q += nLo << 1) {
-      const end = q + nLo;
-      for (let i0 = q; i0 < end; i0++) {
-        const i = i0 | nLo;
-        const j = i0 | nHi;
-        const tr = re[i];
-        re[i] = re[j];
-        re[j] = tr;
-        const ti = im[i];
-        im[i] = im[j];
-        im[j] = ti;
-      }
-    }
-  }
+  svSwap(s.re, s.im, 0, s.dim, a, b);
 }
 
 /** Insert a zero bit at position p (k's bits at p and above move up by one). */
