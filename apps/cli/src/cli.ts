@@ -14,6 +14,7 @@ import {
   describeParams,
   DivergenceError,
   InputFileError,
+  onDeprecation,
   isParameterError,
   listExperiments,
   paramsJSONSchema,
@@ -132,7 +133,7 @@ export function buildProgram(): Command {
       console.log(`${e.id} — ${e.title}\nclaim: ${e.claim}`);
       if (e.description) console.log(`\n${e.description}`);
       console.log('');
-      console.log(table(['parameter', 'default', 'allowed', 'unit', 'meaning'], describeParams(e.params).map((p) => [p.name, JSON.stringify(p.default), p.allowed, p.unit ?? '', p.description ?? ''])));
+      console.log(table(['parameter', 'default', 'allowed', 'unit', 'meaning'], describeParams(e.params).map((p) => [p.name, JSON.stringify(p.default), p.allowed, p.unit ?? '', (p.description ?? '') + (p.formerly ? ` (formerly ${p.formerly.join(', ')}; the old name is deprecated)` : '')])));
     });
 
   const run = program
@@ -357,6 +358,12 @@ function exitCodeOf(err: unknown): { code: number; message: string } {
 
 export async function main(argv = process.argv): Promise<number> {
   const program = buildProgram();
+  // renamed parameters: one plain line on stderr, not Node's "(node:PID) DeprecationWarning"
+  const seen = new Set<string>();
+  onDeprecation((message) => {
+    if (!seen.has(message)) console.error(`snrlab: warning: ${message}`);
+    seen.add(message);
+  });
   try {
     await program.parseAsync(argv);
     return EXIT.ok;

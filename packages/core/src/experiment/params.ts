@@ -31,6 +31,8 @@ export interface ParamDescription {
   allowed: string;
   unit?: string;
   description?: string;
+  /** Old names still accepted (deprecated). */
+  formerly?: string[];
 }
 
 /** JSON Schema (draft 2020-12) of the parameters, defaults included. */
@@ -93,6 +95,7 @@ export function describeParams(schema: ParamsSchema): ParamDescription[] {
     allowed: allowedText(p),
     ...(p.unit ? { unit: String(p.unit) } : {}),
     ...(p.description ? { description: p.description } : {}),
+    ...(p.renamedFrom !== undefined ? { formerly: ([] as unknown[]).concat(p.renamedFrom).map(String) } : {}),
   }));
 }
 
@@ -113,13 +116,70 @@ function coerceScalar(name: string, raw: string, p: JsonSchemaProperty): unknown
 }
 
 /**
+ * Old parameter names that are still accepted, old → new. A parameter renamed to follow the
+ * glossary of repetition counts (docs/ARCHITECTURE.md) carries `.meta({ renamedFrom: 'old' })`
+ * on its new key, so every entry point (library, CLI, sweep files, queue, atlas URLs) accepts
+ * the old name for one release, with a deprecation warning.
+ */
+export function renamedParams(schema: ParamsSchema): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, p] of Object.entries(properties(schema))) {
+    const from = p.renamedFrom;
+    for (const old of Array.isArray(from) ? from : from === undefined ? [] : [from]) out[String(old)] = name;
+  }
+  return out;
+}
+
+export type DeprecationHandler = (message: string, detail: { from: string; to: string }) => void;
+
+const warned = new Set<string>();
+
+/** Default: one warning per old name and process (Node's DeprecationWarning, else console.warn). */
+const defaultDeprecation: DeprecationHandler = (message, { from, to }) => {
+  const key = `${from}→${to}`;
+  if (warned.has(key)) return;
+  warned.add(key);
+  const proc = (globalThis as { process?: { emitWarning?: (m: string, o: { type: string; code: string }) => void } }).process;
+  if (proc?.emitWarning) proc.emitWarning(message, { type: 'DeprecationWarning', code: 'SNRLAB_RENAMED_PARAMETER' });
+  else console.warn(`DeprecationWarning: ${message}`);
+};
+
+let deprecation: DeprecationHandler = defaultDeprecation;
+
+/** Route deprecation warnings (renamed parameters) elsewhere, e.g. to the CLI's stderr; returns the previous handler. */
+export function onDeprecation(handler: DeprecationHandler): DeprecationHandler {
+  const prev = deprecation;
+  deprecation = handler;
+  return prev;
+}
+
+/** Replace old parameter names by their new ones (warning once per name); both given is an error. */
+function renameKeys<T>(schema: ParamsSchema, raw: Record<string, T>): Record<string, T> {
+  const renames = renamedParams(schema);
+  if (!Object.keys(raw).some((k) => k in renames)) return raw;
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const to = renames[k];
+    if (to === undefined) {
+      out[k] = v;
+      continue;
+    }
+    if (to in raw) throw new ParameterError(k, v, `only one of '${k}' and '${to}' ('${k}' is the old name of '${to}')`);
+    deprecation(`parameter '${k}' is renamed '${to}' (glossary of repetition counts); the old name is accepted until the next release`, { from: k, to });
+    out[to] = v;
+  }
+  return out;
+}
+
+/**
  * Turn `key=value` strings (from the CLI) into typed values using the schema: numbers,
- * booleans, enums, and comma-separated lists for arrays. Unknown keys are refused.
+ * booleans, enums, and comma-separated lists for arrays. Unknown keys are refused; old names of
+ * renamed parameters are accepted with a deprecation warning.
  */
 export function coerceParams(schema: ParamsSchema, pairs: Record<string, string>): Record<string, unknown> {
   const props = properties(schema);
   const out: Record<string, unknown> = {};
-  for (const [name, raw] of Object.entries(pairs)) {
+  for (const [name, raw] of Object.entries(renameKeys(schema, pairs))) {
     const p = props[name];
     if (!p) throw new ParameterError(name, raw, `a known parameter: ${Object.keys(props).join(', ')}`, 'unknown parameter');
     if (p.type === 'array') {
@@ -145,8 +205,9 @@ function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
  * Validate (and default) parameters. Unknown keys and out-of-range values throw a
  * ParameterError naming the parameter, the value given and the allowed range.
  */
-export function parseParams<S extends ParamsSchema>(schema: S, raw: Record<string, unknown> = {}): z.output<S> {
+export function parseParams<S extends ParamsSchema>(schema: S, given: Record<string, unknown> = {}): z.output<S> {
   const props = properties(schema);
+  const raw = renameKeys(schema, given);
   for (const k of Object.keys(raw)) {
     if (!(k in props)) throw new ParameterError(k, raw[k], `a known parameter: ${Object.keys(props).join(', ')}`, 'unknown parameter');
   }
