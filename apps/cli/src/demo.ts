@@ -12,7 +12,7 @@ export const DEMO_RUNS: DemoRun[] = [
   { id: 'core.estimator-scaling', params: { noise: 'gaussian' }, label: 'mean of B Gaussian draws' },
   { id: 'core.estimator-scaling', params: { noise: 'poisson', mean: 3 }, label: 'mean of B Poisson counts' },
   { id: 'core.estimator-scaling', params: { noise: 'alpha-stable', alpha: 1.5 }, label: 'mean of B α-stable draws (α = 1.5)' },
-  { id: 'core.positional-error', params: { realizations: 2000 }, label: 'threshold readout of a Poisson gradient' },
+  { id: 'core.positional-error', params: { replicas: 2000 }, label: 'threshold readout of a Poisson gradient' },
 ];
 
 export async function runDemo(opts: RunOptions, onResult?: (r: ExperimentResult, run: DemoRun) => void): Promise<{ run: DemoRun; result: ExperimentResult }[]> {

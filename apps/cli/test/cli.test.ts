@@ -29,7 +29,7 @@ describe('snrlab CLI', () => {
   });
 
   it('run --json shows the typed measurements and the backend the tasks used', () => {
-    const r = runJSON('core.estimator-scaling', '--set', 'replicates=400', '--backend', 'js', '--workers', '2');
+    const r = runJSON('core.estimator-scaling', '--set', 'estimates=400', '--backend', 'js', '--workers', '2');
     expect(r.measurements.points.map((p: { budget: number }) => p.budget)).toEqual([1, 2, 4, 8, 16, 32, 64, 128]);
     expect(r.measurements.exponent).toBe(r.metrics.exponent);
     expect(r.manifest).toMatchObject({ backend: 'js', backendRequested: 'js', executor: { kind: 'pool', workers: 2 }, tasks: { main: 8 } });
@@ -69,7 +69,7 @@ describe('snrlab CLI', () => {
   });
 
   it('--workers 1 and --workers 2 print identical metrics', () => {
-    const args = ['core.estimator-scaling', '--set', 'noise=student-t', '--set', 'replicates=1000', '--seed', '7'];
+    const args = ['core.estimator-scaling', '--set', 'noise=student-t', '--set', 'estimates=1000', '--seed', '7'];
     const a = runJSON(...args, '--workers', '1');
     const b = runJSON(...args, '--workers', '2');
     const c = runJSON(...args);
@@ -100,7 +100,7 @@ describe('snrlab CLI', () => {
 
   it('--out writes result.json and each figure as SVG', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snrlab-cli-'));
-    const r = snrlab('run', 'core.estimator-scaling', '--set', 'replicates=400', '--out', dir);
+    const r = snrlab('run', 'core.estimator-scaling', '--set', 'estimates=400', '--out', dir);
     expect(r.code).toBe(0);
     const result = JSON.parse(fs.readFileSync(path.join(dir, 'result.json'), 'utf8'));
     expect(result.figures.length).toBeGreaterThan(0);

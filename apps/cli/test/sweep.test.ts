@@ -17,7 +17,7 @@ experiment: core.estimator-scaling
 seed: 11
 replicas: 3
 params:
-  replicates: 3000
+  estimates: 3000
 grid:
   noise: [gaussian, poisson, student-t, alpha-stable]
   alpha: [1.3, 1.7]

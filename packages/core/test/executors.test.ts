@@ -48,7 +48,7 @@ describe('executors', () => {
   });
 
   it('an experiment prints identical metrics inline and with 1, 2 and 4 workers', async () => {
-    const params = { noise: 'alpha-stable', alpha: 1.5, replicates: 500, budgets: [1, 2, 4, 8, 16] };
+    const params = { noise: 'alpha-stable', alpha: 1.5, estimates: 500, budgets: [1, 2, 4, 8, 16] };
     const ref = await runExperiment(estimatorScalingExperiment, params, { seed: 3 });
     for (const n of [1, 2, 4]) {
       const r = await runExperiment(estimatorScalingExperiment, params, { seed: 3, executor: pool(n) });

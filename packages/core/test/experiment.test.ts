@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { coerceParams, describeParams, parseParams, paramsJSONSchema } from '../src/experiment/params.js';
+import { coerceParams, describeParams, onDeprecation, parseParams, paramsJSONSchema } from '../src/experiment/params.js';
 import { defineExperiment, getExperiment, listExperiments, registerExperiments, suggestExperiments } from '../src/experiment/registry.js';
 import { rerunManifest, runExperiment } from '../src/experiment/run.js';
 import { defineExperimentTask } from '../src/experiment/pipeline.js';
@@ -156,18 +156,27 @@ describe('registry and runner', () => {
   });
 
   it('same seed, same metrics; the manifest reruns the result', async () => {
-    const a = await runExperiment('core.estimator-scaling', { replicates: 400 }, { seed: 5 });
-    const b = await runExperiment('core.estimator-scaling', { replicates: 400 }, { seed: 5 });
-    const c = await runExperiment('core.estimator-scaling', { replicates: 400 }, { seed: 6 });
+    const a = await runExperiment('core.estimator-scaling', { estimates: 400 }, { seed: 5 });
+    const b = await runExperiment('core.estimator-scaling', { estimates: 400 }, { seed: 5 });
+    const c = await runExperiment('core.estimator-scaling', { estimates: 400 }, { seed: 6 });
     expect(b.metrics).toEqual(a.metrics);
     expect(c.metrics.exponent).not.toBe(a.metrics.exponent);
     const m = JSON.parse(JSON.stringify(a.manifest));
     expect(m).toMatchObject({ schema: 'snrlab-manifest/1', id: 'core.estimator-scaling', seed: 5, backend: 'js', rng: { generator: 'philox4x32-10' } });
-    expect(m.params.replicates).toBe(400);
+    expect(m.params.estimates).toBe(400);
     expect(m.packages['@snrlab/core']).toBe(PACKAGE.version);
     expect(m.node).toBe(process.version);
     const again = await rerunManifest(m);
     expect(again.metrics).toEqual(a.metrics);
+    // a manifest written before the glossary rename (replicates → estimates) still reruns to the same bytes
+    const old = { ...m, params: { ...m.params, replicates: m.params.estimates, estimates: undefined } };
+    delete old.params.estimates;
+    const prev = onDeprecation(() => {});
+    try {
+      expect((await rerunManifest(old)).metrics).toEqual(a.metrics);
+    } finally {
+      onDeprecation(prev);
+    }
   });
 
   it('unknown experiments and bad parameters fail before running', async () => {
@@ -181,7 +190,7 @@ describe('registry and runner', () => {
 
   it('core experiments agree with theory at their defaults', async () => {
     for (const e of experiments) {
-      const r = await runExperiment(e, e.id === 'core.positional-error' ? { realizations: 1000 } : {});
+      const r = await runExperiment(e, e.id === 'core.positional-error' ? { replicas: 1000 } : {});
       for (const v of r.verdicts) expect(v.agrees, `${e.id}: ${v.claim} measured ${v.measured}`).toBe(true);
     }
   });
@@ -193,7 +202,7 @@ describe('registry and runner', () => {
   });
 
   it('positional error: no boundary is a clear result', async () => {
-    const r = await runExperiment('core.positional-error', { thresholdFraction: 0.001, domainLength: 10, realizations: 200 });
+    const r = await runExperiment('core.positional-error', { thresholdFraction: 0.001, domainLength: 10, replicas: 200 });
     expect(r.metrics.boundary).toBe(0);
     expect(r.notes[0]).toMatch(/No boundary/);
   });
@@ -207,7 +216,7 @@ describe("core's experiments judge their claims on the right quantity", () => {
     expect(spreadFor({ noise: 'student-t', df: 3, alpha: 1.5 })).toBe('variance');
     expect(spreadFor({ noise: 'student-t', df: 2, alpha: 1.5 })).toBe('iqr');
     expect(spreadFor({ noise: 'alpha-stable', df: 10, alpha: 1.5 })).toBe('iqr');
-    const r = await runExperiment(estimatorScalingExperiment, { noise: 'student-t', df: 3, budgets: [1, 4, 16, 64], replicates: 2000 }, { seed: 2 });
+    const r = await runExperiment(estimatorScalingExperiment, { noise: 'student-t', df: 3, budgets: [1, 4, 16, 64], estimates: 2000 }, { seed: 2 });
     const m = r.measurements as { interval?: string; exponentCI95?: [number, number]; spread: string };
     expect(m.spread).toBe('variance');
     expect(m.interval).toBe('subsampling');
@@ -236,7 +245,7 @@ describe("core's experiments judge their claims on the right quantity", () => {
 
   it('core.positional-error: off the rigid-shift regime the allowance is marked as estimated from the data', async () => {
     const { positionalErrorExperiment } = await import('../src/experiments/index.js');
-    const r = await runExperiment(positionalErrorExperiment, { correlationLength: 50, realizations: 400, gridPoints: 101 }, { seed: 3 });
+    const r = await runExperiment(positionalErrorExperiment, { correlationLength: 50, replicas: 400, gridPoints: 101 }, { seed: 3 });
     const v = r.verdicts[0];
     expect(v.claim).toBe('σ_x(direct) / σ_x(delta method) = 1');
     expect(v.allowance?.fromData).toBe(true);

@@ -6,7 +6,7 @@ pipelineSuite({
   testFile: import.meta.url,
   experiments,
   reduced: {
-    'core.estimator-scaling': { budgets: [1, 4, 16], replicates: 400 },
-    'core.positional-error': { realizations: 200, gridPoints: 101 },
+    'core.estimator-scaling': { budgets: [1, 4, 16], estimates: 400 },
+    'core.positional-error': { replicas: 200, gridPoints: 101 },
   },
 });

@@ -176,7 +176,7 @@ describe('gan.dirac', () => {
 });
 
 describe('gan.mixture', () => {
-  const small = { steps: 150, replicas: 2, batchSizes: [4, 32], methods: ['simultaneous', 'extragradient'], evalSamples: 300, noiseReplicates: 100 };
+  const small = { steps: 150, replicas: 2, batchSizes: [4, 32], methods: ['simultaneous', 'extragradient'], evalSamples: 300, noiseEstimates: 100 };
 
   it('trains at several batch sizes and measures the mini-batch noise', async () => {
     const r = await runExperiment(mixtureExperiment, small, { seed: 8 });

@@ -9,6 +9,6 @@ pipelineSuite({
     'gan.bilinear': { steps: 60, particles: 40 },
     'gan.noise-drift': { steps: 100, particles: 100, sigmas: [0.2, 0.4, 0.3], convergentMethods: ['extragradient', 'optimistic', 'proximal', 'negative-momentum', 'simultaneous'] },
     'gan.dirac': { steps: 250, particles: 16 },
-    'gan.mixture': { steps: 60, replicas: 2, batchSizes: [16, 4], hidden: 4, evalSamples: 100, noiseReplicates: 40 },
+    'gan.mixture': { steps: 60, replicas: 2, batchSizes: [16, 4], hidden: 4, evalSamples: 100, noiseEstimates: 40 },
   },
 });

@@ -114,7 +114,7 @@ describe('morphogen.rdme-stationary', () => {
 
 describe('morphogen.positional-error', () => {
   it('direct and propagated positional errors agree near the source (small kinetic CV, within 4 SE)', async () => {
-    const r = await runExperiment(positionalErrorExperiment, { cv: 0.03, realizations: 1000, readoutPositions: [12.25, 41.65, 120.05] }, { seed: 2 });
+    const r = await runExperiment(positionalErrorExperiment, { cv: 0.03, replicas: 1000, readoutPositions: [12.25, 41.65, 120.05] }, { seed: 2 });
     const ratioSE = (r.verdicts[0].ci95[1] - r.verdicts[0].ci95[0]) / (2 * 1.96);
     expect(Math.abs(r.metrics.ratioNear - 1)).toBeLessThan(Math.max(4 * ratioSE, 0.02));
     expect(r.verdicts[0].agrees).toBe(true);
@@ -123,7 +123,7 @@ describe('morphogen.positional-error', () => {
   });
 
   it('at the default CV 0.1 the near-source check is informative: its allowance is small and it agrees', async () => {
-    const r = await runExperiment(positionalErrorExperiment, { realizations: 1000 }, { seed: 2 });
+    const r = await runExperiment(positionalErrorExperiment, { replicas: 1000 }, { seed: 2 });
     expect(r.params.cv).toBe(0.1);
     // at CV 0.3 the allowance is 0.78, so the check could not fail; at 0.1 it is about 0.1
     expect(r.verdicts[0].allowance?.value).toBeLessThan(0.2);
@@ -132,24 +132,24 @@ describe('morphogen.positional-error', () => {
   });
 
   it('FitEPM overestimates far from the source with CV 0.3 (Vetter & Iber 2022), not near it', async () => {
-    const r = await runExperiment(positionalErrorExperiment, { cv: 0.3, realizations: 1000 }, { seed: 2 });
+    const r = await runExperiment(positionalErrorExperiment, { cv: 0.3, replicas: 1000 }, { seed: 2 });
     expect(r.metrics.fittedOverDirectFar).toBeGreaterThan(2);
     expect(r.verdicts[1].agrees).toBe(false);
     expect(Math.abs(r.metrics.sigmaXFittedNear / r.metrics.sigmaXPropagatedNear - 1)).toBeLessThan(0.1);
   });
 
   it('molecular noise: σ_C/|dC̄/dx| = λ/√N in the Poisson limit (within 4 SE)', async () => {
-    const r = await runExperiment(positionalErrorExperiment, { noise: 'molecular', realizations: 2000, readoutPositions: [12.25, 41.65] }, { seed: 4 });
+    const r = await runExperiment(positionalErrorExperiment, { noise: 'molecular', replicas: 2000, readoutPositions: [12.25, 41.65] }, { seed: 4 });
     const v = r.verdicts.find((x) => x.claim.startsWith('Poisson limit'))!;
     expect(Math.abs(v.measured - v.theory)).toBeLessThan(4 * (v.se as number));
     expect(r.metrics.lambdaOverSqrtNNear).toBeCloseTo(19.26 / Math.sqrt(table(r, 'positional-error').rows[0][1] as number), 10);
   });
 
   it('time-averaged readout and sensing noise run; bad positions are refused', async () => {
-    const r = await runExperiment(positionalErrorExperiment, { noise: 'both', readout: 'time-average', sensingNoise: true, realizations: 200, readoutPositions: [12.25, 61.25] }, { seed: 1 });
+    const r = await runExperiment(positionalErrorExperiment, { noise: 'both', readout: 'time-average', sensingNoise: true, replicas: 200, readoutPositions: [12.25, 61.25] }, { seed: 1 });
     expect(r.metrics.positionsWithBoundary).toBe(2);
     await expect(runExperiment(positionalErrorExperiment, { readoutPositions: [500] })).rejects.toThrow(/invalid readoutPositions: got 500/);
-    await expect(runExperiment(positionalErrorExperiment, { realizations: 10 })).rejects.toThrow(/invalid realizations: got 10/);
+    await expect(runExperiment(positionalErrorExperiment, { replicas: 10 })).rejects.toThrow(/invalid replicas: got 10/);
   });
 });
 
@@ -157,7 +157,7 @@ describe('morphogen.steepness', () => {
   it('σ_x ∝ σ_C/|C′| with slope 1, σ_x ∝ C₀^{−1/2}, and the sharpest boundary at λ* = x_r/2 (within 4 SE)', async () => {
     const r = await runExperiment(
       steepnessExperiment,
-      { realizations: 1500, amplitudes: [300, 1000, 3000, 10000], decayLengths: [10, 13, 16, 20, 25, 32, 45, 64, 90] },
+      { replicas: 1500, amplitudes: [300, 1000, 3000, 10000], decayLengths: [10, 13, 16, 20, 25, 32, 45, 64, 90] },
       { seed: 7 },
     );
     const m = r.metrics;
@@ -165,7 +165,7 @@ describe('morphogen.steepness', () => {
     expect(Math.abs(m.amplitudeExponent + 0.5)).toBeLessThan(4 * m.amplitudeExponentSE);
     expect(Math.abs(m.lambdaOptimalMeasured - m.lambdaOptimalTheory)).toBeLessThan(4 * m.lambdaOptimalSE);
     for (const v of r.verdicts) expect(typeof v.agrees).toBe('boolean');
-    const again = await runExperiment(steepnessExperiment, { realizations: 1500, amplitudes: [300, 1000, 3000, 10000], decayLengths: [10, 13, 16, 20, 25, 32, 45, 64, 90] }, { seed: 7 });
+    const again = await runExperiment(steepnessExperiment, { replicas: 1500, amplitudes: [300, 1000, 3000, 10000], decayLengths: [10, 13, 16, 20, 25, 32, 45, 64, 90] }, { seed: 7 });
     expect(again.metrics).toEqual(m);
   });
 

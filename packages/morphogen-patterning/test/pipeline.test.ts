@@ -8,8 +8,8 @@ pipelineSuite({
   reduced: {
     'morphogen.gradient': {},
     'morphogen.rdme-stationary': { D: 1, k: 0.2, h: 1, p: 20, sourceLength: 2, patterningLength: 6, replicas: 4, duration: 20, burnIn: 5, snapshots: 100 },
-    'morphogen.positional-error': { realizations: 200, readoutPositions: [12.25, 41.65, 120.05] },
-    'morphogen.steepness': { realizations: 200, amplitudes: [300, 1000, 3000], decayLengths: [6, 10, 16, 25, 45] },
+    'morphogen.positional-error': { replicas: 200, readoutPositions: [12.25, 41.65, 120.05] },
+    'morphogen.steepness': { replicas: 200, amplitudes: [300, 1000, 3000], decayLengths: [6, 10, 16, 25, 45] },
     'morphogen.time-averaging': { replicas: 4, windowsPerReplica: 2, doublings: 3 },
     'morphogen.embryo-variability': { embryos: 400, quadraturePoints: 6 },
     'morphogen.measured-profile': { syntheticEmbryos: 12, bootstrap: 200 },

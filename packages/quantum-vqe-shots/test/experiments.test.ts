@@ -85,12 +85,12 @@ describe('vqe.energy', () => {
 
   it('with shots judges the mean final error over independent runs; one run is a demonstration, not a verdict', async () => {
     const p = { molecule: 'h2-4q', optimiser: 'spsa', shots: 200, steps: 40 };
-    const many = await runExperiment(energyExperiment, { ...p, runs: 4 }, { seed: 4 });
+    const many = await runExperiment(energyExperiment, { ...p, replicas: 4 }, { seed: 4 });
     const v = many.verdicts.find((x) => x.kind === 'directional')!;
     expect(v.claim).toMatch(/mean final error is below chemical accuracy/);
     expect(v.measured).toBe(many.metrics.meanError);
     expect(many.metrics.runs).toBe(4);
-    const one = await runExperiment(energyExperiment, { ...p, runs: 1 }, { seed: 4 });
+    const one = await runExperiment(energyExperiment, { ...p, replicas: 1 }, { seed: 4 });
     expect(one.metrics.error).toBe(many.metrics.error); // run 0 is the same whatever runs is
     expect(one.verdicts.map((x) => x.kind)).toEqual(['point']); // only the reference check
     expect(one.notes.join(' ')).toMatch(/Demonstration, not a verdict/);
@@ -109,7 +109,7 @@ describe('vqe.energy', () => {
 });
 
 describe('vqe.shot-noise', () => {
-  const params = { shots: [16, 64, 256], replicates: 1500 };
+  const params = { shots: [16, 64, 256], estimates: 1500 };
 
   it('variance ∝ N^−1 and 0.046691 per shot for 2-qubit H₂ term by term (within 4 SE)', async () => {
     const r = await runExperiment(shotNoiseExperiment, params, { seed: 7 });
@@ -168,7 +168,7 @@ describe('vqe.gradient-variance', () => {
 });
 
 describe('vqe.optimize', () => {
-  const params = { problems: ['h2-4q', 'h2-2q'], seeds: 3, totalShots: 20_000, shotsPerEvaluation: 100 };
+  const params = { problems: ['h2-4q', 'h2-2q'], replicas: 3, totalShots: 20_000, shotsPerEvaluation: 100 };
 
   it('compares the methods at equal budgets, reproducibly and for any schedule', async () => {
     const a = await runExperiment(optimizeExperiment, params, { seed: 9 });
@@ -191,19 +191,19 @@ describe('vqe.optimize', () => {
 
   it('refuses too few shots per evaluation', async () => {
     await expect(runExperiment(optimizeExperiment, { ...params, shotsPerEvaluation: 3 })).rejects.toThrow(/invalid shotsPerEvaluation: got 3; expected an integer ≥ 5/);
-    await expect(runExperiment(optimizeExperiment, { seeds: 1 })).rejects.toThrow(/invalid seeds/);
+    await expect(runExperiment(optimizeExperiment, { replicas: 1 })).rejects.toThrow(/invalid replicas/);
   });
 });
 
 describe('vqe.optimal-angle', () => {
   it('the zero of the shot-noisy derivative scatters as σ_g/|E″| (within 4 SE)', async () => {
-    const r = await runExperiment(optimalAngleExperiment, { realizations: 300, gridPoints: 41 }, { seed: 3 });
+    const r = await runExperiment(optimalAngleExperiment, { replicas: 300, gridPoints: 41 }, { seed: 3 });
     expect(r.metrics.boundary).toBe(1);
     expect(Math.abs(r.metrics.thetaStar - 0.2235)).toBeLessThan(1e-3);
     expect(Math.abs(r.metrics.sigmaThetaDirect - r.metrics.sigmaThetaPredicted)).toBeLessThan(4 * r.metrics.sigmaThetaDirectSE);
     expect(Math.abs(r.metrics.ratio - 1)).toBeLessThan(4 * r.metrics.ratioSE + r.metrics.secondOrder);
     // four times the shots halve σ_θ: the exact prediction scales as N^-1/2
-    const r4 = await runExperiment(optimalAngleExperiment, { realizations: 100, gridPoints: 21, shotBudget: 16000 }, { seed: 3 });
+    const r4 = await runExperiment(optimalAngleExperiment, { replicas: 100, gridPoints: 21, shotBudget: 16000 }, { seed: 3 });
     expect(r4.metrics.sigmaThetaPredicted / r.metrics.sigmaThetaPredicted).toBeCloseTo(0.5, 2);
   });
 });

@@ -153,7 +153,7 @@ describe('the experiments on your Hamiltonian', () => {
   });
 
   it('vqe.shot-noise on the chain: Var Ê against N and the per-shot variance against Σ_g Var_g (within 4 SE)', async () => {
-    const r = await runExperiment(shotNoiseExperiment, { hamiltonian: ising, state: 'random', grouping: 'qwc', shots: [16, 64, 256], replicates: 1000 }, { seed: 2 });
+    const r = await runExperiment(shotNoiseExperiment, { hamiltonian: ising, state: 'random', grouping: 'qwc', shots: [16, 64, 256], estimates: 1000 }, { seed: 2 });
     const m = r.metrics;
     expect(Math.abs(m.exponent + 1)).toBeLessThan(4 * m.exponentSE);
     expect(Math.abs(m.perShotVariance - m.analyticPerShotVariance)).toBeLessThan(4 * m.perShotVarianceSE);
@@ -162,7 +162,7 @@ describe('the experiments on your Hamiltonian', () => {
   });
 
   it('vqe.optimize runs on the file alone, and refuses more qubits than exact diagonalisation takes', async () => {
-    const r = await runExperiment(optimizeExperiment, { hamiltonian: h2, seeds: 2, totalShots: 5000, shotsPerEvaluation: 50 }, { seed: 1 });
+    const r = await runExperiment(optimizeExperiment, { hamiltonian: h2, replicas: 2, totalShots: 5000, shotsPerEvaluation: 50 }, { seed: 1 });
     expect(Object.keys(r.metrics).every((k) => k.includes('.hamiltonian.'))).toBe(true);
     expect(r.verdicts).toHaveLength(1);
     expect(r.metrics['steps.hamiltonian.parameter-shift']).toBe(Math.floor(5000 / (2 * 16 * 50))); // d = 16, 2 circuits each

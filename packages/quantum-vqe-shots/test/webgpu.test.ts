@@ -53,7 +53,7 @@ describe('statevector-layer (js) is the simulator', () => {
 
 describe.skipIf(!adapter.ok)('vqe on webgpu', () => {
   it('vqe.shot-noise runs its rotations and shots on the webgpu kernels: verdicts and manifest', async () => {
-    const params = { shots: [16, 64, 256], replicates: 2000 };
+    const params = { shots: [16, 64, 256], estimates: 2000 };
     const js = await runExperiment(shotNoiseExperiment, params, { seed: 5 });
     const gpu = await runExperiment(shotNoiseExperiment, params, { seed: 5, backend: { name: 'webgpu' } });
     expect(js.manifest.backend).toBe('js');
@@ -77,7 +77,7 @@ describe.skipIf(!adapter.ok)('vqe on webgpu', () => {
   }, 300_000);
 
   it('a random 4-qubit state (H₂, 4 qubits) with qwc groups and weighted shots: the same law on webgpu', async () => {
-    const params = { molecule: 'h2-4q' as const, state: 'random' as const, grouping: 'qwc' as const, allocation: 'weighted' as const, shots: [32, 128, 512], replicates: 1000 };
+    const params = { molecule: 'h2-4q' as const, state: 'random' as const, grouping: 'qwc' as const, allocation: 'weighted' as const, shots: [32, 128, 512], estimates: 1000 };
     const gpu = await runExperiment(shotNoiseExperiment, params, { seed: 8, backend: { name: 'webgpu' } });
     expect(gpu.manifest.backend).toBe('js+webgpu');
     for (const v of gpu.verdicts) expect(Math.abs(v.measured - v.theory), v.claim).toBeLessThan(4 * v.se! + (v.allowance?.value ?? 0));

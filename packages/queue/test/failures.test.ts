@@ -30,7 +30,7 @@ const scaling = specFile('scaling', {
   experiment: 'core.estimator-scaling',
   seed: 11,
   replicas: 3,
-  params: { replicates: 6000, budgets: [1, 4, 16, 64] },
+  params: { estimates: 6000, budgets: [1, 4, 16, 64] },
   grid: { noise: ['gaussian', 'poisson', 'student-t', 'alpha-stable'], alpha: [1.3, 1.7] },
 });
 

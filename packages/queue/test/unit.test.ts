@@ -43,7 +43,7 @@ describe('job ids', () => {
 
 describe('the worker side', () => {
   it('runs a pipeline envelope exactly as inline, resolving the task by experiment and name only', async () => {
-    const job = { path: [4], params: { noise: 'gaussian', alpha: 1.5, df: 10, mean: 3, budgets: [1, 4], replicates: 300 }, budget: 4 };
+    const job = { path: [4], params: { noise: 'gaussian', alpha: 1.5, df: 10, mean: 3, budgets: [1, 4], estimates: 300 }, budget: 4 };
     const env: TaskEnvelope = { module: 'file:///not/used.js', name: 'core.estimator-scaling/budget', job, seed: 9, root: 'core.estimator-scaling', backend: 'js', run: 'x' };
     const local = await runEnvelope({ ...env, module: ((await import('@snrlab/core')).coreExperiments.find((e) => e.id === 'core.estimator-scaling')!.stages[0] as { task: { module: string } }).task.module });
     const remote = await handleJob({ v: 1, kind: 'task', env: { root: env.root, name: env.name, job, seed: 9, backend: 'js' } }, ctx);
@@ -62,12 +62,12 @@ describe('the worker side', () => {
 
   it('validates sweep-point parameters with the schema: a bad point fails at once, the others run', async () => {
     const points = [
-      { index: 0, params: { replicates: 5 }, seed: 'a' },
-      { index: 1, params: { replicates: 200, budgets: [1, 2] }, seed: 'b' },
+      { index: 0, params: { estimates: 5 }, seed: 'a' },
+      { index: 1, params: { estimates: 200, budgets: [1, 2] }, seed: 'b' },
     ];
     const out = (await handleJob({ v: 1, kind: 'points', experiment: 'core.estimator-scaling', points }, ctx)) as PointsOutcome;
     expect(out.failed['0']).toMatchObject({ final: true, attempts: 1 });
-    expect(out.failed['0'].error).toMatch(/invalid replicates: got 5/);
+    expect(out.failed['0'].error).toMatch(/invalid estimates: got 5/);
     const local = await runExperiment('core.estimator-scaling', points[1].params, { seed: 'b' });
     expect(out.ok['1'].result.metrics).toEqual(local.metrics);
   });

@@ -85,7 +85,7 @@ describe('sgd.batch-variance', () => {
 
 describe('sgd.gap-averaging', () => {
   it('independent positions: exponent −1; correlated: the exact AR(1) law', async () => {
-    const r = await run('sgd.gap-averaging', { positions: [1, 4, 16, 64], replicates: 400 });
+    const r = await run('sgd.gap-averaging', { positions: [1, 4, 16, 64], estimates: 400 });
     expect(within(r.metrics.exponent, -1, r.metrics.exponentSE)).toBe(true);
     expect(within(r.metrics.exponentCorrelated, r.metrics.theoryExponentCorrelated, r.metrics.exponentCorrelatedSE)).toBe(true);
     expect(r.metrics.exponentCorrelated).toBeGreaterThan(-0.9);

@@ -13,7 +13,7 @@ pipelineSuite({
   experiments: [augmentationExperiment, neighborSamplingExperiment, heavyTailsExperiment, standardizationExperiment, fineTuningExperiment, batchnormExperiment, saddleEscapeExperiment],
   reduced: {
     'sgd.augmentation': { datasetSize: 32, testSize: 64, noiseSds: [0.05, 0.2], copies: 2, warmupSteps: 10, trainAugmentations: ['noise', 'shift', 'mixup'], steps: 20, replicas: 2 },
-    'sgd.neighbor-sampling': { nodes: 60, meanDegree: 6, ks: [1, 2, 4, 16], draws: 4, replicates: 40, batchSize: 8, warmupSteps: 10 },
+    'sgd.neighbor-sampling': { nodes: 60, meanDegree: 6, ks: [1, 2, 4, 16], draws: 4, estimates: 40, batchSize: 8, warmupSteps: 10 },
     'sgd.heavy-tails': { examples: 1000, clipThresholds: [0.3, 1], replicas: 4, steps: 40 },
     'sgd.standardization': { datasetSize: 100, scaleRatios: [1, 1e3], replicas: 2, maxSteps: 60, jackknifeGroups: 4 },
     'sgd.fine-tuning': {
@@ -28,7 +28,7 @@ pipelineSuite({
       replicas: 2,
       maxSteps: 400,
     },
-    'sgd.batchnorm': { datasetSize: 48, hidden: 6, warmupSteps: 5, batchSizes: [2, 4, 16], replicates: 40, scales: [0.5, 1, 2], scaleBatchSize: 8 },
+    'sgd.batchnorm': { datasetSize: 48, hidden: 6, warmupSteps: 5, batchSizes: [2, 4, 16], estimates: 40, scales: [0.5, 1, 2], scaleBatchSize: 8 },
     'sgd.saddle-escape': { batchSizes: [1, 8, 64], replicas: 10, maxTime: 10, langevinReplicas: 100, datasetSize: 64 },
   },
 });

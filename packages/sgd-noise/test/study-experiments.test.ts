@@ -66,7 +66,7 @@ describe('sgd.standardization', () => {
 });
 
 describe('sgd.batchnorm', () => {
-  const small = { datasetSize: 96, batchSizes: [2, 8, 32], replicates: 60, scales: [0.5, 1, 2], scaleBatchSize: 8 };
+  const small = { datasetSize: 96, batchSizes: [2, 8, 32], estimates: 60, scales: [0.5, 1, 2], scaleBatchSize: 8 };
   it('plain and frozen batch norm obey trΣ/B·FPC (within 4 SE); 1/c scaling; extra noise at B = 2', async () => {
     const r = await run('sgd.batchnorm', small);
     const m = r.metrics;
@@ -124,7 +124,7 @@ describe('sgd.augmentation', () => {
 });
 
 describe('sgd.neighbor-sampling', () => {
-  const small = { nodes: 120, meanDegree: 8, ks: [1, 2, 4, 16], draws: 8, replicates: 80, batchSize: 16, warmupSteps: 50 };
+  const small = { nodes: 120, meanDegree: 8, ks: [1, 2, 4, 16], draws: 8, estimates: 80, batchSize: 16, warmupSteps: 50 };
   it('the aggregate law exactly, the gradient law in the small-noise limit, the law of total variance (within 4 SE)', async () => {
     const r = await run('sgd.neighbor-sampling', small);
     const m = r.metrics;
@@ -178,7 +178,7 @@ describe('sgd.fine-tuning', () => {
 
 describe('sgd.minimum-location', () => {
   it('σ_θ = σ_g/|H| (within 4 SE + the second-order terms); logistic regression at small B shows the second-order excess', async () => {
-    const r = await run('sgd.minimum-location', { batchSizes: [16, 64], realizations: 300, gridPoints: 7, datasetSize: 400 });
+    const r = await run('sgd.minimum-location', { batchSizes: [16, 64], replicas: 300, gridPoints: 7, datasetSize: 400 });
     checkVerdicts(r, 8);
     // the second-order allowance is estimated from the same realisations: it can make a verdict inconclusive, never agree
     for (const v of r.verdicts) if (v.allowance) expect(v.allowance.fromData).toBe(true);
@@ -192,6 +192,6 @@ describe('sgd.minimum-location', () => {
     expect(r.metrics['linear.B16.sigmaExact'] / r.metrics['linear.B64.sigmaExact']).toBeCloseTo(2, 10);
   });
   it('refuses too few realisations by name', async () => {
-    await expect(run('sgd.minimum-location', { realizations: 10 })).rejects.toThrow(/invalid realizations: got 10/);
+    await expect(run('sgd.minimum-location', { replicas: 10 })).rejects.toThrow(/invalid replicas: got 10/);
   });
 });

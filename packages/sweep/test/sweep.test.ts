@@ -17,7 +17,7 @@ const spec = (): SweepSpec => ({
   experiment: 'core.estimator-scaling',
   seed: 5,
   replicas: 2,
-  params: { replicates: 200, budgets: [1, 4, 16] },
+  params: { estimates: 200, budgets: [1, 4, 16] },
   grid: { noise: ['gaussian', 'poisson', 'student-t'], mean: [2, 8] },
 });
 
@@ -26,7 +26,7 @@ describe('sweep files', () => {
     const { points } = expandSweep(spec());
     expect(points).toHaveLength(12);
     expect(countJobs(spec())).toBe(12);
-    expect(points[0]).toMatchObject({ index: 0, point: 0, replica: 0, params: { noise: 'gaussian', mean: 2, replicates: 200 } });
+    expect(points[0]).toMatchObject({ index: 0, point: 0, replica: 0, params: { noise: 'gaussian', mean: 2, estimates: 200 } });
     expect(points[11]).toMatchObject({ index: 11, point: 5, replica: 1, params: { noise: 'student-t', mean: 8 } });
     expect(new Set(points.map((p) => p.seed)).size).toBe(12);
     const again = expandSweep(spec()).points;
@@ -49,7 +49,7 @@ describe('sweep files', () => {
     expect(bad({ grid: {} })).toThrow(/at grid: empty/);
     expect(bad({ mode: 'zip', grid: { noise: ['gaussian', 'poisson'], mean: [1] } })).toThrow(/at grid.mean: has 1 values; mode zip needs 2/);
     expect(bad({ params: { noise: 'gaussian' }, grid: { noise: ['poisson'] } })).toThrow(/at grid.noise: also set in params/);
-    expect(bad({ params: { replicates: 5 } })).toThrow(/at params.replicates: invalid replicates: got 5/);
+    expect(bad({ params: { estimates: 5 } })).toThrow(/at params.estimates: invalid estimates: got 5/);
     expect(bad({ replicas: 0 })).toThrow(/at replicas/);
     expect(bad({ colour: 'red' })).toThrow(/at colour: unknown field/);
     expect(() => parseSweepText('grid: [', 'x.yaml')).toThrow(/cannot parse x.yaml/);

@@ -34,7 +34,7 @@ const params = z.object({
     .default([1, 2, 4, 8, 16, 32, 64, 128])
     .meta({ unit: 'draws' })
     .describe('budgets B: each estimate is the mean of B draws'),
-  replicates: z.int().min(200).max(10_000_000).default(4000).describe('estimates per budget'),
+  estimates: z.int().min(200).max(10_000_000).default(4000).meta({ renamedFrom: 'replicates' }).describe('estimates per budget'),
 });
 
 export type EstimatorScalingParams = z.output<typeof params>;
@@ -93,10 +93,10 @@ export const budgetTask = defineExperimentTask(import.meta.url, 'core.estimator-
     for (let i = 0; i < b; i++) acc += draw(s);
     return acc / b;
   };
-  if (!heavyTailedVariance(job.params)) return measureSpread(estimator, job.budget, job.params.replicates, stream, { spread: spreadFor(job.params) });
+  if (!heavyTailedVariance(job.params)) return measureSpread(estimator, job.budget, job.params.estimates, stream, { spread: spreadFor(job.params) });
   // the same draws, in the same order, as measureSpread; plus the variance of each block of
   // consecutive estimates for the subsampling interval
-  const R = job.params.replicates;
+  const R = job.params.estimates;
   const values = new Float64Array(R);
   for (let r = 0; r < R; r++) values[r] = estimator(job.budget, stream);
   const m = Moments.of(values);

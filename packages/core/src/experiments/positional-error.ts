@@ -31,7 +31,7 @@ const params = z.object({
     .meta({ unit: 'length' })
     .describe('correlation length of the noise along x (Gaussian copula with OU correlation); the default makes each realisation a smooth, rigid shift'),
   gridPoints: z.int().min(3).max(100_000).default(401).describe('readout positions on [0, L]'),
-  realizations: z.int().min(100).max(10_000_000).default(4000).describe('independent realisations of the field'),
+  replicas: z.int().min(100).max(10_000_000).default(4000).meta({ renamedFrom: 'realizations' }).describe('independent realisations of the field'),
 });
 
 export type PositionalErrorParams = z.output<typeof params>;
@@ -248,7 +248,7 @@ export const realizationsTask = defineExperimentTask(import.meta.url, 'core.posi
   const p = job.params;
   const m = positionalErrorModel(p);
   const n = m.grid.length;
-  const per = Math.floor(p.realizations / BATCHES);
+  const per = Math.floor(p.replicas / BATCHES);
   const profiles = Array.from({ length: BATCHES }, () => new VectorMoments(n, false));
   const positions = Array.from({ length: BATCHES }, () => new Moments());
   let r = 0;
@@ -260,7 +260,7 @@ export const realizationsTask = defineExperimentTask(import.meta.url, 'core.posi
     if (x === x) positions[b].push(x);
     r++;
   };
-  const res = positionalError({ grid: m.grid, sample, threshold: m.threshold, realizations: p.realizations, stream, mean: m.mean, derivative: m.derivative, sd: m.sd });
+  const res = positionalError({ grid: m.grid, sample, threshold: m.threshold, realizations: p.replicas, stream, mean: m.mean, derivative: m.derivative, sd: m.sd });
   let ratioSEBatches = NaN;
   let batches = 0;
   if (res.boundary) {

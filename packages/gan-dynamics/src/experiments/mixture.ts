@@ -49,7 +49,7 @@ const params = z.object({
   evalSamples: z.int().min(100).max(1_000_000).default(1000).describe('generated and real samples for the final metrics'),
   cycleMargin: z.number().gt(0).max(1).default(0.15).describe('equivalence margin for the difference in the fraction of runs that cycle (smallest difference that counts as a change)'),
   modesMargin: z.number().gt(0).max(20).default(0.5).describe('equivalence margin for the difference in mean modes covered'),
-  noiseReplicates: z.int().min(40).max(100_000).default(200).describe('mini-batch gradients per batch size for the gradient-noise scaling'),
+  noiseEstimates: z.int().min(40).max(100_000).default(200).meta({ renamedFrom: 'noiseReplicates' }).describe('mini-batch gradients per batch size for the gradient-noise scaling'),
 });
 
 export type MixtureParams = z.output<typeof params>;
@@ -116,7 +116,7 @@ function probe(job: ProbeJob, stream: Stream): ProbeResult {
     ganField(shape, z0, 0, real, lat, out, hD, hG);
     return out;
   };
-  return { kind: 'probe', point: measureSpread(estimator, job.batchSize, p.noiseReplicates, stream.child(job.batchSize)) };
+  return { kind: 'probe', point: measureSpread(estimator, job.batchSize, p.noiseEstimates, stream.child(job.batchSize)) };
 }
 
 function train(job: TrainJob, stream: Stream): TrainResult {

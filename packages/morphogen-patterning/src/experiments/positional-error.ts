@@ -78,7 +78,7 @@ const params = z.object({
     .default(DEFAULT_POSITIONS)
     .meta({ unit: 'µm' })
     .describe('positions x whose reference concentration sets the thresholds (default: cell centres, about 0.6λ to 8λ)'),
-  realizations: z.int().min(100).max(1_000_000).default(2000).describe('embryos or snapshots per readout position'),
+  replicas: z.int().min(100).max(1_000_000).default(2000).meta({ renamedFrom: 'realizations' }).describe('embryos or snapshots per readout position'),
   gridRefinement: z.int().min(1).max(64).default(8).describe('fine-grid points per cell on which crossings are located'),
 }).overwrite((p) => (p.preset === 'ra-hoxb4' ? applyPreset(p, SHH_VALUES, RA_VALUES) : p));
 
@@ -232,7 +232,7 @@ export const positionTask = defineExperimentTask(import.meta.url, 'morphogen.pos
   const s = setup(p);
   // observe the sampler (it draws nothing more) so that each batch has its own mean profile,
   // sd profile and crossings: the ratio's batch-means SE then includes the sampled slope's noise
-  const per = Math.floor(p.realizations / BATCHES);
+  const per = Math.floor(p.replicas / BATCHES);
   const profiles = Array.from({ length: BATCHES }, () => new VectorMoments(s.grid.length, false));
   const crossings = Array.from({ length: BATCHES }, () => new Moments());
   const threshold = s.reference(job.position);
@@ -245,7 +245,7 @@ export const positionTask = defineExperimentTask(import.meta.url, 'morphogen.pos
     if (x === x) crossings[b].push(x);
     r++;
   };
-  const { point } = axisPoint({ grid: s.grid, sample, reference: s.reference, realizations: p.realizations, fitRange: [0, s.LP] }, job.position, stream);
+  const { point } = axisPoint({ grid: s.grid, sample, reference: s.reference, realizations: p.replicas, fitRange: [0, s.LP] }, job.position, stream);
   let ratioSEBatches = NaN;
   let batches = 0;
   if (point.boundary) {

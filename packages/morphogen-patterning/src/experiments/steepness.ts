@@ -25,7 +25,7 @@ const params = z.object({
     .meta({ unit: 'µm' })
     .describe('decay lengths λ swept at fixed C₀'),
   readoutPosition: z.number().gt(0).max(1e5).default(39.2).meta({ unit: 'µm' }).describe('x_r: where the boundary sits (threshold θ = C₀e^{−x_r/λ})'),
-  realizations: z.int().min(100).max(10_000_000).default(4000).describe('snapshots per sweep point'),
+  replicas: z.int().min(100).max(10_000_000).default(4000).meta({ renamedFrom: 'realizations' }).describe('snapshots per sweep point'),
   minCount: z.number().min(1).max(1e6).default(50).meta({ unit: 'molecules' }).describe('sweep points with fewer molecules N(x_r) at the boundary are shown but left out of the fits (the delta method needs N ≫ 1)'),
 }).overwrite((p) =>
   p.preset === 'ra-hoxb4'
@@ -129,8 +129,8 @@ export const steepnessExperiment = defineExperiment({
   params,
   measurements,
   plan: (p) => [
-    ...p.amplitudes.map((C0, i): Job => ({ path: ['amplitude', i], amplitude: C0, decayLength: p.decayLength, readoutPosition: p.readoutPosition, realizations: p.realizations })),
-    ...p.decayLengths.map((l, i): Job => ({ path: ['decay-length', i], amplitude: p.amplitude, decayLength: l, readoutPosition: p.readoutPosition, realizations: p.realizations })),
+    ...p.amplitudes.map((C0, i): Job => ({ path: ['amplitude', i], amplitude: C0, decayLength: p.decayLength, readoutPosition: p.readoutPosition, realizations: p.replicas })),
+    ...p.decayLengths.map((l, i): Job => ({ path: ['decay-length', i], amplitude: p.amplitude, decayLength: l, readoutPosition: p.readoutPosition, realizations: p.replicas })),
   ],
   task: sweepPointTask,
   reduce(partials, p): SteepnessMeasurements {
@@ -278,7 +278,7 @@ export const steepnessExperiment = defineExperiment({
         p.preset === 'ra-hoxb4'
           ? `Theory optimum λ* = x_r/2 = ${(xr / 2).toFixed(2)} µm for a boundary at x_r; the RA gradient of the preset has λ = ${RA.decayLength} µm (an order-of-magnitude value; the literature allows ≈ 30–300 µm), read at the Hoxb4 (r6/r7) boundary ${RA.hoxb4Position} µm from the source.`
           : `Theory optimum λ* = x_r/2 = ${(xr / 2).toFixed(2)} µm; the neural-tube SHH gradient has λ = ${SHH.decayLength} µm.`,
-        ...lam.filter((q) => !usable(q)).map((q) => `λ = ${q.decayLength} µm: N(x_r) = ${q.count.toPrecision(3)} molecules — ${q.noBoundary} of ${p.realizations} readouts decode to no boundary; left out of the fits.`),
+        ...lam.filter((q) => !usable(q)).map((q) => `λ = ${q.decayLength} µm: N(x_r) = ${q.count.toPrecision(3)} molecules — ${q.noBoundary} of ${p.replicas} readouts decode to no boundary; left out of the fits.`),
       ],
     };
   },

@@ -35,12 +35,12 @@ const params = z.object({
   grouping: z.enum(GROUPINGS).default('qwc').describe('measure qubit-wise commuting groups together (qwc) or each term alone (none)'),
   allocation: z.enum(ALLOCATIONS).default('uniform').describe('split an evaluation’s shots equally among groups or in proportion to Σ|c_i|'),
   initialSpread: z.number().min(0).max(3.2).default(0.1).meta({ unit: 'rad' }).describe('initial parameters ~ N(0, spread²)'),
-  runs: z
+  replicas: z
     .int()
     .min(1)
     .max(10_000)
     .default(8)
-    .describe('independent optimisations (θ₀ and shots) when shots > 0, for the verdict on the mean final error; with exact expectations (shots = 0) one deterministic run is made'),
+    .meta({ renamedFrom: 'runs' }).describe('independent optimisations (θ₀ and shots) when shots > 0, for the verdict on the mean final error; with exact expectations (shots = 0) one deterministic run is made'),
 });
 
 export type EnergyParams = z.output<typeof params>;
@@ -52,7 +52,7 @@ interface Job {
 }
 
 /** Optimisations made: one with exact expectations (deterministic), else `runs`. */
-export const energyRuns = (p: EnergyParams) => (p.shots === 0 ? 1 : p.runs);
+export const energyRuns = (p: EnergyParams) => (p.shots === 0 ? 1 : p.replicas);
 
 /** The whole optimisation in one task: θ₀ and the optimiser's shots come from children of the root stream. */
 export const energyTask = defineExperimentTask(import.meta.url, 'vqe.energy/optimise', (job: Job, ctx) => {

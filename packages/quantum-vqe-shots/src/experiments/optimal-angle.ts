@@ -12,7 +12,7 @@ import { VQEProblem } from '../problem.js';
 const params = z.object({
   molecule: z.enum(['h2-2q', 'h2-4q']).default('h2-2q').describe('built-in H₂ with its one-parameter UCC ansatz'),
   shotBudget: z.int().min(16).max(10_000_000).default(4000).meta({ unit: 'shots' }).describe('shots per derivative, split among the parameter-shift circuits'),
-  realizations: z.int().min(100).max(1_000_000).default(1000).describe('independent derivative curves'),
+  replicas: z.int().min(100).max(1_000_000).default(1000).meta({ renamedFrom: 'realizations' }).describe('independent derivative curves'),
   gridPoints: z.int().min(11).max(2001).default(81).describe('angles at which each curve is read'),
   window: z.number().min(0).max(Math.PI).default(0).meta({ unit: 'rad' }).describe('half-width of the angle window around θ*; 0 = eight times the predicted σ_θ'),
 });
@@ -148,7 +148,7 @@ export const optimalAngleTask = defineExperimentTask(import.meta.url, 'vqe.optim
     grid,
     sample,
     threshold: 0,
-    realizations: p.realizations,
+    realizations: p.replicas,
     stream,
     mean: derivative,
     derivative: curvatureAt,

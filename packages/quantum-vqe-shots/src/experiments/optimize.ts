@@ -26,7 +26,7 @@ const params = z.object({
   spsaC: z.number().gt(0).max(1).default(0.2).meta({ unit: 'rad' }).describe('SPSA perturbation c (Qiskit’s default 0.2); a is calibrated'),
   spsaA: z.number().min(0).max(10_000).default(0).describe('SPSA stability constant A in a/(A + k + 1)^0.602'),
   initialSpread: z.number().min(0).max(3.2).default(0.5).meta({ unit: 'rad' }).describe('initial parameters ~ N(0, spread²), the same for both methods of a seed'),
-  seeds: z.int().min(2).max(10_000).default(32).describe('independent runs per method and problem (paired: both methods start from the same θ₀)'),
+  replicas: z.int().min(2).max(10_000).default(32).meta({ renamedFrom: 'seeds' }).describe('independent runs per method and problem (paired: both methods start from the same θ₀)'),
   margin: z
     .number()
     .gt(0)
@@ -110,7 +110,7 @@ export const optimizeExperiment = defineExperiment({
     const jobs: OptimizeJob[] = [];
     for (const id of problemsOf(p)) {
       for (const method of OPTIMIZE_METHODS) {
-        for (let s = 0; s < p.seeds; s++) {
+        for (let s = 0; s < p.replicas; s++) {
           jobs.push({
             path: [id, s],
             problem: id,
@@ -186,7 +186,7 @@ export const optimizeExperiment = defineExperiment({
         se: c.successDifferenceSE,
         margin: p.margin,
         marginDerivation: `success rates within ${p.margin} of each other (one run in ${Number((1 / p.margin).toPrecision(3))}); a smaller difference would not change which method to run given the cost of a rerun (the parameter 'margin')`,
-        note: `SPSA minus parameter shift: success rates ${spsa.successRate.toFixed(2)} (SPSA) and ${shift.successRate.toFixed(2)} (parameter shift) over ${p.seeds} seeds each, SE by Agresti–Caffo (one success and one failure added per arm; unpaired, so conservative for the paired seeds); median errors ${spsa.medianError.toExponential(2)} and ${shift.medianError.toExponential(2)} Ha. ${c.title}. Parameter shift buys an unbiased gradient with 2d circuits per step; SPSA takes d times as many (noisier) steps for the same shots. The outcome depends on the step sizes: SPSA's a is calibrated, the descent's η = ${p.learningRate} is fixed.`,
+        note: `SPSA minus parameter shift: success rates ${spsa.successRate.toFixed(2)} (SPSA) and ${shift.successRate.toFixed(2)} (parameter shift) over ${p.replicas} seeds each, SE by Agresti–Caffo (one success and one failure added per arm; unpaired, so conservative for the paired seeds); median errors ${spsa.medianError.toExponential(2)} and ${shift.medianError.toExponential(2)} Ha. ${c.title}. Parameter shift buys an unbiased gradient with 2d circuits per step; SPSA takes d times as many (noisier) steps for the same shots. The outcome depends on the step sizes: SPSA's a is calibrated, the descent's η = ${p.learningRate} is fixed.`,
       });
     });
   },
@@ -196,7 +196,7 @@ export const optimizeExperiment = defineExperiment({
       tables: [
         {
           name: 'runs',
-          title: `Final energy error over ${p.seeds} seeds at ${p.totalShots} shots (N = ${p.shotsPerEvaluation} per evaluation)`,
+          title: `Final energy error over ${p.replicas} seeds at ${p.totalShots} shots (N = ${p.shotsPerEvaluation} per evaluation)`,
           columns: ['problem', 'method', 'd', 'steps', 'mean shots used', 'median error (Ha)', 'Q1', 'Q3', 'success rate (< 1.6 mHa)'],
           rows: m.methods.map((s) => [s.problem, s.method, s.parameters, s.steps, s.meanShotsUsed, s.medianError, s.q1, s.q3, s.successRate]),
         },

@@ -33,7 +33,7 @@ const params = z.object({
     .default([16, 32, 64, 128, 256, 512, 1024, 2048])
     .meta({ unit: 'shots' })
     .describe('shots N per energy evaluation, split among the measurement groups'),
-  replicates: z.int().min(100).max(1_000_000).default(4000).describe('independent energy estimates per shot count'),
+  estimates: z.int().min(100).max(1_000_000).default(4000).meta({ renamedFrom: 'replicates' }).describe('independent energy estimates per shot count'),
 });
 
 export type ShotNoiseParams = z.output<typeof params>;
@@ -136,11 +136,11 @@ async function shotsOnKernel(job: ShotsJob, s: Stream, backend: string, usedBack
   const prep = estimator.prepare(state);
   const law = await groupLawOnKernel(estimator, state, backend);
   usedBackend(law.backend);
-  const est = await estimatesOnKernel(estimator, law, n, p.replicates, s, backend);
+  const est = await estimatesOnKernel(estimator, law, n, p.estimates, s, backend);
   usedBackend(est.backend);
   const total = new Moments();
   const groups = Array.from({ length: G }, () => new Moments());
-  for (let r = 0; r < p.replicates; r++) {
+  for (let r = 0; r < p.estimates; r++) {
     total.push(est.energies[r]);
     for (let g = 0; g < G; g++) groups[g].push(est.groupMeans[r * G + g]);
   }
@@ -189,7 +189,7 @@ export const shotsTask = defineExperimentTask(import.meta.url, 'vqe.shot-noise/s
   const groupMeans = new Float64Array(G);
   const total = new Moments();
   const groups = Array.from({ length: G }, () => new Moments());
-  for (let r = 0; r < p.replicates; r++) {
+  for (let r = 0; r < p.estimates; r++) {
     total.push(estimator.estimatePrepared(prep, n, s, groupMeans).energy);
     for (let g = 0; g < G; g++) groups[g].push(groupMeans[g]);
   }

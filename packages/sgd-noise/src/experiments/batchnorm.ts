@@ -21,7 +21,7 @@ const params = z.object({
   hidden: z.int().min(2).max(1024).default(32).meta({ unit: 'units' }).describe('hidden units of the MLP dim-hidden-3 (ReLU; batch norm before the ReLU)'),
   warmupSteps: z.int().min(0).max(100_000).default(0).meta({ unit: 'steps' }).describe('SGD steps (B = 32, η = 0.05) each network takes from the shared initial weights before the measurement; 0 compares the two networks at the same weights'),
   batchSizes: z.array(z.int().min(2).max(100_000)).min(3).default([2, 4, 8, 16, 32, 64]).meta({ unit: 'examples' }).describe('batch sizes B of the noise sweep (batch norm in training mode needs B ≥ 2)'),
-  replicates: z.int().min(40).max(100_000).default(200).describe('batches drawn (without replacement) per batch size'),
+  estimates: z.int().min(40).max(100_000).default(200).meta({ renamedFrom: 'replicates' }).describe('batches drawn (without replacement) per batch size'),
   scales: z.array(z.number().gt(0).max(1e6)).min(3).default([0.25, 0.5, 1, 2, 4]).describe('factors c on the pre-normalisation weights (and bias)'),
   scaleBatchSize: z.int().min(2).max(100_000).default(16).meta({ unit: 'examples' }).describe('batch size for the noise of the rescaled networks'),
   epsilon: z.number().min(0).max(1).default(1e-5).describe('ε of batch norm, y = γ(x − μ)/√(v + ε) + β (the scaling identities are checked at ε = 0 and their ε deviation reported)'),
@@ -160,7 +160,7 @@ export const noiseTask = defineExperimentTask(import.meta.url, 'sgd.batchnorm/no
   if (job.kind === 'batches') {
     const ests = [estimator(plain, thetaPlain, data, { train: true }), estimator(bn, thetaBN, data, { train: true }), estimator(bn, thetaBN, data, { train: false })];
     const dims = [plain.paramCount, bn.paramCount, bn.paramCount];
-    return { kind: 'batches', result: pairedMiniBatchNoise(ests, dims, { population: N, batchSize: job.batchSize, replicates: p.replicates, stream: stream.child('batches').child(job.batchSize) }) };
+    return { kind: 'batches', result: pairedMiniBatchNoise(ests, dims, { population: N, batchSize: job.batchSize, replicates: p.estimates, stream: stream.child('batches').child(job.batchSize) }) };
   }
   // decoupling: rescale the pre-normalisation weights by c (ε = 0 for the identities)
   const ranges = preNormalizationRanges(exact);
@@ -198,7 +198,7 @@ export const noiseTask = defineExperimentTask(import.meta.url, 'sgd.batchnorm/no
   const scaled = pairedMiniBatchNoise(scaleEsts, [...cs.map(() => block.length), ...cs.map(() => blockPlain.length)], {
     population: N,
     batchSize: p.scaleBatchSize,
-    replicates: p.replicates,
+    replicates: p.estimates,
     stream: stream.child('scaled'),
   });
   const K = cs.length;
@@ -377,7 +377,7 @@ export const batchnormExperiment = defineExperiment({
     // the cancellation E‖ĝ‖²/trCov = 1 + |G|²/trCov ≈ 1 + B/B_simple of the variance
     const nBatch = p.dim + 3 * p.scaleBatchSize + p.hidden + 3;
     const cancel = Math.max(...scaled.bsBlock.map((b) => 1 + p.scaleBatchSize / b));
-    const dTrace = 2 * (nBatch + p.replicates) * eps * cancel;
+    const dTrace = 2 * (nBatch + p.estimates) * eps * cancel;
     const bound = (measured: number, d: number): [number, number] => [measured - d, measured + d];
     const exactNote = (d: number, what: string) =>
       `A deterministic identity: the interval is its floating-point bound ±${fmt(d, 2)} (${what}), not an SE. It holds at ε = 0; with ε = ${p.epsilon} it holds for (W, ε/c²) instead of (W, ε)`;
@@ -420,7 +420,7 @@ export const batchnormExperiment = defineExperiment({
         theory: -2,
         measured: m.blockNoiseSlope.slope,
         ci95: bound(m.blockNoiseSlope.slope, dTrace * slopeGain),
-        note: `B = ${p.scaleBatchSize}, the same ${p.replicates} batches at every c: every batch gradient is divided by c, so the noise falls as c⁻² exactly. Without batch norm the slope is ${fmt(m.blockNoiseSlopeNoBatchNorm.slope, 4)}. ${exactNote(dTrace * slopeGain, `each trace within 2·(n_B + R)·ε·(1 + B/B_simple) = ${fmt(dTrace, 2)}, n_B = ${nBatch} for a batch gradient, R = ${p.replicates} replicates, times the fit's ${fmt(slopeGain, 3)}`)}.`,
+        note: `B = ${p.scaleBatchSize}, the same ${p.estimates} batches at every c: every batch gradient is divided by c, so the noise falls as c⁻² exactly. Without batch norm the slope is ${fmt(m.blockNoiseSlopeNoBatchNorm.slope, 4)}. ${exactNote(dTrace * slopeGain, `each trace within 2·(n_B + R)·ε·(1 + B/B_simple) = ${fmt(dTrace, 2)}, n_B = ${nBatch} for a batch gradient, R = ${p.estimates} replicates, times the fit's ${fmt(slopeGain, 3)}`)}.`,
       }),
       verdict({
         claim: 'And their noise scale B_simple = trΣ/|G|² does not depend on the weight scale (log–log slope against c = 0)',

@@ -16,7 +16,7 @@ const params = z.object({
   channels: z.int().min(1).max(256).default(4).meta({ unit: 'channels' }).describe('feature channels (each pooled separately; the variance is summed)'),
   noiseSd: z.number().gt(0).max(1e6).default(1).describe('sd σ of the feature noise at one position'),
   correlation: z.number().min(0).lt(1).default(0.9).describe('correlation ρ between neighbouring positions in the correlated case (AR(1): corr = ρ^|p−q|)'),
-  replicates: z.int().min(100).max(1_000_000).default(2000).describe('noisy feature maps pooled per N'),
+  estimates: z.int().min(100).max(1_000_000).default(2000).meta({ renamedFrom: 'replicates' }).describe('noisy feature maps pooled per N'),
 });
 
 /** Var of the mean of N unit AR(1) values with correlation ρ: (1/N)[1 + 2Σ_{k<N}(1 − k/N)ρ^k]. */
@@ -137,7 +137,7 @@ export const gapAveragingExperiment = defineExperiment({
   validate(p) {
     validateBudgets(p.positions);
   },
-  plan: (p) => ([0, p.correlation] as const).flatMap((rho, k) => p.positions.map((N): Job => ({ path: [k, N], rho, channels: p.channels, noiseSd: p.noiseSd, N, replicates: p.replicates }))),
+  plan: (p) => ([0, p.correlation] as const).flatMap((rho, k) => p.positions.map((N): Job => ({ path: [k, N], rho, channels: p.channels, noiseSd: p.noiseSd, N, replicates: p.estimates }))),
   task: pooledTask,
   reduce: (partials, p) => reduce(partials, p),
   metrics: (m) => ({

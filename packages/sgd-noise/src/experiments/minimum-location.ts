@@ -25,7 +25,7 @@ const params = z.object({
   dim: z.int().min(1).max(64).default(4).meta({ unit: 'features' }).describe('input features'),
   batchSizes: z.array(z.int().min(1).max(1_000_000)).min(2).default([16, 64, 256]).meta({ unit: 'examples' }).describe('batch sizes B (drawn with replacement)'),
   direction: z.enum(['sharpest', 'flattest']).default('sharpest').describe('the line through the minimum: along the Hessian eigenvector of the largest or of the smallest eigenvalue'),
-  realizations: z.int().min(100).max(1_000_000).default(800).describe('mini-batches (realisations of the noisy gradient curve) per batch size'),
+  replicas: z.int().min(100).max(1_000_000).default(800).meta({ renamedFrom: 'realizations' }).describe('mini-batches (realisations of the noisy gradient curve) per batch size'),
   gridPoints: z.int().min(3).max(10_000).default(13).describe('points of the line, spanning ±6 σ_θ (exact) around the minimum'),
 });
 
@@ -74,7 +74,7 @@ interface BatchJob {
 export const batchTask = defineExperimentTask(import.meta.url, 'sgd.minimum-location/batch', (job: BatchJob, { stream }) => {
   const m = job.minimum;
   const { data, model } = problem(m.kind, job.p, Stream.restore(m.data));
-  const r = minimumLocation(model, data, Float64Array.from(m.star), Float64Array.from(m.u), { batchSize: job.batchSize, realizations: job.p.realizations, stream, gridPoints: job.p.gridPoints });
+  const r = minimumLocation(model, data, Float64Array.from(m.star), Float64Array.from(m.u), { batchSize: job.batchSize, realizations: job.p.replicas, stream, gridPoints: job.p.gridPoints });
   return {
     kind: m.kind,
     batchSize: r.batchSize,

@@ -32,7 +32,7 @@ const params = z.object({
   ks: z.array(z.int().min(1).max(1_000_000)).min(3).default([1, 2, 4, 8, 16, 32]).meta({ unit: 'neighbours' }).describe('neighbour budgets k of the sweep; a node with fewer neighbours uses all of them (reported)'),
   draws: z.int().min(2).max(10_000).default(16).describe('neighbour samples per node and k for the per-node noise'),
   batchSize: z.int().min(1).max(100_000).default(32).meta({ unit: 'nodes' }).describe('nodes per mini-batch (drawn without replacement)'),
-  replicates: z.int().min(40).max(1_000_000).default(400).describe('mini-batches drawn per k for the direct measurement'),
+  estimates: z.int().min(40).max(1_000_000).default(400).meta({ renamedFrom: 'replicates' }).describe('mini-batches drawn per k for the direct measurement'),
   warmupSteps: z.int().min(0).max(100_000).default(200).meta({ unit: 'steps' }).describe('SGD steps with full neighbourhoods before measuring (B = 32, η = 0.1)'),
 });
 
@@ -126,7 +126,7 @@ export const kTask = defineExperimentTask(import.meta.url, 'sgd.neighbor-samplin
   const direct = pairedMiniBatchNoise([sampledGradient(model, theta, sampler, k, stream.child('batch-neighbours').child(k))], [model.paramCount], {
     population: N,
     batchSize: p.batchSize,
-    replicates: p.replicates,
+    replicates: p.estimates,
     stream: stream.child('batches').child(k),
   });
   return { k, nb, direct: direct.traces[0], directSE: direct.traceSE[0], fpc: direct.fpc, cost: costPerStep(model, data, k, p.batchSize) };
@@ -319,7 +319,7 @@ export const neighborSamplingExperiment = defineExperiment({
         theory: 1,
         measured: total.mean,
         se: total.se,
-        note: `B = ${p.batchSize} nodes without replacement, ${p.replicates} batches per k, weighted over k (χ²_red = ${fmt(total.chi2Reduced)}). Node mini-batching contributes ${fmt(first.nodePart)} at every k; neighbour sampling ${fmt(first.nbPart)} at k = ${first.k} and ${fmt(kEnd.nbPart)} at k = ${kEnd.k}.`,
+        note: `B = ${p.batchSize} nodes without replacement, ${p.estimates} batches per k, weighted over k (χ²_red = ${fmt(total.chi2Reduced)}). Node mini-batching contributes ${fmt(first.nodePart)} at every k; neighbour sampling ${fmt(first.nbPart)} at k = ${first.k} and ${fmt(kEnd.nbPart)} at k = ${kEnd.k}.`,
       }),
       directionalVerdict({
         claim: `Popular claim — raising k from ${first.k} to ${kEnd.k} lowers the mini-batch gradient noise (log10 ratio < 0) at a higher cost per step`,

@@ -9,7 +9,7 @@ pipelineSuite({
   reduced: {
     'morphogen.gradient': { dimension: 2, width: 9.8, solver: 'explicit', farBoundary: 'absorbing', patterningLength: 98, domain: 'semi-infinite' },
     'morphogen.rdme-stationary': { D: 1, k: 0.2, h: 1, p: 200, sourceLength: 2, patterningLength: 6, method: 'auto', replicas: 4, duration: 5, snapshots: 20 },
-    'morphogen.positional-error': { noise: 'both', readout: 'time-average', sensingNoise: true, realizations: 200, readoutPositions: [12.25, 61.25, 240] },
-    'morphogen.steepness': { realizations: 200, amplitudes: [300, 1000], decayLengths: [4, 5, 20, 40] },
+    'morphogen.positional-error': { noise: 'both', readout: 'time-average', sensingNoise: true, replicas: 200, readoutPositions: [12.25, 61.25, 240] },
+    'morphogen.steepness': { replicas: 200, amplitudes: [300, 1000], decayLengths: [4, 5, 20, 40] },
   },
 });

@@ -12,8 +12,8 @@ pipelineSuite({
   testFile: import.meta.url,
   experiments: [positionalErrorExperiment, steepnessExperiment, measuredProfileExperiment],
   reduced: {
-    'morphogen.positional-error': { preset: 'ra-hoxb4', realizations: 200, readoutPositions: [35, 55, 125] },
-    'morphogen.steepness': { preset: 'ra-hoxb4', realizations: 200, amplitudes: [300, 1000, 3000], decayLengths: [10, 16, 28, 45, 80] },
+    'morphogen.positional-error': { preset: 'ra-hoxb4', replicas: 200, readoutPositions: [35, 55, 125] },
+    'morphogen.steepness': { preset: 'ra-hoxb4', replicas: 200, amplitudes: [300, 1000, 3000], decayLengths: [10, 16, 28, 45, 80] },
     'morphogen.measured-profile': { profile: parseProfile(fs.readFileSync(summaryFile, 'utf8'), 'profile-summary.csv'), bootstrap: 200 },
   },
 });

@@ -15,7 +15,7 @@ pipelineSuite({
   experiments: [energyExperiment, shotNoiseExperiment, optimizeExperiment],
   reduced: {
     'vqe.energy': { hamiltonian: read('lih-4q.sparsepauliop.json'), steps: 200 },
-    'vqe.shot-noise': { hamiltonian: read('ising-6q.json'), state: 'ground', grouping: 'qwc', shots: [16, 64, 256], replicates: 300 },
-    'vqe.optimize': { hamiltonian: read('h2-4q.qiskit.json'), seeds: 2, totalShots: 10_000, shotsPerEvaluation: 50 },
+    'vqe.shot-noise': { hamiltonian: read('ising-6q.json'), state: 'ground', grouping: 'qwc', shots: [16, 64, 256], estimates: 300 },
+    'vqe.optimize': { hamiltonian: read('h2-4q.qiskit.json'), replicas: 2, totalShots: 10_000, shotsPerEvaluation: 50 },
   },
 });
