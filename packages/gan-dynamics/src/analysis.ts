@@ -40,9 +40,6 @@ export function fitGrowthFactor(radius: ArrayLike<number>, from: number, to: num
   return { factor, se, oscillationBound: (factor * 3 * a) / n, from: ks[0], to: ks[ks.length - 1] };
 }
 
-// the weighted fit through the origin (Birge-inflated SE) lives in core
-export { proportionalFit } from '@snrlab/core';
-
 /**
  * The median of a sample with a distribution-free 95% interval from order statistics
  * (ranks n/2 ± 1.96·√n/2) and the SE implied by that interval.
@@ -56,9 +53,6 @@ export function medianWithInterval(values: Float64Array): { median: number; lo: 
   const hi = s[Math.min(n - 1, Math.ceil(n / 2 + half))];
   return { median, lo, hi, se: (hi - lo) / (2 * 1.959964) };
 }
-
-// the family-wise interval lives in core, shared with every engine
-export { familyInterval } from '@snrlab/core';
 
 /** Unit roundoff of float64, 2⁻⁵³. */
 export const UNIT_ROUNDOFF = 2 ** -53;

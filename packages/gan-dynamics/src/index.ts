@@ -73,7 +73,7 @@ export {
   type LinearUpdate,
   type ExpectedQuadratic,
 } from './theory.js';
-export { fitGrowthFactor, proportionalFit, medianWithInterval, familyInterval, growthFactorVerdict, roundingBound, type GrowthFit, type GrowthBound } from './analysis.js';
+export { fitGrowthFactor, medianWithInterval, growthFactorVerdict, roundingBound, type GrowthFit, type GrowthBound } from './analysis.js';
 export { LinearKernel } from './kernels.js';
 export { phasePortrait, type PhaseSeries } from './figures.js';
 

@@ -8,9 +8,6 @@
  */
 import { ksTest, ksVerdict, Moments, normalCdf, simultaneousVerdicts, type TestResult, type Verdict } from '@snrlab/core';
 
-// the family verdicts moved to core; re-exported so this package's API is unchanged
-export { ksCritical, ksVerdict, simultaneousVerdicts } from '@snrlab/core';
-
 /** A 1-D law to check samples against: its CDF and variance (e.g. `boltzmann(U, T)`, or `gaussianLaw`). */
 export interface Law1D {
   cdf(x: number): number;

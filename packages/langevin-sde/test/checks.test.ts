@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ksTest, Stream } from '@snrlab/core';
-import { boltzmann, checkStationary, doubleWell, gaussianLaw, ksCritical, simultaneousVerdicts } from '../src/index.js';
+import { ksCritical, simultaneousVerdicts } from '@snrlab/core';
+import { boltzmann, checkStationary, doubleWell, gaussianLaw } from '../src/index.js';
 
 describe('stationary-distribution checks', () => {
   const s = Stream.fromSeed(12);

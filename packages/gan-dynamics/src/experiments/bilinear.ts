@@ -3,8 +3,8 @@
  * of each method against the spectral radius of its linear map, and the E[r²] trajectories under
  * Gaussian gradient noise against the exact laws.
  */
-import { anyNumber, defineExperiment, defineExperimentTask, ParameterError, verdict, xyFigure, z, type Verdict, type XYLine, type XYPoint } from '@snrlab/core';
-import { familyInterval, fitGrowthFactor, growthBoundTotal, growthFactorVerdict, normInf, roundingBound } from '../analysis.js';
+import { anyNumber, defineExperiment, familyInterval, defineExperimentTask, ParameterError, verdict, xyFigure, z, type Verdict, type XYLine, type XYPoint } from '@snrlab/core';
+import { fitGrowthFactor, growthBoundTotal, growthFactorVerdict, normInf, roundingBound } from '../analysis.js';
 import { phasePortrait, thinIndices } from '../figures.js';
 import { isBilinear, matrixRows, quadraticBilinearGame } from '../games.js';
 import { checkGameSpec, gameSpecSchema, GameShapeError } from '../game-file.js';

@@ -15,6 +15,8 @@ import {
   loglogSlope,
   Moments,
   ParameterError,
+  familyInterval,
+  proportionalFit,
   serializeError,
   verdict,
   xyFigure,
@@ -29,7 +31,7 @@ import {
   type XYLine,
   type XYPoint,
 } from '@snrlab/core';
-import { familyInterval, medianWithInterval, proportionalFit } from '../analysis.js';
+import { medianWithInterval } from '../analysis.js';
 import { phasePortrait, thinIndices } from '../figures.js';
 import { bilinearGame } from '../games.js';
 import { checkGameSpec, gameSpecSchema, GameShapeError, isBilinearSpec } from '../game-file.js';
