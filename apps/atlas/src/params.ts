@@ -27,8 +27,11 @@ export function resolveParams(schema: ParamsSchema, base: Record<string, ParamVa
     try {
       const c = coerceParams(schema, { [k]: v });
       parseParams(schema, { ...base, ...c });
-      coerced[k] = c[k];
-      kept[k] = v;
+      // an old (renamed) parameter name in a saved URL comes back under its new name
+      for (const name of Object.keys(c)) {
+        coerced[name] = c[name];
+        kept[name] = v;
+      }
     } catch (e) {
       problems.push({ parameter: k, message: (e as Error).message });
     }
