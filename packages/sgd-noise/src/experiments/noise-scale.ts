@@ -3,10 +3,12 @@
  * exact and by the two-batch estimator, B_noise = tr(HΣ)/(GᵀHG) exact — and the critical batch
  * size fitted from steps-to-target against batch size.
  */
-import { anyNumber, defineExperiment, defineExperimentTask, defineStage, DivergenceError, equivalenceVerdict, Moments, ParameterError, verdict, xyFigure, z, type StreamState } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, defineStage, DivergenceError, equivalenceVerdict, Moments, ParameterError, verdict, xyFigure, z, type Stream, type StreamState, type TaskContext, type TwoBatchResult } from '@snrlab/core';
+import { hasKernel } from '@snrlab/tensor';
 import { datasetLoss, sgd } from '../train/sgd.js';
 import { datasetGradient, minimize, topHessianEigenvalue } from '../measure/hessian.js';
 import { twoBatchEstimate } from '../measure/noise.js';
+import { adapterOf, kernelNoise, kernelPass, kernelTwoBatch, requireKernelNet, toleranceText } from '../measure/kernel-noise.js';
 import { fitCriticalBatch, noiseScales } from '../measure/noise-scale.js';
 import { checkBatchSizes, datasetParam, dimParam, fmt, modelParam, sizeParam, ownDataParam, ownNetworkParam, ownProblemOf } from './common.js';
 import { checkSetup, rebuildSetup, type SetupSpec } from './stages.js';
@@ -52,19 +54,89 @@ const setupSchema = z.object({
   Lmin: anyNumber(),
   target: anyNumber(),
   fullBatchSteps: z.number(),
+  /**
+   * Only when the per-example noise ran on registry kernels (webgpu): B_simple of the start from
+   * their per-example norms and full-batch gradient (the theory of the two-batch verdict, whose
+   * estimate `twoBatch` then comes from the same kernels), with rounding bounds from the declared
+   * tolerances. `start` stays the float64 js values (B_noise needs Hessian-vector products).
+   */
+  kernel: z
+    .object({
+      backend: z.string(),
+      precision: z.enum(['float64', 'float32']),
+      adapter: z.string(),
+      bSimple: anyNumber(),
+      trSigma: anyNumber(),
+      gNormSq: anyNumber(),
+      bSimpleBound: anyNumber(),
+      twoBatchBound: anyNumber(),
+      matmul: z.string(),
+      norms: z.string(),
+    })
+    .optional(),
 });
 type Setup = z.output<typeof setupSchema> & { data: StreamState; theta0: number[] };
+type SetupJob = { path: []; p: Params };
 
 /** The training set, the start, its noise scales, the target and the full-batch path to it: drawn in sequence from the root stream. */
-export const setupTask = defineExperimentTask(import.meta.url, 'sgd.noise-scale/setup', (job: { path: []; p: Params }, { stream }): Setup => {
-  const { p } = job;
+export const setupTask = defineExperimentTask(import.meta.url, 'sgd.noise-scale/setup', (job: SetupJob, ctx): Setup | Promise<Setup> => {
+  // a backend with the registry's matmul and per-example-norms kernels (webgpu) runs the per-example noise there
+  if (ctx.backend !== 'js' && hasKernel('matmul', ctx.backend) && hasKernel('per-example-norms', ctx.backend)) return setupOnKernels(job, ctx);
+  return setup(job, ctx.stream, prepare(job, ctx.stream));
+});
+
+interface Prepared {
+  dataState: StreamState;
+  data: ReturnType<typeof rebuildSetup>['data'];
+  model: ReturnType<typeof rebuildSetup>['model'];
+  theta0: Float64Array;
+}
+
+function prepare(job: SetupJob, stream: Stream): Prepared {
   const dataState = stream.child('data').state();
-  const { data, model, theta: own } = rebuildSetup(specOf(p), dataState);
+  const { data, model, theta: own } = rebuildSetup(specOf(job.p), dataState);
   // a user's network starts at its own weights
-  const theta0 = own ?? model.init(stream.child('init'));
+  return { dataState, data, model, theta0: own ?? model.init(stream.child('init')) };
+}
+
+/**
+ * B_simple at the start from one kernel pass over the set, and the two-batch estimate from the same
+ * per-example gradients with the js path's batches; everything else (B_noise, the target, the
+ * full-batch path, the online estimate) stays float64 on js.
+ */
+async function setupOnKernels(job: SetupJob, ctx: TaskContext): Promise<Setup> {
+  const { p } = job;
+  const prep = prepare(job, ctx.stream);
+  const net = requireKernelNet(prep.model, ctx.backend);
+  const pass = await kernelPass(net, prep.theta0, prep.data, ctx.backend);
+  ctx.usedBackend(pass.backend);
+  ctx.usedBackend('js');
+  const noise = await kernelNoise(net, pass);
+  const two = await kernelTwoBatch(net, pass, noise, { bSmall: p.bSmall, bBig: p.bBig, repeats: p.repeats, stream: ctx.stream.child('two-batch') });
+  const t = noise.tolerances;
+  return {
+    ...setup(job, ctx.stream, prep, two.result),
+    kernel: {
+      backend: pass.backend,
+      precision: noise.precision,
+      adapter: await adapterOf(pass.backend),
+      bSimple: noise.bSimple,
+      trSigma: noise.trSigmaPop,
+      gNormSq: noise.gNormSq,
+      bSimpleBound: noise.bSimpleBound,
+      twoBatchBound: two.bound,
+      matmul: toleranceText(t.matmul),
+      norms: toleranceText(t.norms),
+    },
+  };
+}
+
+function setup(job: SetupJob, stream: Stream, prep: Prepared, kernelTwo?: TwoBatchResult): Setup {
+  const { p } = job;
+  const { dataState, data, model, theta0 } = prep;
   // exact noise scales at the start, and by the two-batch estimator
   const ns0 = noiseScales(model, theta0, data);
-  const two = twoBatchEstimate(model, theta0, data, { bSmall: p.bSmall, bBig: p.bBig, repeats: p.repeats, stream: stream.child('two-batch') });
+  const two = kernelTwo ?? twoBatchEstimate(model, theta0, data, { bSmall: p.bSmall, bBig: p.bBig, repeats: p.repeats, stream: stream.child('two-batch') });
   // the target and the full-batch path to it
   const lambdaMax = topHessianEigenvalue(model, theta0, data).value;
   const L0 = datasetLoss(model, theta0, data);
@@ -94,7 +166,7 @@ export const setupTask = defineExperimentTask(import.meta.url, 'sgd.noise-scale/
     target,
     fullBatchSteps: gdSteps,
   };
-});
+}
 
 interface Job {
   path: ['steps', number];
@@ -180,13 +252,16 @@ const stages = [
   }),
 ];
 
+const twoBatchDerivation = (k: NonNullable<Measurements['kernel']>) =>
+  `${k.precision} registry kernels: the exact B_simple = (mean|g_i|² − |G|²)/|G|² of their per-example gradients is off by ≤ ${fmt(k.bSimpleBound)} ('per-example-norms', declared ${k.norms}, per layer; |G|² from 'matmul' over all N, declared ${k.matmul}: a sum of k gradients errs by ≤ √(2k(P·abs² + rel²k²M²)) in norm); each mini-batch gradient of the estimate is one 'matmul' over its B examples, so each |ĝ|² is off by ≤ ē_B(2|ĝ| + ē_B) and the estimate T/G, linear in their means, by ≤ ${fmt(k.twoBatchBound)}`;
+
 export const noiseScaleExperiment = defineExperiment({
   id: 'sgd.noise-scale',
   domain: 'sgd',
   title: 'The gradient noise scale and the critical batch size',
   claim: 'B_simple = trΣ/|G|² is measured exactly and by the two-batch estimator alike; the critical batch size fitted from steps-to-target, S = S_min(1 + B_crit/B), lies among the noise scales B_noise = tr(HΣ)/(GᵀHG) met on the way (McCandlish et al. 2018).',
   description:
-    'At the initial point, B_simple comes exactly from all per-example gradients (training-set covariance) and from core\'s two-batch estimator on `repeats` pairs of batches of sizes bSmall and bBig; B_noise from the per-example gradients and Hessian-vector products. A training run also streams the two-batch estimate online. For the critical batch size, SGD from the same point is run at each batch size with a grid of learning rates; the steps to reach L_min + f·(L₀ − L_min) at the best learning rate are fitted by S = S_min + S_min·B_crit/B (and E = B·S = E_min + E_min·B/B_crit). B_noise changes along training (it grows as |G| shrinks), so B_crit is compared with the range from the start to the target point, where full-batch descent reaches the target.',
+    'At the initial point, B_simple comes exactly from all per-example gradients (training-set covariance) and from core\'s two-batch estimator on `repeats` pairs of batches of sizes bSmall and bBig; B_noise from the per-example gradients and Hessian-vector products. A training run also streams the two-batch estimate online. For the critical batch size, SGD from the same point is run at each batch size with a grid of learning rates; the steps to reach L_min + f·(L₀ − L_min) at the best learning rate are fitted by S = S_min + S_min·B_crit/B (and E = B·S = E_min + E_min·B/B_crit). B_noise changes along training (it grows as |G| shrinks), so B_crit is compared with the range from the start to the target point, where full-batch descent reaches the target. With a backend that has the registry kernels (`--backend webgpu`), B_simple at the start and its two-batch estimate come from them for a dense model.',
   params,
   measurements,
   validate(p) {
@@ -216,7 +291,7 @@ export const noiseScaleExperiment = defineExperiment({
     chi2Reduced: m.fit.chi2Reduced,
   }),
   judge(m, p) {
-    const { start: ns0, atTarget: nsT, fit } = m;
+    const { start: ns0, atTarget: nsT, fit, kernel: k } = m;
     const lo = Math.min(ns0.bNoise, nsT.bNoise);
     const hi = Math.max(ns0.bNoise, nsT.bNoise);
     const mid = Math.sqrt(lo * hi);
@@ -226,10 +301,12 @@ export const noiseScaleExperiment = defineExperiment({
     return [
       verdict({
         claim: 'The two-batch estimator recovers the exact B_simple = trΣ/|G|²',
-        theory: ns0.bSimple,
+        // on registry kernels both sides come from the kernels' per-example gradients
+        theory: k ? k.bSimple : ns0.bSimple,
         measured: m.twoBatch.bSimple,
         se: m.twoBatch.bSimpleSE,
-        note: `${p.repeats} pairs of batches (${p.bSmall}, ${p.bBig}) drawn with replacement; exact value from all ${m.n} per-example gradients (training-set covariance, 1/N). Core's noiseScale, which treats the data as a sample of a larger population, gives ${fmt(ns0.bSimpleSample)}.`,
+        ...(k && k.bSimpleBound + k.twoBatchBound > 0 ? { allowance: { value: k.bSimpleBound + k.twoBatchBound, derivation: twoBatchDerivation(k) } } : {}),
+        note: `${p.repeats} pairs of batches (${p.bSmall}, ${p.bBig}) drawn with replacement; exact value from all ${m.n} per-example gradients (training-set covariance, 1/N). Core's noiseScale, which treats the data as a sample of a larger population, gives ${fmt(ns0.bSimpleSample)}.${k ? ` Both from the ${k.precision} registry kernels (${k.backend}); the float64 js value is ${fmt(ns0.bSimple, 6)}.` : ''}`,
       }),
       equivalenceVerdict({
         claim: 'The fitted critical batch size lies among the noise scales B_noise met between the start and the target (log10 B_crit within their range)',
@@ -286,6 +363,11 @@ export const noiseScaleExperiment = defineExperiment({
       notes: [
         `Online, the two-batch estimator streamed over a 200-step run at B = ${p.bBig} gives B_simple ≈ ${fmt(m.bSimpleOnline)} (an average over a path along which B_simple grows).`,
         `B_crit is ${fmt(fit.bCrit / ns0.bNoise)}× the B_noise of the starting point and ${fmt(fit.bCrit / nsT.bNoise)}× that at the target.`,
+        ...(m.kernel
+          ? [
+              `Per-example noise on the ${m.kernel.backend} registry kernels${m.kernel.adapter ? ` (${m.kernel.adapter})` : ''}, ${m.kernel.precision}: one pass over the set ('matmul' forward and backward, 'per-example-norms') gives B_simple = ${fmt(m.kernel.bSimple, 6)} ± ${fmt(m.kernel.bSimpleBound)} at the start (float64 js: ${fmt(ns0.bSimple, 6)}); the two-batch estimate averages the same per-example gradients over the js path's batches ('matmul' per batch, rounding bound ${fmt(m.kernel.twoBatchBound)}). B_noise, the target and the training runs are float64 on js.`,
+            ]
+          : []),
         'Below B_crit doubling the batch nearly halves the steps (perfect scaling); above it the steps hardly fall and the extra examples are wasted.',
       ],
     };
