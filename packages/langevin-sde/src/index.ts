@@ -11,5 +11,6 @@ export * from './solve.js';
 export * from './discrete.js';
 export * from './checks.js';
 export * from './expression.js';
+export * from './boltzmann2d.js';
 export { potentialInput, inputOptions } from './inputs.js';
 export { solveOnKernel, type KernelSolution, type KernelSolveOptions } from './kernel-solve.js';

@@ -25,7 +25,7 @@ const params = z.object({
     .describe('solver: SRA1 (weak order 2) leaves no visible bias at h = 0.02; Euler–Maruyama (weak order 1) underestimates the MFPT by about 0.6% at h = 0.01'),
   userPotential: potentialExpressionSchema
     .optional()
-    .describe('your own 1-D potential U(x) with two wells (CLI: --potential "x^4/4 - x^2/2 + 0.1*x"): replicas start in its leftmost minimum; replaces tilt'),
+    .describe('your own 1-D potential U(x) with two wells (CLI: --potential "x^4/4 - x^2/2 + 0.1*x"): replicas start in its leftmost minimum; replaces tilt (2-D potentials are refused: the exact MFPT is a 1-D quadrature)'),
 });
 
 export type KramersParams = z.output<typeof params>;
@@ -126,7 +126,14 @@ export const kramersExperiment = defineExperiment({
   validate(p) {
     if (p.userPotential) {
       const pot = kramersPotential(p);
-      if (pot.dim !== 1) throw new ParameterError('userPotential.dim', pot.dim, '1: the exact MFPT is a 1-D quadrature');
+      if (pot.dim !== 1) {
+        throw new ParameterError(
+          'userPotential',
+          p.userPotential.expression,
+          'a 1-D potential U(x): langevin.kramers judges the measured MFPT against the exact one, a double integral computed by 1-D quadrature, which has no 2-D counterpart here (2-D potentials run in langevin.boltzmann and langevin.replica-average)',
+          `a ${pot.dim}-D potential (it names y)`,
+        );
+      }
       // the exact MFPT integrates exp(−U/D) from −∞: U must confine (at least on the left)
       assertConfining(pot, p.D, 'userPotential');
     }
