@@ -4,10 +4,19 @@
  * renamed measurement is a compile error here, not a NaN in the report. Quick settings keep
  * `npm start` under three minutes on two cores; `--full` uses the heavier ones.
  */
-import { estimatorScalingExperiment, positionalErrorExperiment as corePositionalError } from '@snrlab/core';
+import { brent, estimatorScalingExperiment, positionalErrorExperiment as corePositionalError } from '@snrlab/core';
 import { boltzmannExperiment, replicaAverageExperiment } from '@snrlab/langevin-sde';
-import { batchVarianceExperiment, minimumLocationExperiment, neighborSamplingExperiment, temperatureExperiment } from '@snrlab/sgd-noise';
-import { positionalErrorExperiment as morphogenPositionalError, rdmeStationaryExperiment } from '@snrlab/morphogen-patterning';
+import {
+  batchVarianceExperiment,
+  diffusionMatrixExperiment,
+  escapeMinimaExperiment,
+  langevinTime,
+  minimumLocationExperiment,
+  neighborSamplingExperiment,
+  posteriorSamplingExperiment,
+  temperatureExperiment,
+} from '@snrlab/sgd-noise';
+import { positionalErrorExperiment as morphogenPositionalError, RA_HOXB4, rdmeStationaryExperiment } from '@snrlab/morphogen-patterning';
 import { optimalAngleExperiment, shotNoiseExperiment } from '@snrlab/quantum-vqe-shots';
 import { noiseDriftExperiment } from '@snrlab/gan-dynamics';
 import type { MeasurementsOf } from '@snrlab/core';
@@ -41,6 +50,22 @@ function ratioPoint(series: string, ratio: number, se: number): Contribution {
   return { axis: 'positional', series, points: [{ x: 0, y: ratio, lo: ratio - 1.96 * se, hi: ratio + 1.96 * se }] };
 }
 
+/**
+ * The temperature at which an overdamped Langevin particle in sgd.escape-minima's double well has
+ * the exact mean first-passage time `tau` (ln τ_L falls monotonically with T); NaN when it lies
+ * beyond 20× either side of the nominal T (or tau is not positive).
+ */
+export function escapeTemperature(tau: number, nominalT: number): number {
+  if (!(tau > 0) || !Number.isFinite(tau)) return NaN;
+  const f = (u: number) => Math.log(langevinTime(Math.exp(u))) - Math.log(tau);
+  const a = Math.log(nominalT / 20);
+  const b = Math.log(nominalT * 20);
+  const fa = f(a);
+  const fb = f(b);
+  if (!(fa > 0 && fb < 0)) return NaN;
+  return Math.exp(brent(f, a, b, { tol: 1e-12 }).root);
+}
+
 /** A temperature point: x = T, y = stationary variance × stiffness, with 95% error bars. */
 function temperaturePoint(series: string, T: number, varTimesStiffness: number, se: number): Contribution {
   return { axis: 'temperature', series, points: [{ x: T, y: varTimesStiffness, lo: varTimesStiffness - 1.96 * se, hi: varTimesStiffness + 1.96 * se }], theorySlope: 1, theoryLabel: 'theory: variance × stiffness = T' };
@@ -51,24 +76,24 @@ export const CORE_ENTRIES: CompareEntry[] = [
     domain: 'core',
     label: 'mean of B Gaussian draws',
     experiment: estimatorScalingExperiment,
-    params: { noise: 'gaussian', replicates: 2000 },
-    full: { noise: 'gaussian', replicates: 20000 },
+    params: { noise: 'gaussian', estimates: 2000 },
+    full: { noise: 'gaussian', estimates: 20000 },
     contribute: coreScaling('Gaussian mean: draws B'),
   }),
   entry({
     domain: 'core',
     label: 'mean of B α-stable draws (α = 1.5): no variance, IQR² instead',
     experiment: estimatorScalingExperiment,
-    params: { noise: 'alpha-stable', alpha: 1.5, replicates: 2000 },
-    full: { noise: 'alpha-stable', alpha: 1.5, replicates: 20000 },
+    params: { noise: 'alpha-stable', alpha: 1.5, estimates: 2000 },
+    full: { noise: 'alpha-stable', alpha: 1.5, estimates: 20000 },
     contribute: coreScaling('α-stable mean (α = 1.5): draws B'),
   }),
   entry({
     domain: 'core',
     label: 'threshold readout of a noisy Poisson gradient',
     experiment: corePositionalError,
-    params: { realizations: 2000 },
-    full: { realizations: 20000 },
+    params: { replicas: 2000 },
+    full: { replicas: 20000 },
     contribute: (m) => [ratioPoint('threshold readout (core)', m.ratio, m.ratioSE)],
   }),
 ];
@@ -108,6 +133,17 @@ export const MORPHOGEN_ENTRIES: CompareEntry[] = [
       return [ratioPoint('morphogen boundary (near the source)', near.ratio, (near.ratioCI95[1] - near.ratioCI95[0]) / (2 * 1.96))];
     },
   }),
+  entry({
+    domain: 'morphogen',
+    label: 'retinoic acid read at the Hoxb4 (r6/r7) boundary of the zebrafish hindbrain (preset ra-hoxb4)',
+    experiment: morphogenPositionalError,
+    params: { preset: 'ra-hoxb4' },
+    contribute: (m) => {
+      const hox = m.points.find((q) => Math.abs(q.position - RA_HOXB4.hoxb4Position) < 1e-9);
+      if (!hox) throw new Error(`morphogen.positional-error (ra-hoxb4) read no boundary at x = ${RA_HOXB4.hoxb4Position} µm`);
+      return [ratioPoint('RA → Hoxb4 boundary', hox.ratio, (hox.ratioCI95[1] - hox.ratioCI95[0]) / (2 * 1.96))];
+    },
+  }),
 ];
 
 export const VQE_ENTRIES: CompareEntry[] = [
@@ -115,8 +151,8 @@ export const VQE_ENTRIES: CompareEntry[] = [
     domain: 'vqe',
     label: 'measurement shots N per energy estimate (2-qubit H₂)',
     experiment: shotNoiseExperiment,
-    params: { replicates: 2000 },
-    full: { replicates: 20000 },
+    params: { estimates: 2000 },
+    full: { estimates: 20000 },
     contribute: (m) => [
       {
         axis: 'variance',
@@ -136,7 +172,7 @@ export const VQE_ENTRIES: CompareEntry[] = [
     label: 'optimal angle from shot-noisy derivatives',
     experiment: optimalAngleExperiment,
     params: {},
-    full: { realizations: 10000 },
+    full: { replicas: 10000 },
     contribute: (m) => [ratioPoint('VQE optimal angle', m.ratio, m.ratioSE)],
   }),
 ];
@@ -171,7 +207,8 @@ export const LANGEVIN_ENTRIES: CompareEntry[] = [
       experiment: boltzmannExperiment,
       params: { temperature: T, dt: 0.01, time: 10, replicas: 20000 },
       full: { temperature: T, dt: 0.01, time: 10, replicas: 200000 },
-      contribute: (m) => [temperaturePoint('Langevin (T)', T, m.varianceMeasured, m.varianceSE)],
+      // a 1-D run (this entry's built-in harmonic well); a 2-D user potential's measurements have pairs
+      contribute: (m) => (m.dim === 1 ? [temperaturePoint('Langevin (T)', T, m.varianceMeasured, m.varianceSE)] : []),
     }),
   ),
 ];
@@ -234,6 +271,65 @@ export const SGD_ENTRIES: CompareEntry[] = [
       const r = m.results.find((x) => x.kind === 'linear-regression' && x.batchSize === 64);
       if (!r) throw new Error('sgd.minimum-location returned no linear-regression result at B = 64');
       return [ratioPoint('loss minimum (SGD)', r.sigmaXDirect / r.sigmaThetaExact, r.sigmaXDirectSE / r.sigmaThetaExact)];
+    },
+  }),
+  entry({
+    domain: 'sgd',
+    label: 'SGD on a 3-D quadratic whose noise Σ is turned away from H (η = 0.15, B = 4): each of H\'s axes, at its own T',
+    experiment: diffusionMatrixExperiment,
+    params: { replicas: 5000 },
+    full: {},
+    contribute: (m, r) => {
+      // along H's axis i the exact discrete chain has C_ii·h_i = T_i·2/(2 − ηh_i), T_i = ηΣ_ii/(2B)
+      // (ηh up to 0.3 here): the factor is divided out, so theory is y = x
+      const eta = r.params.learningRate as number;
+      const B = r.params.batchSize as number;
+      const h = r.params.curvatures as number[];
+      const d = m.d;
+      const points = h.map((hi, i) => {
+        const c = 1 - (eta * hi) / 2;
+        const el = m.elements.find((e) => e.i === i && e.j === i);
+        if (!el) throw new Error(`sgd.diffusion-matrix returned no element (${i}, ${i})`);
+        const y = el.measured * hi * c;
+        const se = el.se * hi * c;
+        return { x: (eta * m.sigmaPop[i * d + i]) / (2 * B), y, lo: y - 1.96 * se, hi: y + 1.96 * se };
+      });
+      return [{ axis: 'temperature', series: 'SGD in 3-D, per axis of H (÷ discrete factor 2/(2 − ηh))', points, theorySlope: 1, theoryLabel: 'theory: variance × stiffness = T' }];
+    },
+  }),
+  entry({
+    domain: 'sgd',
+    label: 'constant-rate SGD sampling a Bayesian linear-regression posterior (d = 3, B = 10), η from ½ to 4× Mandt\'s η*',
+    experiment: posteriorSamplingExperiment,
+    params: { etaFactors: [0.5, 1, 2, 4], replicas: 500, bootstrap: 100 },
+    full: {},
+    contribute: (m) => {
+      // tr(H·C)/d (H = Λ/N, the Hessian of the mean loss) is the mean of variance × stiffness over
+      // the d axes; its SDE value is T = η·trΣ/(2Bd). The exact chain's factor over the SDE
+      // (2/(2 − ηh) on a quadratic, plus the Hessian's own fluctuation) is divided out.
+      const points = m.points.map((pt) => {
+        const factor = pt.scaledTraceExact / pt.scaledTraceSDE;
+        const y = pt.scaledTrace / m.N / factor;
+        const se = pt.scaledTraceSE / m.N / factor;
+        return { x: (pt.etaOverB * m.trC) / (2 * m.d), y, lo: y - 1.96 * se, hi: y + 1.96 * se };
+      });
+      return [{ axis: 'temperature', series: 'SGD posterior sampler: tr(H·C)/d (÷ exact chain factor)', points, theorySlope: 1, theoryLabel: 'theory: variance × stiffness = T' }];
+    },
+  }),
+  entry({
+    domain: 'sgd',
+    label: 'SGD escaping a double-well minimum (η = 0.01, B = 1, 2, 3): the T whose exact Langevin escape time it matches',
+    experiment: escapeMinimaExperiment,
+    params: { batchSizes: [1, 2, 3], departureRates: [0.01, 0.02] },
+    full: {},
+    contribute: (m) => {
+      // ηU″ = 0.02 in the well: the discrete factor 2/(2 − ηU″) is 1.01, below these error bars
+      const points = m.temperatureSweep.map((row) => {
+        const y = escapeTemperature(row.mean, row.T);
+        // a longer escape time reads as a lower temperature
+        return { x: row.T, y, lo: escapeTemperature(row.mean + 1.96 * row.se, row.T), hi: escapeTemperature(row.mean - 1.96 * row.se, row.T) };
+      });
+      return [{ axis: 'temperature', series: 'SGD escape over a barrier (T from the mean escape time)', points, theorySlope: 1, theoryLabel: 'theory: variance × stiffness = T' }];
     },
   }),
   ...SGD_BATCHES.map((B) =>

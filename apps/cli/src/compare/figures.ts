@@ -21,7 +21,7 @@ const TITLES: Record<Axis, { name: string; title: string; x: string; y: string }
     name: 'temperature',
     title: 'Stationary spread against effective temperature',
     x: 'effective temperature T (model units)',
-    y: 'stationary variance × stiffness',
+    y: 'variance × stiffness, or T from escape',
   },
 };
 

@@ -14,7 +14,7 @@ const EXPLANATIONS: Record<string, string> = {
   'positional-error':
     'Reading a noisy quantity against a threshold places a boundary: a gene switches on where a morphogen crosses its threshold, a loss minimum sits where a noisy gradient crosses zero, an optimal VQE angle where a shot-noisy derivative does. The error of that position is the noise of the quantity divided by its slope there, σ_x = σ_F/|F′|. Each point is the measured spread of the position multiplied by |F′|/σ_F: the theory says 1.',
   temperature:
-    'Noise kicks and restoring forces balance at a temperature. Langevin dynamics at temperature T, SGD with learning rate η, batch B and per-example variance σ² (T = ησ²/(2B)), and a noisy game all settle with a stationary spread equal to T divided by the stiffness of the restoring force: on these axes, the line y = x.',
+    'Noise kicks and restoring forces balance at a temperature. Langevin dynamics at temperature T, SGD with learning rate η, batch B and per-example variance σ² (T = ησ²/(2B)), and a noisy game all settle with a stationary spread equal to T divided by the stiffness of the restoring force: on these axes, the line y = x. In several dimensions each axis of the Hessian H has its own temperature ηΣ_ii/(2B), and SGD sampling a Bayesian posterior sits at the mean one, tr(H·C)/d = η·trΣ/(2Bd). SGD takes discrete steps: on a quadratic of stiffness h its exact stationary variance is larger by 2/(2 − ηh) than the continuous-time value; where ηh is not small the points divide that factor out, as their labels say. Escape over a barrier reads the temperature another way: each of those points is the T at which a Langevin particle has the same exact mean escape time as SGD.',
 };
 
 interface CompareJob {

@@ -3,14 +3,17 @@
  * at a fixed learning rate and a fixed number of epochs are said to reach lower test error
  * (Keskar et al. 2017); at a fixed η/B (the linear-scaling rule, Goyal et al. 2017; the noise
  * temperature T ∝ η/B of Smith & Le 2018) the test error is said not to depend on B. Measured over
- * seeds on a teacher–student regression with label noise, with paired differences.
+ * seeds on a teacher–student regression with label noise (the default), or with a small CNN on the
+ * signals/bars classification sets (`model: 'cnn'`, test error = misclassification rate), with
+ * paired differences.
  */
-import { anyNumber, defineExperiment, defineExperimentTask, directionalVerdict, DivergenceError, equivalenceVerdict, Moments, ParameterError, xyFigure, z, type Verdict } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, directionalVerdict, DivergenceError, equivalenceVerdict, Moments, ParameterError, xyFigure, z, type Stream, type Verdict } from '@snrlab/core';
 import type { Dataset } from '../data/dataset.js';
 import { teacherStudent } from '../data/synthetic.js';
-import { mlp } from '../nn/models.js';
+import type { Sequential } from '../nn/model.js';
+import { cnn, mlp } from '../nn/models.js';
 import { datasetLoss, sgd } from '../train/sgd.js';
-import { fmt } from './common.js';
+import { fmt, makeDataset } from './common.js';
 
 const params = z.object({
   dim: z.int().min(1).max(64).default(8).meta({ unit: 'features' }).describe('inputs of the teacher and the student'),
@@ -24,6 +27,15 @@ const params = z.object({
   epochs: z.int().min(1).max(10_000).default(40).describe('passes over the training set (random reshuffling) for every run'),
   seeds: z.int().min(3).max(10_000).default(12).describe('independent replicates (training set, initialisation and batch order); the configurations of one seed share them, so differences are paired'),
   equivalenceMargin: z.number().gt(0).max(10).default(0.1).describe('relative margin for "the test error does not depend on B" at fixed η/B: |ln(err_Bmax/err_Bmin)| ≤ ln(1 + margin)'),
+  // optional with no default, so that a run without them keeps its recorded params (and bytes)
+  model: z
+    .enum(['mlp', 'cnn'])
+    .optional()
+    .describe("student (default mlp): 'mlp' = the ReLU MLP on the teacher–student regression; 'cnn' = convolution (studentHidden channels, 3 taps, ReLU) + global average pooling + dense head on the signals or bars classification set, whose test error is the misclassification rate (dim, teacherHidden and labelNoise are then unused)"),
+  dataset: z
+    .enum(['signals', 'bars'])
+    .optional()
+    .describe("classification set of the CNN (default signals): 'signals' = 1-D bumps of two widths (length 16), 'bars' = horizontal against vertical bars (6×6); both with input noise SD 0.5"),
 });
 
 type Params = z.output<typeof params>;
@@ -40,13 +52,48 @@ function configs(p: Params): Config[] {
 }
 
 function split(d: Dataset, from: number, to: number, name: string): Dataset {
-  const D = d.inputShape[0];
+  const D = d.inputShape.reduce((a, b) => a * b, 1);
   return { ...d, name, x: d.x.slice(from * D, to * D), y: d.y.slice(from, to), n: to - from };
+}
+
+const isCnn = (p: Params) => p.model === 'cnn';
+
+/** Fraction of misclassified examples (argmax of the logits against the label). */
+function errorRate(model: Sequential, params: Float64Array, d: Dataset): number {
+  const z = model.forward(params, { x: d.x, n: d.n });
+  const K = model.outputSize;
+  let wrong = 0;
+  for (let i = 0; i < d.n; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (z[i * K + k] > z[i * K + best]) best = k;
+    if (best !== d.y[i]) wrong++;
+  }
+  return wrong / d.n;
+}
+
+/** The CNN variant of one seed: train and test error rates of every configuration (NaN when a run diverged). */
+function cnnSeed(p: Params, stream: Stream): { train: number; test: number }[] {
+  const N = p.datasetSize;
+  const all = makeDataset(p.dataset ?? 'signals', N + p.testSize, 1, stream.child('data'));
+  const train = split(all, 0, N, 'train');
+  const test = split(all, N, N + p.testSize, 'test');
+  const model = cnn(all.inputShape, all.classes as number, { channels: [p.studentHidden], activation: 'relu' });
+  const init = model.init(stream.child('init'));
+  return configs(p).map((c, ci) => {
+    try {
+      const r = sgd({ model, data: train, params: init, batchSize: c.B, steps: Math.ceil((p.epochs * N) / c.B), learningRate: c.eta, replacement: false, stream: stream.child('sgd').child(ci), divergenceLoss: 1e6 });
+      return { train: errorRate(model, r.params, train), test: errorRate(model, r.params, test) };
+    } catch (e) {
+      if (e instanceof DivergenceError) return { train: NaN, test: NaN };
+      throw e;
+    }
+  });
 }
 
 /** One seed: its training and test sets and initialisation, trained at every configuration. Test MSE (NaN when a run diverged). */
 export const seedTask = defineExperimentTask(import.meta.url, 'sgd.generalization/seed', (job: { path: [number]; p: Params }, { stream }) => {
   const { p } = job;
+  if (isCnn(p)) return { seed: job.path[0], errors: cnnSeed(p, stream) };
   const N = p.datasetSize;
   const all = teacherStudent({ n: N + p.testSize, dim: p.dim, hidden: p.teacherHidden, noise: p.labelNoise, stream: stream.child('data') }).dataset;
   const train = split(all, 0, N, 'train');
@@ -70,7 +117,7 @@ const cfg = z.object({
   sweep: z.enum(['fixed-eta', 'fixed-ratio']),
   B: z.number(),
   eta: anyNumber(),
-  /** Test and train MSE over the seeds that did not diverge. */
+  /** Test and train MSE (error rates for the CNN) over the seeds that did not diverge. */
   test: anyNumber(),
   testSE: anyNumber(),
   train: anyNumber(),
@@ -85,7 +132,7 @@ const measurements = z.object({
   /** Paired: ln(test MSE at the largest B / at the smallest), at fixed η/B. */
   fixedRatioLogRatio: anyNumber(),
   fixedRatioLogRatioSE: anyNumber(),
-  /** Per seed, test MSE of every configuration (in the order of configs). */
+  /** Per seed, test MSE (error rate for the CNN) of every configuration (in the order of configs). */
   perSeed: z.array(z.array(anyNumber())),
 });
 type Measurements = z.output<typeof measurements>;
@@ -135,11 +182,12 @@ export const generalizationExperiment = defineExperiment({
   title: 'Does SGD noise help generalisation?',
   claim: 'At a fixed learning rate and number of epochs, smaller batches (more SGD noise) reach a lower test error; at a fixed η/B (the linear-scaling rule: the same noise temperature) the test error does not depend on B.',
   description:
-    'A student MLP (one ReLU hidden layer, wider than the teacher) is trained by SGD with random reshuffling on N examples of a tanh teacher with Gaussian label noise, for a fixed number of epochs, from the same initialisation at every configuration of one seed. Sweep 1: a fixed η at every B (the smaller B takes more steps and is noisier, T = ησ²/(2B)). Sweep 2: η ∝ B from the smallest B (a fixed η/B, so the same T and the same number of epochs in units of η·steps). The test error is the MSE on held-out examples with the same label noise. Differences between the largest and the smallest B are paired by seed; the first claim is judged one-sided, the second by an equivalence test with a stated margin; an inconclusive verdict says what budget of seeds would decide it.',
+    'A student MLP (one ReLU hidden layer, wider than the teacher) is trained by SGD with random reshuffling on N examples of a tanh teacher with Gaussian label noise, for a fixed number of epochs, from the same initialisation at every configuration of one seed. Sweep 1: a fixed η at every B (the smaller B takes more steps and is noisier, T = ησ²/(2B)). Sweep 2: η ∝ B from the smallest B (a fixed η/B, so the same T and the same number of epochs in units of η·steps). The test error is the MSE on held-out examples with the same label noise. Differences between the largest and the smallest B are paired by seed; the first claim is judged one-sided, the second by an equivalence test with a stated margin; an inconclusive verdict says what budget of seeds would decide it. With model = cnn the student is a small CNN (convolution, global average pooling, dense head) on the signals or bars classification set, trained on the cross-entropy, and the test error is the misclassification rate on held-out examples.',
   params,
   measurements,
   live: false,
   validate(p) {
+    if (p.dataset !== undefined && !isCnn(p)) throw new ParameterError('dataset', p.dataset, "a dataset only with model = 'cnn' (the MLP runs on the teacher–student regression)");
     for (let i = 1; i < p.batchSizes.length; i++) if (!(p.batchSizes[i] > p.batchSizes[i - 1])) throw new ParameterError('batchSizes', p.batchSizes, 'strictly increasing values');
     const big = p.batchSizes.find((b) => b > p.datasetSize);
     if (big !== undefined) throw new ParameterError('batchSizes[]', big, `an integer in [1, ${p.datasetSize}] (datasetSize)`);
@@ -163,13 +211,14 @@ export const generalizationExperiment = defineExperiment({
   judge(m, p) {
     const Bmin = p.batchSizes[0];
     const Bmax = p.batchSizes[p.batchSizes.length - 1];
+    const err = isCnn(p) ? 'test error rate' : 'test MSE';
     const out: Verdict[] = [
       directionalVerdict({
-        claim: `At a fixed η = ${p.learningRate} and ${p.epochs} epochs, B = ${Bmin} reaches a lower test error than B = ${Bmax} (test MSE(B = ${Bmax}) − test MSE(B = ${Bmin}) > 0)`,
+        claim: `At a fixed η = ${p.learningRate} and ${p.epochs} epochs, B = ${Bmin} reaches a lower test error than B = ${Bmax} (${err}(B = ${Bmax}) − ${err}(B = ${Bmin}) > 0)`,
         measured: m.fixedEtaDifference,
         se: m.fixedEtaDifferenceSE,
         direction: 'above',
-        note: `Paired over ${m.seeds} seeds (same data and initialisation). The smaller batch also takes ${Bmax / Bmin}× more steps: at a fixed number of epochs more noise and more optimisation come together.`,
+        note: `Paired over ${m.seeds} seeds (same data and initialisation)${isCnn(p) ? `; CNN on the ${p.dataset ?? 'signals'} set` : ''}. The smaller batch also takes ${Bmax / Bmin}× more steps: at a fixed number of epochs more noise and more optimisation come together.`,
       }),
       equivalenceVerdict({
         claim: `At a fixed η/B = ${fmt(p.learningRate / Bmin)} (linear scaling), the test error does not depend on B (B = ${Bmin} against ${Bmax}: ln ratio 0)`,
@@ -187,12 +236,18 @@ export const generalizationExperiment = defineExperiment({
     // the smallest B belongs to both sweeps
     const first = m.configs[0];
     pts.push({ x: first.B, y: first.test, lo: first.test - 1.96 * first.testSE, hi: first.test + 1.96 * first.testSE, series: `fixed η/B = ${fmt(p.learningRate / p.batchSizes[0])}` });
+    const cnnRun = isCnn(p);
+    // the reference line: the label-noise floor of the regression, chance for the two-class sets
+    const floor = cnnRun ? { y: 0.5, series: 'chance (two classes)' } : { y: p.labelNoise ** 2, series: 'label-noise floor' };
+    const err = cnnRun ? 'test error rate' : 'test MSE';
     return {
       tables: [
         {
           name: 'test-error',
-          title: `Test MSE after ${p.epochs} epochs over ${m.seeds} seeds (label-noise floor ${fmt(p.labelNoise ** 2)})`,
-          columns: ['sweep', 'B', 'η', 'test MSE', 'SE', 'train MSE', 'diverged'],
+          title: cnnRun
+            ? `Test error rate of the CNN on ${p.dataset ?? 'signals'} after ${p.epochs} epochs over ${m.seeds} seeds (chance 0.5)`
+            : `Test MSE after ${p.epochs} epochs over ${m.seeds} seeds (label-noise floor ${fmt(p.labelNoise ** 2)})`,
+          columns: cnnRun ? ['sweep', 'B', 'η', 'test error rate', 'SE', 'train error rate', 'diverged'] : ['sweep', 'B', 'η', 'test MSE', 'SE', 'train MSE', 'diverged'],
           rows: m.configs.map((c) => [c.sweep, c.B, c.eta, c.test, c.testSE, c.train, c.diverged]),
         },
       ],
@@ -201,17 +256,17 @@ export const generalizationExperiment = defineExperiment({
           name: 'test-error',
           title: 'Test error against batch size: fixed η, and fixed η/B',
           x: { title: 'batch size B', log: true },
-          y: { title: 'test MSE' },
+          y: { title: err },
           points: pts,
           connectPoints: false,
           lines: [
-            { x: p.batchSizes[0], y: p.labelNoise ** 2, series: 'label-noise floor' },
-            { x: p.batchSizes[p.batchSizes.length - 1], y: p.labelNoise ** 2, series: 'label-noise floor' },
+            { x: p.batchSizes[0], ...floor },
+            { x: p.batchSizes[p.batchSizes.length - 1], ...floor },
           ],
         }),
       ],
       notes: [
-        `Fixed η: test MSE(B = ${p.batchSizes[p.batchSizes.length - 1]}) − test MSE(B = ${p.batchSizes[0]}) = ${fmt(m.fixedEtaDifference)} ± ${fmt(m.fixedEtaDifferenceSE, 2)}; fixed η/B: ln ratio ${fmt(m.fixedRatioLogRatio)} ± ${fmt(m.fixedRatioLogRatioSE, 2)}.`,
+        `Fixed η: ${err}(B = ${p.batchSizes[p.batchSizes.length - 1]}) − ${err}(B = ${p.batchSizes[0]}) = ${fmt(m.fixedEtaDifference)} ± ${fmt(m.fixedEtaDifferenceSE, 2)}; fixed η/B: ln ratio ${fmt(m.fixedRatioLogRatio)} ± ${fmt(m.fixedRatioLogRatioSE, 2)}.`,
         'The effect is small on small tasks and large on large ones (Keskar et al. 2017 used CIFAR-scale networks); an inconclusive verdict here reports the seeds that would decide it, not a refutation.',
       ],
     };
