@@ -25,16 +25,18 @@ export async function loadInputs(id: string, given: Record<string, unknown>): Pr
     // a file option may carry selections after '#' (e.g. --data file.csv#label=y): the file is the part before
     const file = o.kind === 'file' ? arg.replace(/#[^/\\]*$/, '') : arg;
     if (o.kind === 'file' && !fs.existsSync(file)) throw new ParameterError(`--${o.flag}`, arg, 'a readable file', 'no such file');
-    const { value, format } = await o.load(arg);
+    const { value, format, files } = await o.load(arg);
     params[o.param] = value;
-    inputs.push({ param: o.param, file: o.kind === 'file' ? arg : '(inline)', format, sha256: sha256(o, file) });
+    inputs.push({ param: o.param, file: o.kind === 'file' ? arg : '(inline)', format, sha256: sha256(o, file, files ?? []) });
   }
   return { params, inputs };
 }
 
-function sha256(o: InputOption, arg: string): string {
+/** SHA-256 of the file, followed by the other files its loader read (a model's weight files): `cat file ...files | sha256sum`. */
+function sha256(o: InputOption, arg: string, files: readonly string[]): string {
   const h = createHash('sha256');
   h.update(o.kind === 'file' ? fs.readFileSync(arg) : Buffer.from(arg, 'utf8'));
+  for (const f of files) h.update(fs.readFileSync(f));
   return h.digest('hex');
 }
 

@@ -4,7 +4,7 @@ import { parseDataArg, readDataFile } from './io/data-file.js';
 import { readTfjsModel } from './io/tfjs-model.js';
 
 /** The experiments that measure a model and take a user's training set and network. */
-export const ownProblemExperiments = ['sgd.batch-variance', 'sgd.noise-scale'] as const;
+export const ownProblemExperiments = ['sgd.batch-variance', 'sgd.noise-scale', 'sgd.anisotropy', 'sgd.noise-shape', 'sgd.temperature'] as const;
 
 /** `--data file.csv[#label=y&features=a,b&task=classification&shape=16,1]`: a training set for `data`. */
 export const dataInput: InputOption = {
@@ -21,16 +21,21 @@ export const dataInput: InputOption = {
   },
 };
 
-/** `--model model.json`: a TF.js layers model (weights beside it) for `network`; its weights are the point θ measured. */
+/**
+ * `--model model.json`: a TF.js layers model (weights beside it) for `network`; its weights are the
+ * point θ measured (or where a descent to the nearest minimum starts). The weight files it names are
+ * returned as `files`, so the recorded hash covers them too.
+ */
 export const modelInput: InputOption = {
   flag: 'model',
   param: 'network',
-  description: 'your network: a TF.js layers model.json (model.save or tensorflowjs_converter) with its .bin weights; its weights are the point θ where the noise is measured',
+  description:
+    'your network: a TF.js layers model.json (model.save or tensorflowjs_converter) with its .bin weights (hashed with it); its weights are the point θ measured, or where the descent to a minimum starts (anisotropy, temperature, noise-scale)',
   kind: 'file',
   experiments: ownProblemExperiments,
   load(arg: string) {
-    const { network, format } = readTfjsModel(arg);
-    return { value: network, format };
+    const { network, format, files } = readTfjsModel(arg);
+    return { value: network, format, files };
   },
 };
 

@@ -18,10 +18,19 @@ export interface InputOption {
   /** Ids of the experiments that take it. */
   experiments: readonly string[];
   /**
-   * Read and check the input: return the parameter value and the format it was read as. Throw an
-   * `InputFileError` naming the file, line and field on malformed input.
+   * Read and check the input: return the parameter value and the format it was read as, and the
+   * other files it read (e.g. the weight files a model.json names), whose bytes the recorded hash
+   * covers after the file's own. Throw an `InputFileError` naming the file, line and field on
+   * malformed input.
    */
-  load(arg: string): { value: unknown; format: string } | Promise<{ value: unknown; format: string }>;
+  load(arg: string): LoadedInput | Promise<LoadedInput>;
+}
+
+/** What an input option's `load` returns. */
+export interface LoadedInput {
+  value: unknown;
+  format: string;
+  files?: readonly string[];
 }
 
 function table(): Map<string, InputOption> {

@@ -1,32 +1,49 @@
 /**
  * sgd.anisotropy: near a minimum, is the gradient noise larger along flat or along sharp
  * directions? The popular claim says flat; Zhu et al. (2019) and Xie et al. (2021) find Σ ≈ H
- * (so the mini-batch noise Σ/B is largest along sharp directions). Measured on several models.
+ * (so the mini-batch noise Σ/B is largest along sharp directions). Measured on several models,
+ * or on the user's own training set (`data`) and network (`network`).
  */
-import { anyNumber, defineExperiment, defineExperimentTask, directionalVerdict, verdict, xyFigure, z, type Stream, type Verdict } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, directionalVerdict, isParameterError, jackknife, ParameterError, verdict, xyFigure, z, type Stream, type Verdict } from '@snrlab/core';
 import type { Dataset } from '../data/dataset.js';
+import { inputSizeOf } from '../data/dataset.js';
 import { gaussianMixture, linearTeacher, teacherStudent } from '../data/synthetic.js';
 import { linearRegression, logisticRegression, mlp } from '../nn/models.js';
 import type { Sequential } from '../nn/model.js';
 import { anisotropyFromPerExample, dataPcAlignment } from '../measure/anisotropy.js';
-import { hessianMatrix, minimize } from '../measure/hessian.js';
+import { datasetGradient, hessianMatrix, minimize } from '../measure/hessian.js';
+import { eigenSymmetric, subspaceOverlap } from '../measure/lyapunov.js';
 import { gradientNoise } from '../measure/noise.js';
-import { noiseSubspaceOverlaps } from '../measure/subspace.js';
-import { fmt } from './common.js';
+import { noiseSubspaceOverlaps, type SubspaceOverlaps } from '../measure/subspace.js';
+import { checkFullMatrixSize, firstDenseOnInputs, ownSetup } from '../io/own-setup.js';
+import { fmt, ownDataParam, ownNetworkParam, ownProblemOf, type OwnProblem } from './common.js';
 
+const ID = 'sgd.anisotropy';
 const anisotropyModels = ['linear-regression', 'logistic-regression', 'mlp'] as const;
 type AModel = (typeof anisotropyModels)[number];
+/** A built-in model (on its own set, or on the user's `data`), or 'own': the user's `network` on their `data`. */
+type Entry = AModel | 'own';
 
 const params = z.object({
   models: z
     .array(z.enum(anisotropyModels))
     .min(1)
     .default(['linear-regression', 'logistic-regression', 'mlp'])
-    .describe('models, each on its own training set: linear regression on a linear teacher with Gaussian label noise, logistic regression on two overlapping Gaussian classes, a tanh MLP 4-8-1 on a teacher-student regression task'),
-  datasetSize: z.int().min(50).max(100_000).default(2000).meta({ unit: 'examples' }).describe('examples per training set'),
-  dim: z.int().min(2).max(64).default(6).meta({ unit: 'features' }).describe('input features of the linear and logistic tasks (the MLP has 4)'),
-  conditionNumber: z.number().min(1).max(1e6).default(30).describe('ratio of the largest to the smallest input variance (linear and logistic tasks)'),
-  steps: z.int().min(10).max(1_000_000).default(1500).meta({ unit: 'steps' }).describe('full-batch heavy-ball steps to reach the minimum'),
+    .describe(
+      'models, each on its own training set: linear regression on a linear teacher with Gaussian label noise, logistic regression on two overlapping Gaussian classes, a tanh MLP 4-8-1 on a teacher-student regression task. With `data` (and no `network`) each is the engine\'s model of that name on your training set (linear-regression: regression targets; logistic-regression: 0/1 labels; mlp: one hidden layer of 16 ReLU, any task); with `network` your network is the one model measured',
+    ),
+  datasetSize: z.int().min(50).max(100_000).default(2000).meta({ unit: 'examples' }).describe('examples per training set (built-in sets)'),
+  dim: z.int().min(2).max(64).default(6).meta({ unit: 'features' }).describe('input features of the linear and logistic tasks (built-in sets; the MLP has 4)'),
+  conditionNumber: z.number().min(1).max(1e6).default(30).describe('ratio of the largest to the smallest input variance (built-in linear and logistic tasks)'),
+  steps: z
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(1500)
+    .meta({ unit: 'steps' })
+    .describe('full-batch heavy-ball steps to reach the minimum, from the initialisation (from your network\'s weights when `network` is given; 0 measures at the starting point)'),
+  data: ownDataParam(),
+  network: ownNetworkParam(),
 });
 
 type Params = z.output<typeof params>;
@@ -50,15 +67,55 @@ function task(name: AModel, p: Params, stream: Stream): { data: Dataset; model: 
   }
 }
 
+/** The user's problem: their network at its weights ('own'), or a built-in model from its initialisation, on their training set. */
+function ownTask(name: Entry, own: OwnProblem, stream: Stream): { data: Dataset; model: Sequential; theta0: Float64Array } {
+  const s = ownSetup(own, ID, name === 'own' ? 'mlp' : name);
+  return { data: s.data, model: s.model, theta0: s.theta ?? s.model.init(stream.child('init')) };
+}
+
 interface Job {
-  path: [AModel];
+  path: [Entry];
   p: Params;
+}
+
+/** The k-dimensional overlap of the top eigenvectors of Σ and H, jackknifed over J groups of examples (as noiseSubspaceOverlaps, for a model whose data-PC part is undefined). */
+function hessianOverlap(perExample: Float64Array, n: number, P: number, H: Float64Array, k: number, J = 10): { overlap: number; se: number } {
+  const Hv = eigenSymmetric(H, P).vectors;
+  const sums = Array.from({ length: J }, () => new Float64Array(P));
+  const outer = Array.from({ length: J }, () => new Float64Array(P * P));
+  const counts = new Array<number>(J).fill(0);
+  for (let i = 0; i < n; i++) {
+    const g = Math.floor((i * J) / n);
+    counts[g]++;
+    const row = perExample.subarray(i * P, (i + 1) * P);
+    for (let a = 0; a < P; a++) {
+      sums[g][a] += row[a];
+      if (row[a] === 0) continue;
+      for (let b = 0; b < P; b++) outer[g][a * P + b] += row[a] * row[b];
+    }
+  }
+  const overlap = (skip: number) => {
+    let m = 0;
+    const s = new Float64Array(P);
+    const o = new Float64Array(P * P);
+    for (let g = 0; g < J; g++) {
+      if (g === skip) continue;
+      m += counts[g];
+      for (let a = 0; a < P; a++) s[a] += sums[g][a];
+      for (let a = 0; a < P * P; a++) o[a] += outer[g][a];
+    }
+    for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) o[a * P + b] = (o[a * P + b] - (s[a] * s[b]) / m) / (m - 1);
+    return subspaceOverlap(eigenSymmetric(o, P).vectors, Hv, k, P);
+  };
+  return { overlap: overlap(-1), se: jackknife(J, overlap).se };
 }
 
 /** One model: its minimum, Σ and H there, and the noise along the Hessian eigenvectors and the data PCs. */
 export const modelTask = defineExperimentTask(import.meta.url, 'sgd.anisotropy/model', (job: Job, { stream }) => {
   const name = job.path[0];
-  const { data, model } = task(name, job.p, stream);
+  const own = ownProblemOf(job.p);
+  if (own) return ownModelTask(name, own, job.p, stream);
+  const { data, model } = task(name as AModel, job.p, stream);
   const min = minimize(model, model.init(stream.child('init')), data, { steps: job.p.steps });
   const theta = min.params;
   const noise = gradientNoise(model, theta, data, { covariance: true });
@@ -67,13 +124,20 @@ export const modelTask = defineExperimentTask(import.meta.url, 'sgd.anisotropy/m
   const a = anisotropyFromPerExample(noise.perExample as Float64Array, data.n, P, H, { sigma: noise.covariance, k: Math.max(1, Math.floor(P / 8)) });
   const pc = dataPcAlignment(model, noise.covariance as Float64Array, data);
   const sub = noiseSubspaceOverlaps(model, noise.perExample as Float64Array, data, H);
+  return result(name, model, data, min.loss, min.gradNorm, a, pc, sub);
+});
+
+type Stats = ReturnType<typeof anisotropyFromPerExample>;
+type Pc = Pick<ReturnType<typeof dataPcAlignment>, 'alignment' | 'topToBottomNoiseRatio'>;
+
+function result(name: Entry, model: Sequential, data: Dataset, loss: number, gradNorm: number, a: Stats, pc: Pc, sub: SubspaceOverlaps) {
   return {
     name,
     modelName: model.name,
     dataName: data.name,
-    P,
-    loss: min.loss,
-    gradNorm: min.gradNorm,
+    P: model.paramCount,
+    loss,
+    gradNorm,
     alignment: a.alignment,
     slope: a.slope,
     slopeSE: a.slopeSE,
@@ -89,12 +153,46 @@ export const modelTask = defineExperimentTask(import.meta.url, 'sgd.anisotropy/m
     dataPcTopToBottomNoise: pc.topToBottomNoiseRatio,
     subspaces: sub,
   };
-});
+}
+
+/**
+ * The user's problem: the descent starts at their network's weights (or a built-in model's
+ * initialisation) and runs `steps` steps (0: measure there); the loss and |∇L| are those of the
+ * measured point. The data-PC comparison needs a first Dense layer reading the raw inputs; for
+ * other networks (a CNN) its values are NaN and its verdict is left out.
+ */
+function ownModelTask(name: Entry, own: OwnProblem, p: Params, stream: Stream) {
+  const { data, model, theta0 } = ownTask(name, own, stream);
+  const theta = p.steps > 0 ? minimize(model, theta0, data, { steps: p.steps }).params : theta0;
+  const at = datasetGradient(model, theta, data);
+  let g2 = 0;
+  for (let j = 0; j < at.gradient.length; j++) g2 += at.gradient[j] ** 2;
+  const noise = gradientNoise(model, theta, data, { covariance: true });
+  const H = hessianMatrix(model, theta, data);
+  const P = model.paramCount;
+  const perExample = noise.perExample as Float64Array;
+  let a: Stats;
+  try {
+    // k: a quarter of the directions with resolved curvature (a user's network may have few)
+    a = anisotropyFromPerExample(perExample, data.n, P, H, { sigma: noise.covariance });
+  } catch (e) {
+    if (isParameterError(e) && e.parameter === 'k') throw new ParameterError(name === 'own' ? 'network' : 'models[]', name === 'own' ? model.name : name, 'a model whose loss is curved (λ > 10⁻⁴λ_max) in at least 2 directions at the measured point', e.message);
+    throw e;
+  }
+  const k = Math.max(1, Math.floor(P / 8));
+  if (firstDenseOnInputs(model, inputSizeOf(data)) >= 0) {
+    return result(name, model, data, at.loss, Math.sqrt(g2), a, dataPcAlignment(model, noise.covariance as Float64Array, data), noiseSubspaceOverlaps(model, perExample, data, H));
+  }
+  const h = hessianOverlap(perExample, data.n, P, H, k);
+  const D = inputSizeOf(data);
+  const sub: SubspaceOverlaps = { k, P, overlapH: h.overlap, overlapHSE: h.se, randomH: k / P, kData: 0, D, overlapData: NaN, overlapDataSE: NaN, randomData: NaN };
+  return result(name, model, data, at.loss, Math.sqrt(g2), a, { alignment: NaN, topToBottomNoiseRatio: NaN }, sub);
+}
 
 const measurements = z.object({
   models: z.array(
     z.object({
-      name: z.enum(anisotropyModels),
+      name: z.enum([...anisotropyModels, 'own']),
       modelName: z.string(),
       dataName: z.string(),
       P: z.number(),
@@ -137,10 +235,27 @@ export const anisotropyExperiment = defineExperiment({
   title: 'Gradient noise against curvature near a minimum',
   claim: 'Near a minimum the gradient-noise covariance is aligned with the Hessian (Σ ≈ H, Zhu et al. 2019; Xie et al. 2021), so the noise is largest along sharp directions — not along flat ones, as is often claimed.',
   description:
-    'Each model is trained to a minimum of its training set by full-batch heavy-ball descent. There we compute the per-example gradient covariance Σ and the Hessian H (from Hessian-vector products), eigen-decompose H with ml-matrix, and measure the noise variance uᵀΣu along every eigenvector u with its standard error. If Σ ∝ H the log–log slope of uᵀΣu against the eigenvalue is 1 and the sharp/flat noise ratio equals the sharp/flat curvature ratio; the popular claim would need a negative slope and a ratio below 1. The noise is also compared with the principal components of the inputs (the first layer\'s input-space noise against the data covariance). For the mini-batch noise divide Σ by B: the shape does not change.',
+    'Each model is trained to a minimum of its training set by full-batch heavy-ball descent (your network, given as `network` with its training set `data`, from its own weights; `steps: 0` measures at them). There we compute the per-example gradient covariance Σ and the Hessian H (from Hessian-vector products), eigen-decompose H with ml-matrix, and measure the noise variance uᵀΣu along every eigenvector u with its standard error. If Σ ∝ H the log–log slope of uᵀΣu against the eigenvalue is 1 and the sharp/flat noise ratio equals the sharp/flat curvature ratio; the popular claim would need a negative slope and a ratio below 1. The noise is also compared with the principal components of the inputs (the first layer\'s input-space noise against the data covariance). For the mini-batch noise divide Σ by B: the shape does not change.',
   params,
   measurements,
-  plan: (p) => p.models.map((name): Job => ({ path: [name], p })),
+  validate(p) {
+    const own = ownProblemOf(p);
+    if (!own) return;
+    // the training set and each model are built (no descent) so that a mismatch is refused before any task
+    const entries: Entry[] = own.network ? ['own'] : p.models;
+    entries.forEach((name, i) => {
+      let built: { data: Dataset; model: Sequential };
+      try {
+        built = ownSetup(own, ID, name === 'own' ? 'mlp' : name);
+      } catch (e) {
+        if (isParameterError(e) && e.parameter === 'model') throw new ParameterError(`models[${i}]`, name, e.allowed, 'with `data` each model is built for your training set');
+        throw e;
+      }
+      if (built.data.n < 20) throw new ParameterError('data', `${built.data.n} examples`, 'at least 20 examples (the overlaps\' standard errors are jackknifed over 10 groups of examples)');
+      checkFullMatrixSize(built.model, name === 'own' ? 'network' : `models[${i}]`, ID);
+    });
+  },
+  plan: (p) => (ownProblemOf(p)?.network ? [{ path: ['own'], p } as Job] : p.models.map((name): Job => ({ path: [name], p }))),
   task: modelTask,
   reduce: (models) => ({ models }),
   metrics(m) {
@@ -194,6 +309,10 @@ export const anisotropyExperiment = defineExperiment({
           threshold: a.subspaces.randomH,
           note: `Overlap ${fmt(a.subspaces.overlapH)} (1: the same subspace) of the top-${a.subspaces.k} eigenvectors of Σ and of H in ℝ^${a.subspaces.P}; two independent random ${a.subspaces.k}-dimensional subspaces overlap by k/P on average. SE jackknifed over 10 groups of examples (Σ re-estimated, H held).`,
         }),
+      );
+      // defined only for a first Dense layer on the raw inputs (a user's CNN has none)
+      if (a.subspaces.kData === 0) continue;
+      verdicts.push(
         directionalVerdict({
           claim: `${a.modelName}: the noise aligns with the data's principal components — the top ${a.subspaces.kData} eigenvector${a.subspaces.kData > 1 ? 's' : ''} of the first layer's input-space noise Σ_x ${a.subspaces.kData > 1 ? 'span' : 'spans'} the top principal components of the inputs, beyond chance (overlap above k/D = ${fmt(a.subspaces.randomData)})`,
           measured: a.subspaces.overlapData,
@@ -206,7 +325,7 @@ export const anisotropyExperiment = defineExperiment({
     }
     return verdicts;
   },
-  present(m) {
+  present(m, p) {
     const rows: (string | number)[][] = [];
     const points: { x: number; y: number; lo: number; hi: number; series: string }[] = [];
     const lines: { x: number; y: number; series: string }[] = [];
@@ -223,6 +342,15 @@ export const anisotropyExperiment = defineExperiment({
       const lastResolved = a.eigenvalues.filter((v) => v > 1e-4 * a.eigenvalues[0]).pop() as number;
       lines.push({ x: lastResolved, y: c * lastResolved, series: `${a.modelName}: Σ ∝ H` });
       rows.push([a.modelName, a.P, a.loss, a.gradNorm, a.alignment, a.slope, a.slopeSE, a.sharpToFlatNoiseRatio, a.sharpToFlatCurvatureRatio, a.dataPcAlignment, a.dataPcTopToBottomNoise]);
+      if (a.name === 'own' || p.data) {
+        notes.push(
+          `${a.modelName} on ${a.dataName}: measured ${p.steps > 0 ? `after ${p.steps} full-batch heavy-ball steps from ${a.name === 'own' ? 'the weights of your network' : 'the initialisation'}` : `at ${a.name === 'own' ? 'the weights of your network' : 'the initialisation'}`}, loss ${fmt(a.loss, 4)}, |∇L| = ${fmt(a.gradNorm)} (Σ ≈ H is a claim about a minimum: a large |∇L| means the point is not one).`,
+        );
+      }
+      if (a.subspaces.kData === 0) {
+        notes.push(`${a.modelName}: no comparison with the data's principal components — its first layer is not a Dense layer reading the raw inputs.`);
+        continue;
+      }
       notes.push(
         `${a.modelName} on ${a.dataName}: data-PC alignment ${fmt(a.dataPcAlignment)}; noise along the top input principal components is ${fmt(a.dataPcTopToBottomNoise)}× that along the bottom ones (the per-example gradient x_i·δ_i inherits the input covariance).`,
       );

@@ -4,7 +4,7 @@
  * Goyal and Netrapalli (2019, "Non-Gaussianity of stochastic gradient noise") find it Gaussian at
  * the usual batch sizes. Measured here on the engine's MLP and CNN on its built-in data: the tail
  * index (Mohammadi and Hill), the excess kurtosis against the CLT law κ/B, and a Gaussianity
- * equivalence test, against B.
+ * equivalence test, against B. Or on the user's own training set (`data`) and network (`network`).
  */
 import {
   anyNumber,
@@ -21,22 +21,29 @@ import {
   simultaneousVerdicts,
   xyFigure,
   z,
+  type Stream,
   type Verdict,
 } from '@snrlab/core';
+import type { Dataset } from '../data/dataset.js';
 import { datasetGradient } from '../measure/hessian.js';
 import { gradientNoise } from '../measure/noise.js';
-import type { ModelName } from '../nn/models.js';
-import { fmt, makeDataset, makeModel, warmStart, type DatasetName } from './common.js';
+import type { Sequential } from '../nn/model.js';
+import { modelNames, type ModelName } from '../nn/models.js';
+import { ownSetup } from '../io/own-setup.js';
+import { fmt, makeDataset, makeModel, ownDataParam, ownNetworkParam, ownProblemOf, warmStart, type DatasetName } from './common.js';
 
+const ID = 'sgd.noise-shape';
 const networkNames = ['mlp/gaussian-mixture', 'mlp/iris', 'mlp/teacher-student', 'cnn/signals', 'cnn/bars'] as const;
 type NetworkName = (typeof networkNames)[number];
+/** A built-in network on its set, or 'own': the user's network (or `model`) on their `data`. */
+type Entry = NetworkName | 'own';
 
 const params = z.object({
   networks: z
     .array(z.enum(networkNames))
     .min(1)
     .default(['mlp/gaussian-mixture', 'cnn/signals', 'cnn/bars'])
-    .describe('model/training set pairs: the engine\'s MLP (one hidden layer of 16 ReLU) and CNN (conv of 4 channels + global average pooling) on its built-in data'),
+    .describe('model/training set pairs: the engine\'s MLP (one hidden layer of 16 ReLU) and CNN (conv of 4 channels + global average pooling) on its built-in data (with `data`, your problem is the one network measured instead)'),
   datasetSize: z.int().min(32).max(20_000).default(512).meta({ unit: 'examples' }).describe('examples in each synthetic training set (iris has 150)'),
   dim: z.int().min(2).max(64).default(8).meta({ unit: 'features' }).describe('input features of the Gaussian-mixture and teacher-student sets'),
   warmupSteps: z.int().min(0).max(100_000).default(300).meta({ unit: 'steps' }).describe('SGD steps (B = 16, η = 0.05) from the initialisation before the noise is measured'),
@@ -44,12 +51,18 @@ const params = z.object({
   usualBatch: z.int().min(1).max(4096).default(64).meta({ unit: 'examples' }).describe('the "usual" batch size at which the two claims are judged (one of batchSizes)'),
   draws: z.int().min(1000).max(10_000_000).default(50000).describe('independent mini-batch noise values per batch size (one coordinate of one mini-batch each)'),
   kurtosisMargin: z.number().gt(0).max(100).default(1).describe('equivalence margin for "Gaussian": |excess kurtosis| below it (1 is the excess kurtosis of Student\'s t with 10 degrees of freedom)'),
+  data: ownDataParam(),
+  network: ownNetworkParam(),
+  model: z
+    .enum(modelNames)
+    .optional()
+    .describe('with `data` and no `network`: the engine\'s model trained on your data (warmupSteps SGD steps from its initialisation; default mlp); your network is measured at its own weights'),
 });
 
 type Params = z.output<typeof params>;
 
 interface Job {
-  path: [NetworkName];
+  path: [Entry];
   p: Params;
 }
 
@@ -70,7 +83,7 @@ const point = z.object({
   ksPValue: anyNumber(),
 });
 const network = z.object({
-  name: z.enum(networkNames),
+  name: z.enum([...networkNames, 'own']),
   modelName: z.string(),
   dataName: z.string(),
   n: z.number(),
@@ -94,10 +107,21 @@ const measurements = z.object({ networks: z.array(network) });
 export const networkTask = defineExperimentTask(import.meta.url, 'sgd.noise-shape/network', (job: Job, { stream }): Network => {
   const { p } = job;
   const name = job.path[0];
+  const own = ownProblemOf(p);
+  if (own) {
+    // the user's network at its own weights, or the engine's model warmed up on their data
+    const s = ownSetup(own, ID, p.model ?? 'mlp');
+    return measureShape(name, s.model, s.data, s.theta ?? warmStart(s.model, s.data, p.warmupSteps, stream.child('warm')), p, stream);
+  }
   const [modelName, dataName] = name.split('/') as [ModelName, DatasetName];
   const data = makeDataset(dataName, p.datasetSize, p.dim, stream.child('data'));
   const model = makeModel(modelName, data);
   const theta = warmStart(model, data, p.warmupSteps, stream.child('warm'));
+  return measureShape(name, model, data, theta, p, stream);
+});
+
+/** The noise values and their shape at θ (the batch streams are `child('batches').child(B)` of the network's stream). */
+function measureShape(name: Entry, model: Sequential, data: Dataset, theta: Float64Array, p: Params, stream: Stream): Network {
   const noise = gradientNoise(model, theta, data);
   const N = data.n;
   const P = model.paramCount;
@@ -157,7 +181,7 @@ export const networkTask = defineExperimentTask(import.meta.url, 'sgd.noise-shap
     };
   });
   return { name, modelName: model.name, dataName: data.name, n: N, paramCount: P, activeCoordinates: active.length, loss: datasetGradient(model, theta, data).loss, kappa, points };
-});
+}
 
 /**
  * The equivalence test of "Gaussian" on the excess kurtosis; when no valid interval exists (Cochran's
@@ -189,12 +213,22 @@ export const noiseShapeExperiment = defineExperiment({
   title: 'Is real mini-batch gradient noise heavy-tailed?',
   claim: 'Şimşekli et al. (2019) report α-stable gradient noise with α < 2; Panigrahi et al. (2019) find it Gaussian at usual batch sizes. On a finite training set the noise of a mini-batch is a mean of B draws of bounded per-example gradients, so its excess kurtosis must fall as κ/B (CLT) and its tail index cannot be below 2: what do the estimators say on these networks?',
   description:
-    'Each network is trained briefly with SGD from its initialisation; at that point all N per-example gradients are computed, so the mean G_j and the population SD σ_j of every coordinate are exact. Per batch size B, `draws` independent mini-batches (B examples with replacement) each give one standardised noise value z = (ĝ_B,j − G_j)/(σ_j/√B), the coordinate j cycling over those that carry noise. On these values: the tail index by Mohammadi et al. (2015) — the estimator of Şimşekli et al. — and by Hill (1975); the excess kurtosis E z⁴ − 3 with its SE, against the exact CLT value κ̄/B (κ̄ the mean population excess kurtosis of one example\'s gradient coordinate); a KS distance to N(0, 1); and an equivalence test of the excess kurtosis against 0 (Gaussian) with a stated margin.',
+    'Each network is trained briefly with SGD from its initialisation (your network, given as `network` with its training set `data`, is measured at its own weights); at that point all N per-example gradients are computed, so the mean G_j and the population SD σ_j of every coordinate are exact. Per batch size B, `draws` independent mini-batches (B examples with replacement) each give one standardised noise value z = (ĝ_B,j − G_j)/(σ_j/√B), the coordinate j cycling over those that carry noise. On these values: the tail index by Mohammadi et al. (2015) — the estimator of Şimşekli et al. — and by Hill (1975); the excess kurtosis E z⁴ − 3 with its SE, against the exact CLT value κ̄/B (κ̄ the mean population excess kurtosis of one example\'s gradient coordinate); a KS distance to N(0, 1); and an equivalence test of the excess kurtosis against 0 (Gaussian) with a stated margin.',
   params,
   measurements,
   validate(p) {
     for (let i = 1; i < p.batchSizes.length; i++) if (!(p.batchSizes[i] > p.batchSizes[i - 1])) throw new ParameterError('batchSizes', p.batchSizes, 'strictly increasing values');
     if (!p.batchSizes.includes(p.usualBatch)) throw new ParameterError('usualBatch', p.usualBatch, `one of batchSizes (${p.batchSizes.join(', ')})`);
+    const own = ownProblemOf(p);
+    if (own) {
+      // builds the training set and the model (no training) so that a mismatch is refused before any task
+      const { data } = ownSetup(own, ID, p.model ?? 'mlp');
+      const big = p.batchSizes.find((b) => b > data.n);
+      if (big !== undefined) throw new ParameterError('batchSizes[]', big, `an integer in [1, ${data.n}] (your training set '${data.name}' has ${data.n} examples)`);
+      if (own.network && p.model !== undefined) throw new ParameterError('model', p.model, 'no value when `network` is given (your network is the model)');
+      return;
+    }
+    if (p.model !== undefined) throw new ParameterError('model', p.model, 'no value without `data` (the built-in networks are named by `networks`)');
     const sizeOf = (name: NetworkName) => (name.endsWith('/iris') ? 150 : p.datasetSize);
     for (const n of p.networks) {
       const N = sizeOf(n);
@@ -203,7 +237,7 @@ export const noiseShapeExperiment = defineExperiment({
     }
     if (new Set(p.networks).size !== p.networks.length) throw new ParameterError('networks', p.networks, 'distinct values');
   },
-  plan: (p) => p.networks.map((name): Job => ({ path: [name], p })),
+  plan: (p) => (ownProblemOf(p) ? [{ path: ['own'], p } as Job] : p.networks.map((name): Job => ({ path: [name], p }))),
   task: networkTask,
   reduce: (networks) => ({ networks }),
   metrics(m, p) {
@@ -313,6 +347,7 @@ export const noiseShapeExperiment = defineExperiment({
       notes: [
         'Every value is one coordinate of one independent mini-batch, standardised by the exact population SD, so the estimators see independent draws (Şimşekli et al. pool all coordinates of one noise vector, which are dependent and differently scaled: a scale mixture of Gaussians already looks heavy-tailed).',
         'A finite training set has bounded per-example gradients: the true tail index is 2 at every B, and the kurtosis falls as κ̄/B. What the estimators report below 2 is a heavy body (large κ̄) at small B, which the CLT removes as B grows.',
+        ...(p.network ? [`${m.networks[0].modelName} on ${m.networks[0].dataName}: measured at the weights of your network (no warm-up).`] : p.data ? [`${m.networks[0].modelName} on your training set ${m.networks[0].dataName}: measured after ${p.warmupSteps} warm-up SGD steps from its initialisation.`] : []),
       ],
     };
   },

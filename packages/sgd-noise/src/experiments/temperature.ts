@@ -3,11 +3,24 @@
  * Boltzmann distribution at T = ησ²/(2B) — exactly so as ηh → 0, with a discrete-step correction
  * 2/(2 − ηh) on a quadratic. In the double well the exact law of the discrete chain (its O(ηU″)
  * departure from Boltzmann) comes from its transfer operator on a grid (`discreteChainLaw`).
+ *
+ * On the user's own problem (`data`, `network`) the same law is measured on their model: SGD
+ * chains from a minimum of its loss, against the exact law of the chain linearised there (Hessian
+ * H, per-example gradient covariance Σ) and its SDE limit, T_i = η·uᵢᵀΣuᵢ/(2B) along each
+ * eigenvector uᵢ of H.
  */
-import { anyNumber, defineExperiment, defineExperimentTask, kolmogorovSf, ksTest, Moments, rademacher, verdict, xyFigure, z, type Stream } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, defineStage, kolmogorovSf, ksTest, Moments, ParameterError, rademacher, verdict, xyFigure, z, type Stream, type Verdict } from '@snrlab/core';
 import { boltzmann, doubleWell } from '@snrlab/langevin-sde';
+import { datasetFromInput } from '../io/data-file.js';
+import { checkFullMatrixSize, convexModelFor, ownSetup } from '../io/own-setup.js';
+import { datasetGradient, hessianMatrix, minimize, symmetricEigen } from '../measure/hessian.js';
+import { gradientNoise } from '../measure/noise.js';
 import { sgdTemperature, stationaryVarianceDiscrete, stationaryVarianceSDE } from '../measure/temperature.js';
-import { fmt } from './common.js';
+import { modelNames } from '../nn/models.js';
+import { datasetLoss, sgd } from '../train/sgd.js';
+import { fmt, ownDataParam, ownNetworkParam, ownProblemOf } from './common.js';
+
+const ID = 'sgd.temperature';
 
 const params = z.object({
   learningRate: z.number().gt(0).max(10).default(0.5).describe('η on the quadratic L = h·x²/2 (ηh must be below 2)'),
@@ -20,6 +33,28 @@ const params = z.object({
   doubleWellSigma2: z.number().gt(0).max(1e12).default(160).describe('σ² in the double well (with η = 0.01, B = 4 this is T = 0.2)'),
   doubleWellTime: z.number().gt(0).max(1e5).default(20).meta({ unit: 'time (η·steps)' }).describe('how long each double-well chain runs from a Boltzmann start'),
   doubleWellReplicas: z.int().min(50).max(1_000_000).default(20000).describe('independent SGD chains in the double well'),
+  data: ownDataParam(),
+  network: ownNetworkParam(),
+  model: z
+    .enum(modelNames)
+    .optional()
+    .describe('with `data` and no `network`: the engine\'s model for your data (default the convex one for its task: linear-, logistic- or softmax-regression)'),
+  ownDescentSteps: z
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .optional()
+    .meta({ unit: 'steps' })
+    .describe('your problem: full-batch heavy-ball steps from your network\'s weights (or the model\'s initialisation) to the minimum the chains start from (default 1500; 0: start at the weights as loaded)'),
+  ownLearningRate: z.number().gt(0).max(1e6).optional().describe('your problem: η of the SGD chains (default 0.1/λ_max, λ_max the largest Hessian eigenvalue at the minimum; ηλ_max must be below 2)'),
+  ownSteps: z
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .meta({ unit: 'steps' })
+    .describe('your problem: SGD steps per chain (default: until every direction with λ ≥ 10⁻³λ_max has relaxed to e⁻⁸ of its start, at most 1000)'),
+  ownChains: z.int().min(20).max(1_000_000).optional().describe('your problem: independent SGD chains from the minimum (default 400); batchSize is their B'),
 });
 
 /** The mean of B per-example noises of variance σ². */
@@ -201,6 +236,131 @@ interface Job {
   to: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The user's own problem: a minimum of their model's loss, and SGD chains from it.
+
+/** The minimum the chains start from, and what the linearised chain needs there. */
+export interface OwnPoint {
+  modelName: string;
+  dataName: string;
+  n: number;
+  P: number;
+  descentSteps: number;
+  /** θ*, the training loss and |∇L| there. */
+  theta: number[];
+  loss: number;
+  gradNorm: number;
+  learningRate: number;
+  steps: number;
+  /** Eigenvalues λᵢ of H (descending), sᵢ = uᵢᵀΣuᵢ (Σ the 1/N per-example covariance), and u₁. */
+  lambdas: number[];
+  s: number[];
+  u1: number[];
+  trSigma: number;
+  /** Training loss after `steps` full-batch steps of the same η from θ* (the mean path of the linearised chain). */
+  gdLoss: number;
+}
+
+/** The user's training set and model: their network, or `model` (default the convex model for the task). */
+function ownTemperatureSetup(p: Params) {
+  const own = ownProblemOf(p);
+  if (!own) throw new ParameterError('data', '(none)', 'your training set (the own-problem stage runs only with `data`)');
+  const name = p.model ?? (own.data ? convexModelFor(datasetFromInput(own.data, 'data')) : 'linear-regression');
+  return ownSetup(own, ID, name);
+}
+
+/** 1 − q^t for q ≥ 0 (accurate when q is close to 1). */
+const oneMinusPow = (q: number, t: number) => (q === 0 ? 1 : -Math.expm1(t * Math.log(q)));
+
+/** The minimum, its Hessian spectrum and the noise along each eigenvector, η and the steps, and the gradient-descent path's loss. */
+export const ownPointTask = defineExperimentTask(import.meta.url, 'sgd.temperature/own-minimum', (job: { path: ['own-minimum']; p: Params }, { stream }): OwnPoint => {
+  const { p } = job;
+  const { data, model, theta } = ownTemperatureSetup(p);
+  const descentSteps = p.ownDescentSteps ?? 1500;
+  const theta0 = theta ?? model.init(stream.child('init'));
+  const star = descentSteps > 0 ? minimize(model, theta0, data, { steps: descentSteps }).params : theta0;
+  const P = model.paramCount;
+  const N = data.n;
+  const G = datasetGradient(model, star, data).gradient;
+  let g2 = 0;
+  for (let j = 0; j < P; j++) g2 += G[j] * G[j];
+  const { values, vectors } = symmetricEigen(hessianMatrix(model, star, data), P);
+  const cov = gradientNoise(model, star, data, { covariance: true }).covariance as Float64Array;
+  // sᵢ = uᵢᵀΣuᵢ with the 1/N covariance: a batch of B drawn with replacement has covariance Σ/B
+  const s = new Array<number>(P);
+  let trSigma = 0;
+  for (let k = 0; k < P; k++) {
+    let q = 0;
+    for (let i = 0; i < P; i++) {
+      const ui = vectors[k * P + i];
+      if (ui === 0) continue;
+      let t = 0;
+      for (let j = 0; j < P; j++) t += cov[i * P + j] * vectors[k * P + j];
+      q += ui * t;
+    }
+    s[k] = (q * (N - 1)) / N;
+    trSigma += (cov[k * P + k] * (N - 1)) / N;
+  }
+  const lmax = values[0];
+  const param = p.network ? 'network' : 'model';
+  if (!(lmax > 0)) throw new ParameterError(param, model.name, 'a loss with positive curvature at the point the chains start from', `the largest Hessian eigenvalue there is ${lmax}`);
+  const eta = p.ownLearningRate ?? 0.1 / lmax;
+  if (!(eta * lmax < 2)) throw new ParameterError('ownLearningRate', eta, `below 2/λ_max = ${fmt(2 / lmax)} (SGD diverges along the sharpest direction at ηλ_max ≥ 2)`);
+  // default: the slowest resolved direction relaxes to e^-8 ((1 − ηλ)^{2t} ≈ e^{−2ηλt})
+  let lres = lmax;
+  for (const v of values) if (v >= 1e-3 * lmax) lres = v;
+  const steps = p.ownSteps ?? Math.min(1000, Math.max(1, Math.ceil(4 / (eta * lres))));
+  const gd = Float64Array.from(star);
+  for (let k = 0; k < steps; k++) {
+    const g = datasetGradient(model, gd, data).gradient;
+    for (let j = 0; j < P; j++) gd[j] -= eta * g[j];
+  }
+  return {
+    modelName: model.name,
+    dataName: data.name,
+    n: N,
+    P,
+    descentSteps,
+    theta: Array.from(star),
+    loss: datasetLoss(model, star, data),
+    gradNorm: Math.sqrt(g2),
+    learningRate: eta,
+    steps,
+    lambdas: Array.from(values),
+    s,
+    u1: Array.from(vectors.subarray(0, P)),
+    trSigma,
+    gdLoss: datasetLoss(model, gd, data),
+  };
+});
+
+interface OwnJob {
+  path: ['own-chains', number];
+  p: Params;
+  point: OwnPoint;
+  from: number;
+  to: number;
+}
+type OwnPartial = { kind: 'own'; from: number; losses: Float64Array; proj: Float64Array };
+
+/** SGD chains (B with replacement) from θ*, chain r on stream.child(r): the final training loss and the displacement along u₁. */
+function ownChains(job: OwnJob, stream: Stream): OwnPartial {
+  const { data, model } = ownTemperatureSetup(job.p);
+  const { point } = job;
+  const star = Float64Array.from(point.theta);
+  const P = point.P;
+  const losses = new Float64Array(job.to - job.from);
+  const proj = new Float64Array(job.to - job.from);
+  for (let r = job.from; r < job.to; r++) {
+    const t = sgd({ model, data, params: star, batchSize: job.p.batchSize, steps: point.steps, learningRate: point.learningRate, stream: stream.child(r) });
+    let d = 0;
+    for (let j = 0; j < P; j++) d += point.u1[j] * (t.params[j] - star[j]);
+    losses[r - job.from] = t.finalLoss;
+    proj[r - job.from] = d;
+  }
+  return { kind: 'own', from: job.from, losses, proj };
+}
+
 interface LawPartial {
   kind: 'discrete-law';
   /** NaN when the grid would cost more than DISCRETE_LAW_BUDGET. */
@@ -219,8 +379,10 @@ function quadraticSteps(p: Params): number {
   return rho === 0 ? 2 : Math.max(2, Math.ceil(Math.log(1e-6) / (2 * Math.log(rho))));
 }
 
-/** Final states of a block of chains, on the quadratic or in the double well. */
-export const chainsTask = defineExperimentTask(import.meta.url, 'sgd.temperature/chains', (job: Job, { stream }) => {
+/** Final states of a block of chains, on the quadratic or in the double well (or on your problem, from its minimum). */
+export const chainsTask = defineExperimentTask(import.meta.url, 'sgd.temperature/chains', (j: Job | OwnJob, { stream }) => {
+  if (j.path[0] === 'own-chains') return ownChains(j as OwnJob, stream);
+  const job = j as Job;
   const { p } = job;
   const kind = job.path[0];
   const B = p.batchSize;
@@ -276,6 +438,43 @@ function blocks(n: number): [number, number][] {
 }
 
 const xy = z.object({ x: anyNumber(), y: anyNumber() });
+const ownMeasurements = z.object({
+  modelName: z.string(),
+  dataName: z.string(),
+  n: z.number(),
+  P: z.number(),
+  descentSteps: z.number(),
+  loss: anyNumber(),
+  gradNorm: anyNumber(),
+  learningRate: anyNumber(),
+  steps: z.number(),
+  batchSize: z.number(),
+  chains: z.number(),
+  lambdaMax: anyNumber(),
+  lambdaMin: anyNumber(),
+  /** Hessian eigenvalues below −10⁻⁶λ_max (the point is then a saddle, not a minimum). */
+  negativeDirections: z.number(),
+  trSigma: anyNumber(),
+  /** Along u₁: the noise s₁ = u₁ᵀΣu₁, T₁ = ηs₁/(2B), the measured variance of the chains and the linearised chain's exact, stationary and SDE values. */
+  s1: anyNumber(),
+  temperature1: anyNumber(),
+  varMeasured: anyNumber(),
+  varMeasuredSE: anyNumber(),
+  varExact: anyNumber(),
+  varStationary: anyNumber(),
+  varSDE: anyNumber(),
+  /** Mean of L(θ_SGD) − L(θ_GD) over the chains, and ½tr(HC_t) exact, stationary, and its SDE limit η·Σ_{λ>0}sᵢ/(4B). */
+  excessMeasured: anyNumber(),
+  excessMeasuredSE: anyNumber(),
+  excessExact: anyNumber(),
+  excessStationary: anyNumber(),
+  excessSDE: anyNumber(),
+  gdLoss: anyNumber(),
+  /** Per Hessian direction: λᵢ, sᵢ and Tᵢ = ηsᵢ/(2B). */
+  spectrum: z.array(z.object({ lambda: anyNumber(), s: anyNumber(), temperature: anyNumber() })),
+});
+type OwnMeasurements = z.output<typeof ownMeasurements>;
+
 const measurements = z.object({
   temperature: anyNumber(),
   varianceMeasured: anyNumber(),
@@ -305,8 +504,178 @@ const measurements = z.object({
   boltzmannDensity: z.array(xy),
   /** Density of the discrete chain's exact law on the same points. */
   discreteDensity: z.array(xy),
+  /** Your problem (`data`/`network`): it replaces the quadratic and the double well, whose fields are then NaN. */
+  own: ownMeasurements.optional(),
 });
 type Measurements = z.output<typeof measurements>;
+
+/** The linearised chain's law at the point, and the chains' measurements. */
+function reduceOwn(parts: OwnPartial[], point: OwnPoint, p: Params): OwnMeasurements {
+  const B = p.batchSize;
+  const { learningRate: eta, steps: t, lambdas, s } = point;
+  const dl = new Moments();
+  const pr = new Moments();
+  for (const q of parts) {
+    for (let i = 0; i < q.losses.length; i++) dl.push(q.losses[i] - point.gdLoss);
+    pr.pushAll(q.proj);
+  }
+  // in H's eigenbasis the linearised chain is diagonal: Cᵢᵢ(t) = (η²/B)sᵢ(1 − ρᵢ^{2t})/(1 − ρᵢ²), ρᵢ = 1 − ηλᵢ,
+  // so ½tr(HC_t) = (η/2B)Σ sᵢ(1 − ρᵢ^{2t})/(2 − ηλᵢ)
+  let exact = 0;
+  let stationary = 0;
+  let sde = 0;
+  let negative = 0;
+  for (let i = 0; i < lambdas.length; i++) {
+    const l = lambdas[i];
+    exact += (s[i] * oneMinusPow((1 - eta * l) ** 2, t)) / (2 - eta * l);
+    if (l > 0) {
+      stationary += s[i] / (2 - eta * l);
+      sde += s[i] / 2;
+    }
+    if (l < -1e-6 * lambdas[0]) negative++;
+  }
+  const l1 = lambdas[0];
+  return {
+    modelName: point.modelName,
+    dataName: point.dataName,
+    n: point.n,
+    P: point.P,
+    descentSteps: point.descentSteps,
+    loss: point.loss,
+    gradNorm: point.gradNorm,
+    learningRate: eta,
+    steps: t,
+    batchSize: B,
+    chains: dl.n,
+    lambdaMax: l1,
+    lambdaMin: lambdas[lambdas.length - 1],
+    negativeDirections: negative,
+    trSigma: point.trSigma,
+    s1: s[0],
+    temperature1: (eta * s[0]) / (2 * B),
+    varMeasured: pr.variance,
+    varMeasuredSE: pr.varianceSE,
+    varExact: ((eta / B) * s[0] * oneMinusPow((1 - eta * l1) ** 2, t)) / (l1 * (2 - eta * l1)),
+    varStationary: (eta * s[0]) / (B * l1 * (2 - eta * l1)),
+    varSDE: (eta * s[0]) / (2 * B * l1),
+    excessMeasured: dl.mean,
+    excessMeasuredSE: dl.sem,
+    excessExact: (eta / (2 * B)) * exact,
+    excessStationary: (eta / (2 * B)) * stationary,
+    excessSDE: (eta / (2 * B)) * sde,
+    gdLoss: point.gdLoss,
+    spectrum: lambdas.map((l, i) => ({ lambda: l, s: s[i], temperature: (eta * s[i]) / (2 * B) })),
+  };
+}
+
+/** The quadratic's and the double well's fields when your problem replaces them. */
+function notRun(own: OwnMeasurements): Measurements {
+  return {
+    temperature: NaN,
+    varianceMeasured: NaN,
+    varianceMeasuredSE: NaN,
+    varianceSDE: NaN,
+    varianceDiscrete: NaN,
+    etaH: NaN,
+    steps: 0,
+    doubleWellTemperature: NaN,
+    doubleWellSteps: 0,
+    doubleWellChains: 0,
+    doubleWellVariance: NaN,
+    doubleWellVarianceSE: NaN,
+    boltzmannVariance: NaN,
+    discreteVariance: NaN,
+    discreteMethod: 'not run (your problem)',
+    ksStatistic: NaN,
+    ksPValue: NaN,
+    ksBand: NaN,
+    ksDiscreteStatistic: NaN,
+    ksDiscretePValue: NaN,
+    histogram: [],
+    boltzmannDensity: [],
+    discreteDensity: [],
+    own,
+  };
+}
+
+function judgeOwn(o: OwnMeasurements): Verdict[] {
+  const tag = `${o.modelName} on ${o.dataName}`;
+  const etaL = o.learningRate * o.lambdaMax;
+  const relaxed = o.excessExact / o.excessStationary;
+  const setup = `${o.chains} chains of ${o.steps} SGD steps (η = ${fmt(o.learningRate)}, ηλ_max = ${fmt(etaL)}, B = ${o.batchSize} with replacement) from the minimum (|∇L| = ${fmt(o.gradNorm)})`;
+  return [
+    verdict({
+      claim: `${tag}: along the sharpest Hessian direction, Var = (η/B)·s₁(1 − (1 − ηλ₁)^{2t})/(λ₁(2 − ηλ₁)) (exact for the chain linearised at the minimum)`,
+      theory: o.varExact,
+      measured: o.varMeasured,
+      se: o.varMeasuredSE,
+      note: `λ₁ = ${fmt(o.lambdaMax)}, s₁ = u₁ᵀΣu₁ = ${fmt(o.s1)}; ${setup}. The linearisation holds Σ and H at their values at the minimum: a miss measures how far your loss is from quadratic (or its noise from constant) over the chains' spread.`,
+    }),
+    verdict({
+      claim: `${tag}: along the sharpest Hessian direction, Var = T₁/λ₁ with T₁ = ηs₁/(2B) = ${fmt(o.temperature1)} (SDE limit at stationarity)`,
+      theory: o.varSDE,
+      measured: o.varMeasured,
+      se: o.varMeasuredSE,
+      note: `The discrete chain is hotter by 2/(2 − ηλ₁) = ${fmt(2 / (2 - etaL), 4)} at stationarity, the quadratic's correction; after ${o.steps} steps it has reached ${fmt(o.varExact / o.varStationary, 4)} of its stationary variance.`,
+    }),
+    verdict({
+      claim: `${tag}: the training loss SGD pays over gradient descent after t steps is ½tr(HC_t) (exact for the linearised chain)`,
+      theory: o.excessExact,
+      measured: o.excessMeasured,
+      se: o.excessMeasuredSE,
+      note: `Mean of L(θ_SGD) − L(θ_GD) over the chains, θ_GD the full-batch path of the same η and steps; ½tr(HC_t) = (η/2B)Σᵢ sᵢ(1 − (1 − ηλᵢ)^{2t})/(2 − ηλᵢ) over all ${o.P} Hessian directions${o.negativeDirections ? ` (${o.negativeDirections} of negative curvature: the point is a saddle there)` : ''}.`,
+    }),
+    verdict({
+      claim: `${tag}: equipartition — the loss SGD pays at stationarity is η·Σ_{λ>0} uᵢᵀΣuᵢ/(4B) = ${fmt(o.excessSDE)} (T_i/2 per direction; SDE limit, η·trΣ/(4B) when H is positive definite)`,
+      theory: o.excessSDE,
+      measured: o.excessMeasured,
+      se: o.excessMeasuredSE,
+      note: `Needs every curved direction relaxed: after ${o.steps} steps the linearised chain holds ${fmt(relaxed, 4)} of its stationary excess ${fmt(o.excessStationary)} (slowest relaxation 1/(ηλ_min) with λ_min = ${fmt(o.lambdaMin)}), which exceeds the SDE value by the discrete correction; tr Σ = ${fmt(o.trSigma)}.`,
+    }),
+  ];
+}
+
+function presentOwn(o: OwnMeasurements, fromNetwork: boolean) {
+  const pts = o.spectrum.filter((d) => d.lambda > 1e-6 * o.lambdaMax && d.temperature > 0).map((d) => ({ x: d.lambda, y: d.temperature, series: 'Tᵢ = η uᵢᵀΣuᵢ/(2B)' }));
+  return {
+    tables: [
+      {
+        name: 'own-temperature',
+        title: `SGD near the minimum of ${o.modelName} on ${o.dataName}`,
+        columns: ['quantity', 'value'],
+        rows: [
+          ['Var along u₁ (measured)', o.varMeasured],
+          ['SE', o.varMeasuredSE],
+          ['Var along u₁, linearised chain after t steps', o.varExact],
+          ['Var along u₁, stationary ηs₁/(Bλ₁(2 − ηλ₁))', o.varStationary],
+          ['Var along u₁, SDE T₁/λ₁', o.varSDE],
+          ['L(θ_SGD) − L(θ_GD) (measured)', o.excessMeasured],
+          ['SE', o.excessMeasuredSE],
+          ['½tr(HC_t), linearised chain', o.excessExact],
+          ['½tr(HC_∞), stationary', o.excessStationary],
+          ['η·Σ_{λ>0}sᵢ/(4B), SDE equipartition', o.excessSDE],
+          ['λ_max, λ_min', `${fmt(o.lambdaMax)}, ${fmt(o.lambdaMin)}`],
+          ['η, t, B, chains', `${fmt(o.learningRate)}, ${o.steps}, ${o.batchSize}, ${o.chains}`],
+          ['loss and |∇L| at the minimum', `${fmt(o.loss, 5)}, ${fmt(o.gradNorm)}`],
+        ],
+      },
+    ],
+    figures: [
+      xyFigure({
+        name: 'own-temperature-spectrum',
+        title: `Temperature along each Hessian direction, ${o.modelName}`,
+        x: { title: 'Hessian eigenvalue λᵢ', log: true },
+        y: { title: 'Tᵢ = η uᵢᵀΣuᵢ/(2B)', log: true },
+        points: pts,
+      }),
+    ],
+    notes: [
+      `${o.modelName} on ${o.dataName} (N = ${o.n}, ${o.P} parameters): the chains start at ${o.descentSteps > 0 ? `the minimum reached by ${o.descentSteps} full-batch heavy-ball steps from ${fromNetwork ? 'the weights of your network' : 'its initialisation'}` : fromNetwork ? 'the weights of your network as loaded' : 'its initialisation'} (loss ${fmt(o.loss, 5)}, |∇L| = ${fmt(o.gradNorm)}); L(θ_GD) after the same steps is ${fmt(o.gdLoss, 5)}.`,
+      'In d dimensions SGD has a temperature per direction: Tᵢ = η·uᵢᵀΣuᵢ/(2B) along each Hessian eigenvector uᵢ. With Σ ≈ H (sgd.anisotropy) the sharp directions are the hot ones; the loss SGD pays is still ½ΣTᵢ, the trace identity of the Lyapunov equation HC + CH = (η/B)Σ.',
+      'The quadratic and the double well (the closed forms of this experiment) are not run on your problem; run sgd.temperature without --data to see them.',
+    ],
+  };
+}
 
 function reduce(all: (ChainPartial | LawPartial)[], p: Params): Measurements {
   const partials = all.filter((q): q is ChainPartial => q.kind !== 'discrete-law');
@@ -384,20 +753,50 @@ export const temperatureExperiment = defineExperiment({
   title: 'The temperature of SGD',
   claim: 'SGD with learning rate η, batch B and per-example variance σ² samples exp(−L/T) with T = ησ²/(2B) (exactly on a quadratic: Var = ησ²/(Bh(2 − ηh))).',
   description:
-    'SGD x ← x − η(∇L(x) + ξ) with ξ the mean of B per-example noises of variance σ². On the quadratic L = h·x²/2 the stationary variance is exactly ησ²/(B·h·(2 − ηh)); the SDE (Langevin) approximation gives T/h with T = ησ²/(2B), its ηh → 0 limit. In the double well U = x⁴/4 − x²/2 the final states of many chains started from the Boltzmann law are compared, by a KS test and by their variance, with the normalised Boltzmann density of @snrlab/langevin-sde (the SDE limit) and with the exact law of the discrete chain after the same steps, computed by its transfer operator on a grid (Nyström quadrature of the Gaussian kernel; linear mass splitting for Rademacher noise).',
+    'SGD x ← x − η(∇L(x) + ξ) with ξ the mean of B per-example noises of variance σ². On the quadratic L = h·x²/2 the stationary variance is exactly ησ²/(B·h·(2 − ηh)); the SDE (Langevin) approximation gives T/h with T = ησ²/(2B), its ηh → 0 limit. In the double well U = x⁴/4 − x²/2 the final states of many chains started from the Boltzmann law are compared, by a KS test and by their variance, with the normalised Boltzmann density of @snrlab/langevin-sde (the SDE limit) and with the exact law of the discrete chain after the same steps, computed by its transfer operator on a grid (Nyström quadrature of the Gaussian kernel; linear mass splitting for Rademacher noise). On your own problem (`data`, optionally `network`) these closed forms are replaced by SGD chains from a minimum of your model\'s loss, compared with the exact law of the chain linearised there (Hessian eigenpairs λᵢ, uᵢ and the noise uᵢᵀΣuᵢ along them) and with its SDE limit, a temperature Tᵢ = η·uᵢᵀΣuᵢ/(2B) per direction.',
   params,
   measurements,
   validate(p) {
-    stationaryVarianceDiscrete(p.learningRate, p.sigma2, p.batchSize, p.curvature); // refuses ηh ≥ 2 by name
+    const own = ownProblemOf(p);
+    const ownOnly = (['model', 'ownDescentSteps', 'ownLearningRate', 'ownSteps', 'ownChains'] as const).find((k) => p[k] !== undefined);
+    if (!own) {
+      if (ownOnly) throw new ParameterError(ownOnly, p[ownOnly], 'no value without `data` (it sets the run on your own problem)');
+      stationaryVarianceDiscrete(p.learningRate, p.sigma2, p.batchSize, p.curvature); // refuses ηh ≥ 2 by name
+      return;
+    }
+    if (own.network && p.model !== undefined) throw new ParameterError('model', p.model, 'no value when `network` is given (your network is the model)');
+    // the training set and model are built (no descent) so that a mismatch is refused before any task
+    const { data, model } = ownTemperatureSetup(p);
+    if (p.batchSize > data.n) throw new ParameterError('batchSize', p.batchSize, `an integer in [1, ${data.n}] (your training set '${data.name}' has ${data.n} examples)`);
+    checkFullMatrixSize(model, own.network ? 'network' : 'model', ID);
   },
-  plan: (p) => [
-    ...blocks(p.replicas).map(([from, to]): Job => ({ path: ['quadratic'], p, from, to })),
-    ...blocks(p.doubleWellReplicas).map(([from, to]): Job => ({ path: ['double-well'], p, from, to })),
-    { path: ['discrete-law'] as Job['path'], p, from: 0, to: 0 },
+  stages: [
+    defineStage({
+      name: 'own-minimum',
+      plan: (p: Params) => (ownProblemOf(p) ? [{ path: ['own-minimum'] as ['own-minimum'], p }] : []),
+      task: ownPointTask,
+      reduce: (points: OwnPoint[]) => points[0],
+    }),
+    defineStage({
+      name: 'main',
+      plan: (p: Params, prior): (Job | OwnJob)[] => {
+        const point = prior['own-minimum'] as OwnPoint | undefined;
+        if (point) return blocks(p.ownChains ?? 400).map(([from, to]): OwnJob => ({ path: ['own-chains', from], p, point, from, to }));
+        return [
+          ...blocks(p.replicas).map(([from, to]): Job => ({ path: ['quadratic'], p, from, to })),
+          ...blocks(p.doubleWellReplicas).map(([from, to]): Job => ({ path: ['double-well'], p, from, to })),
+          { path: ['discrete-law'] as Job['path'], p, from: 0, to: 0 },
+        ];
+      },
+      task: chainsTask,
+      reduce: (partials: unknown[], p: Params, prior): Measurements => {
+        const point = prior['own-minimum'] as OwnPoint | undefined;
+        if (point) return notRun(reduceOwn(partials as OwnPartial[], point, p));
+        return reduce(partials as (ChainPartial | LawPartial)[], p);
+      },
+    }),
   ],
-  task: chainsTask,
-  reduce: (partials, p) => reduce(partials, p),
-  metrics: (m) => ({
+  metrics: (m) => (m.own ? Object.fromEntries(Object.entries(m.own).flatMap(([k, v]) => (typeof v === 'number' ? [[`own.${k}`, v]] : []))) : {
     temperature: m.temperature,
     varianceMeasured: m.varianceMeasured,
     varianceMeasuredSE: m.varianceMeasuredSE,
@@ -416,6 +815,7 @@ export const temperatureExperiment = defineExperiment({
     ksDiscretePValue: m.ksDiscretePValue,
   }),
   judge(m, p) {
+    if (m.own) return judgeOwn(m.own);
     const { varianceMeasured: v, varianceMeasuredSE: se, varianceDiscrete: vDiscrete, varianceSDE: vSDE, etaH } = m;
     const etaDW = p.doubleWellLearningRate;
     const shift = m.discreteVariance - m.boltzmannVariance;
@@ -468,7 +868,8 @@ export const temperatureExperiment = defineExperiment({
       }),
     ];
   },
-  present(m) {
+  present(m, p) {
+    if (m.own) return presentOwn(m.own, p.network !== undefined);
     const TDW = m.doubleWellTemperature;
     return {
       tables: [

@@ -429,8 +429,11 @@ export function parseTfjsModel(json: unknown, readBin: (p: string) => Uint8Array
   return net;
 }
 
-/** Read model.json and the weight files it names (relative to its folder). */
-export function readTfjsModel(file: string): { network: NetworkInput; format: string } {
+/**
+ * Read model.json and the weight files it names (relative to its folder). `files` lists those
+ * weight files as read, in the manifest's order (a file named twice once), for the input's hash.
+ */
+export function readTfjsModel(file: string): { network: NetworkInput; format: string; files: string[] } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -444,10 +447,12 @@ export function readTfjsModel(file: string): { network: NetworkInput; format: st
     throw new InputFileError(file, `not valid JSON (${(e as Error).message})`);
   }
   const dir = path.dirname(file);
+  const files: string[] = [];
   const network = parseTfjsModel(
     json,
     (p) => {
       const f = path.resolve(dir, p);
+      if (!files.includes(f)) files.push(f);
       try {
         return new Uint8Array(fs.readFileSync(f));
       } catch (e) {
@@ -456,7 +461,7 @@ export function readTfjsModel(file: string): { network: NetworkInput; format: st
     },
     file,
   );
-  return { network, format: `tfjs-layers (${network.layers.length} layers, ${network.weights.length} parameters${network.generatedBy ? `, ${network.generatedBy}` : ''})` };
+  return { network, format: `tfjs-layers (${network.layers.length} layers, ${network.weights.length} parameters${network.generatedBy ? `, ${network.generatedBy}` : ''})`, files };
 }
 
 // ---------------------------------------------------------------------------------------------
