@@ -5,7 +5,6 @@ import { weightedMean } from '../src/stats/regression.js';
 import { eigenvalues, identity, jacobiEigen, LU, matMul, matVec, solveLinear, spectralRadius, symmetricEigen, transpose, type SymmetricEigen } from '../src/numerics/linalg.js';
 import { gaussHermite, gaussLegendre } from '../src/numerics/quadrature.js';
 import { bisect, brent } from '../src/numerics/roots.js';
-import { inverseVarianceMean } from '../src/numerics/weighted-mean.js';
 
 const EPS = Number.EPSILON;
 
@@ -344,22 +343,30 @@ describe('roots', () => {
   });
 });
 
-describe('inverseVarianceMean', () => {
-  it('is the inverse-variance mean with SE (Σ 1/sᵢ²)^(−1/2); weightedMean is the same times the Birge factor', () => {
+describe('weightedMean: one pool, two SE conventions', () => {
+  it('without the Birge factor the SE is (Σ 1/sᵢ²)^(−1/2); with it, that times √max(1, χ²_red)', () => {
     const v = [1, 2, 4];
     const s = [1, 2, 1];
-    const r = inverseVarianceMean(v, s);
+    const r = weightedMean(v, s, { birge: false });
     // weights 1, ¼, 1: mean (1 + ½ + 4)/2.25, SE 1/√2.25
     expect(r.mean).toBeCloseTo(5.5 / 2.25, 15);
     expect(r.se).toBeCloseTo(1 / 1.5, 15);
     const w = weightedMean(v, s);
     expect(w.mean).toBe(r.mean);
-    expect(w.se).toBeCloseTo(r.se * Math.sqrt(Math.max(1, w.chi2Reduced)), 15);
+    expect(w.chi2Reduced).toBe(r.chi2Reduced);
+    // χ²_red = Σ((xᵢ − m)/sᵢ)²/2 ≈ 2.28 > 1 here, so the two conventions differ
+    expect(w.chi2Reduced).toBeGreaterThan(1);
+    expect(w.se).toBeCloseTo(r.se * Math.sqrt(w.chi2Reduced), 15);
+    // under-dispersed points: the Birge factor never shrinks the SE
+    const u = weightedMean([1, 1.1], [1, 1]);
+    expect(u.se).toBe(weightedMean([1, 1.1], [1, 1], { birge: false }).se);
   });
 
-  it('gives points with SE 0 weight 0, and the plain mean with SE 0 when all are 0', () => {
-    expect(inverseVarianceMean([1, 5], [1, 0])).toEqual({ mean: 1, se: 1 });
-    expect(inverseVarianceMean([1, 5], [0, 0])).toEqual({ mean: 3, se: 0 });
-    expect(() => inverseVarianceMean([1, 2], [1])).toThrow(/ses.length/);
+  it('gives points with SE 0 weight 0, and the plain mean when none is weighted', () => {
+    expect(weightedMean([1, 5], [1, 0], { birge: false })).toEqual({ mean: 1, se: 1, chi2Reduced: 1 });
+    expect(weightedMean([1, 5, 3], [1, 0, 1])).toEqual({ mean: 2, se: Math.sqrt(2 / 2), chi2Reduced: 2 });
+    expect(weightedMean([1, 5], [0, 0], { birge: false })).toEqual({ mean: 3, se: 0, chi2Reduced: NaN });
+    expect(weightedMean([1, 5], [0, 0]).se).toBeNaN();
+    expect(() => weightedMean([1, 2], [1])).toThrow(/ses.length/);
   });
 });

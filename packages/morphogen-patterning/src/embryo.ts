@@ -5,9 +5,8 @@
  * deterministic finite-domain gradient. A fixed threshold then places a different boundary in
  * every embryo.
  */
-import { assertInRange, lognormalMeanCV, type Stream } from '@snrlab/core';
+import { assertInRange, gaussHermite, lognormalMeanCV, type Stream } from '@snrlab/core';
 import { finiteDomainProfile, type FiniteGeometry } from './sdd.js';
-import { jacobiEigen } from '@snrlab/core';
 
 export interface Kinetics {
   p: number;
@@ -100,16 +99,6 @@ export function propagatedBoundarySpread(mean: Kinetics, cv: KineticCV, g: Geome
   let v = 0;
   for (let i = 0; i < 3; i++) v += grad[i] * grad[i] * s[i] * s[i];
   return { firstOrder: Math.sqrt(v), gradient: grad as [number, number, number] };
-}
-
-/** Nodes and weights of the probabilists' Gauss–Hermite rule (∫φ(z)f(z)dz), by Golub–Welsch. */
-export function gaussHermite(n: number): { nodes: Float64Array; weights: Float64Array } {
-  const J = new Float64Array(n * n);
-  for (let i = 1; i < n; i++) J[i * n + i - 1] = J[(i - 1) * n + i] = Math.sqrt(i);
-  const { values, vectors } = jacobiEigen(J, n);
-  const weights = new Float64Array(n);
-  for (let m = 0; m < n; m++) weights[m] = vectors[m] * vectors[m];
-  return { nodes: values, weights };
 }
 
 export interface BoundaryMoments {

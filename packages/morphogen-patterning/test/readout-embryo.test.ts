@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Moments, Stream } from '@snrlab/core';
+import { gaussHermite, Moments, Stream } from '@snrlab/core';
 import { applySensingNoise, bergPurcellRelativeError, readBoundary, snapshotReadout, timeAveragedReadout } from '../src/readout.js';
-import { boundaryMomentsQuadrature, boundaryPosition, boundaryPositionFast, drawKinetics, gaussHermite, profileOnGrid, propagatedBoundarySpread } from '../src/embryo.js';
+import { boundaryMomentsQuadrature, boundaryPosition, boundaryPositionFast, drawKinetics, profileOnGrid, propagatedBoundarySpread } from '../src/embryo.js';
 import { finiteDomainProfile } from '../src/sdd.js';
 import { createProblem } from '../src/pde.js';
 import { rdmeFromProblem, stationaryMean } from '../src/rdme/model.js';

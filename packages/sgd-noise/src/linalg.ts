@@ -2,7 +2,7 @@
  * Matrix products and reductions on row-major Float64Arrays, run through an `@snrlab/tensor`
  * backend. The default is tensor's float64 'js' backend; a TF.js backend computes in float32.
  */
-import { ParameterError } from '@snrlab/core';
+import { matMul as coreMatMul, ParameterError } from '@snrlab/core';
 import { defaultBackend, zeros, type Backend } from '@snrlab/tensor';
 
 export type { Backend };
@@ -10,48 +10,12 @@ export type { Backend };
 type Nd = ReturnType<typeof zeros>;
 
 /**
- * Products below this many multiply-adds are done here, in the same loop order as tensor's
- * float64 kernel: for the tiny matrices of small models the cost of wrapping them for a backend
- * would exceed the arithmetic. Larger products, and every product on a float32 backend, go
- * through the backend.
+ * Products below this many multiply-adds are core's `matMul` (each C[i][j] summed in ascending k,
+ * as tensor's float64 kernel does): for the tiny matrices of small models the cost of wrapping
+ * them for a backend would exceed the arithmetic. Larger products, and every product on a float32
+ * backend, go through the backend.
  */
 export const SMALL = 16_384;
-
-function smallMatmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number, ta: boolean, tb: boolean): Float64Array {
-  const C = new Float64Array(m * n);
-  if (!ta && !tb) {
-    for (let i = 0; i < m; i++) {
-      const ci = i * n;
-      const ai = i * k;
-      for (let p = 0; p < k; p++) {
-        const aip = a[ai + p];
-        if (aip === 0) continue;
-        const bp = p * n;
-        for (let j = 0; j < n; j++) C[ci + j] += aip * b[bp + j];
-      }
-    }
-  } else if (ta && !tb) {
-    for (let i = 0; i < m; i++) {
-      const ci = i * n;
-      for (let p = 0; p < k; p++) {
-        const aip = a[p * m + i];
-        if (aip === 0) continue;
-        const bp = p * n;
-        for (let j = 0; j < n; j++) C[ci + j] += aip * b[bp + j];
-      }
-    }
-  } else {
-    for (let i = 0; i < m; i++) {
-      const ci = i * n;
-      for (let p = 0; p < k; p++) {
-        const aip = ta ? a[p * m + i] : a[i * k + p];
-        if (aip === 0) continue;
-        for (let j = 0; j < n; j++) C[ci + j] += aip * b[j * k + p];
-      }
-    }
-  }
-  return C;
-}
 
 /** Wrap a row-major m×n Float64Array as a tensor ndarray (one copy into the backend's layout). */
 function wrap(data: Float64Array, rows: number, cols: number): Nd {
@@ -79,7 +43,7 @@ export function matmul(
 ): Float64Array {
   checkSize('a', a, m * k);
   checkSize('b', b, k * n);
-  if (m * k * n <= SMALL && backend.precision === 'float64') return smallMatmul(a, b, m, k, n, !!opts.transA, !!opts.transB);
+  if (m * k * n <= SMALL && backend.precision === 'float64') return coreMatMul(a, b, m, k, n, opts);
   const A = opts.transA ? wrap(a, k, m).transpose(1, 0) : wrap(a, m, k);
   const B = opts.transB ? wrap(b, n, k).transpose(1, 0) : wrap(b, k, n);
   return backend.matmul(A, B).data as Float64Array;

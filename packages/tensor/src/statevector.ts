@@ -128,22 +128,28 @@ export function svMatrix1(re: Float64Array, im: Float64Array, o: number, dim: nu
   }
 }
 
+/**
+ * The real rotation [[c, −s], [s, c]] of the amplitude pair (i, j), in place: the body of every
+ * real-rotation loop (RY here; the Givens rotations SingleExcitation and DoubleExcitation of
+ * @snrlab/quantum-vqe-shots' simulator on their pairs of basis states).
+ */
+export function svRotatePair(re: Float64Array, im: Float64Array, i: number, j: number, c: number, sn: number): void {
+  const ar = re[i];
+  const br = re[j];
+  re[i] = c * ar - sn * br;
+  re[j] = sn * ar + c * br;
+  const ai = im[i];
+  const bi = im[j];
+  im[i] = c * ai - sn * bi;
+  im[j] = sn * ai + c * bi;
+}
+
 /** A real rotation [[c, −s], [s, c]]: RY(θ) with c = cos θ/2, s = sin θ/2. */
 export function svRealRotation(re: Float64Array, im: Float64Array, o: number, dim: number, q: number, c: number, sn: number): void {
   const stride = 1 << q;
   for (let base = o; base < o + dim; base += stride << 1) {
     const end = base + stride;
-    for (let i = base; i < end; i++) {
-      const j = i + stride;
-      const ar = re[i];
-      const br = re[j];
-      re[i] = c * ar - sn * br;
-      re[j] = sn * ar + c * br;
-      const ai = im[i];
-      const bi = im[j];
-      im[i] = c * ai - sn * bi;
-      im[j] = sn * ai + c * bi;
-    }
+    for (let i = base; i < end; i++) svRotatePair(re, im, i, i + stride, c, sn);
   }
 }
 

@@ -2,7 +2,9 @@
  * Small dense linear algebra on row-major Float64Arrays: the matrices of the engines' theories
  * (a few to a few dozen rows). Every routine here is the one an engine's experiments were
  * recorded with, moved here unchanged, so the floating-point operations (and hence the stored
- * results) are the same as before.
+ * results) are the same as before; the exception is sgd-noise's ml-matrix `solve`, replaced by
+ * `solveLinear`: JAMA's left-looking LU sums in another order, so n ≥ 3 solves differ in the last
+ * bits (its two experiments were re-recorded; they moved by ≤ 2e-15 relative).
  *
  * Hand-written or library (issue 14: ml-matrix underneath where it is as accurate):
  * - `LU`/`solveLinear`, `matMul`, `eigenvalues` are hand-written. For the sizes used here they

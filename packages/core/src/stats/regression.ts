@@ -88,22 +88,40 @@ export function loglogSlope(x: ArrayLike<number>, y: ArrayLike<number>, ySE?: Ar
 }
 
 /**
- * Inverse-variance weighted mean of measurements with standard errors; its SE is inflated by
- * √χ²_red when the scatter exceeds the stated errors (Birge ratio).
+ * Inverse-variance weighted mean of measurements of one quantity: Σwᵢxᵢ/Σwᵢ with wᵢ = 1/sᵢ²
+ * (a point whose SE is not positive gets weight 0), and χ²_red = Σ((xᵢ − mean)/sᵢ)²/(k − 1) over
+ * the k weighted points (1 when k = 1). Core's one pooling routine, with two conventions for the SE:
+ * - `birge: true` (default): (Σwᵢ)^(−1/2)·√max(1, χ²_red), inflated by the Birge ratio when the
+ *   scatter exceeds the stated errors, so that unexplained scatter is never hidden. Right unless
+ *   the stated SEs are known to be complete.
+ * - `birge: false`: (Σwᵢ)^(−1/2), the SE if every sᵢ is the whole error of its point. Right only
+ *   when that is established; with overdispersed points (χ²_red > 1) it is too small by √χ²_red.
+ * With no weighted point the mean is the plain mean, χ²_red is NaN, and the SE is 0 without the
+ * Birge factor and NaN with it (the scatter cannot be judged).
  */
-export function weightedMean(values: ArrayLike<number>, ses: ArrayLike<number>): { mean: number; se: number; chi2Reduced: number } {
+export function weightedMean(values: ArrayLike<number>, ses: ArrayLike<number>, opts: { birge?: boolean } = {}): { mean: number; se: number; chi2Reduced: number } {
+  if (ses.length !== values.length) throw new RangeError(`invalid ses.length: got ${ses.length}; expected ${values.length} (= values.length)`);
+  const birge = opts.birge ?? true;
   let sw = 0;
   let s = 0;
+  let k = 0;
   for (let i = 0; i < values.length; i++) {
+    if (!(ses[i] > 0)) continue;
     const w = 1 / (ses[i] * ses[i]);
     sw += w;
     s += w * values[i];
+    k++;
+  }
+  if (sw === 0) {
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) sum += values[i];
+    return { mean: sum / values.length, se: birge ? NaN : 0, chi2Reduced: NaN };
   }
   const mean = s / sw;
   let chi = 0;
-  for (let i = 0; i < values.length; i++) chi += ((values[i] - mean) / ses[i]) ** 2;
-  const red = values.length > 1 ? chi / (values.length - 1) : 1;
-  return { mean, se: Math.sqrt(Math.max(1, red) / sw), chi2Reduced: red };
+  for (let i = 0; i < values.length; i++) if (ses[i] > 0) chi += ((values[i] - mean) / ses[i]) ** 2;
+  const red = k > 1 ? chi / (k - 1) : 1;
+  return { mean, se: Math.sqrt((birge ? Math.max(1, red) : 1) / sw), chi2Reduced: red };
 }
 
 /** Weighted fit y = c·x through the origin, with the Birge-inflated SE of c. */

@@ -8,6 +8,7 @@ import {
   interpAt,
   nodeDerivative,
   anyNumber,
+  gaussHermite,
   defineExperiment,
   defineExperimentTask,
   Moments,
@@ -26,7 +27,7 @@ import {
 } from '@snrlab/core';
 import { sddProblem1D } from '../pde.js';
 import { decayLength, finiteDomainProfile } from '../sdd.js';
-import { drawKinetics, gaussHermite, profileOnGrid, type Kinetics } from '../embryo.js';
+import { drawKinetics, profileOnGrid, type Kinetics } from '../embryo.js';
 import { rdmeFromProblem, stationaryMean } from '../rdme/model.js';
 import { VoxelCorrelation } from '../rdme/correlation.js';
 import { applySensingNoise } from '../readout.js';

@@ -1,5 +1,5 @@
 /** Helpers shared by the experiments: problems by name, pooled ratios, small statistics. */
-import { ParameterError } from '@snrlab/core';
+import { ParameterError, weightedMean } from '@snrlab/core';
 import { hardwareEfficient, ucc } from '../ansatz.js';
 import type { Circuit } from '../circuit.js';
 import { MAX_EXACT_QUBITS } from '../exact.js';
@@ -33,12 +33,16 @@ export function ansatzFor(id: MoleculeId, ansatz: AnsatzId, layers: number): Cir
 }
 
 /**
- * Pooled ratios to theory: core's inverse-variance mean without the Birge factor (points with
- * SE 0 get weight 0). Core's `weightedMean` would inflate the SE by √χ²_red: at the test sizes
- * that widens vqe.gradient-variance's SPSA shot-noise ratio SE from 0.072 to 0.117 (χ²_red ≈ 2.7)
- * and changes nothing in vqe.shot-noise — a verdict change left to a decision of its own.
+ * Pooled ratios to theory: core's weightedMean without the Birge factor (points with SE 0 get
+ * weight 0), SE (Σ 1/sᵢ²)^(−1/2) — right only if each point's SE is its whole error. With the
+ * factor (core's default) the SE grows by √χ²_red: at the test sizes vqe.gradient-variance's SPSA
+ * shot-noise ratio SE would go from 0.072 to 0.117 (χ²_red ≈ 2.7) and vqe.shot-noise would not
+ * change — a verdict change left to a decision of its own.
  */
-export { inverseVarianceMean as pooled } from '@snrlab/core';
+export function pooled(values: ArrayLike<number>, ses: ArrayLike<number>): { mean: number; se: number } {
+  const { mean, se } = weightedMean(values, ses, { birge: false });
+  return { mean, se };
+}
 
 /** Σ x_i² of a vector difference a − b. */
 export function squaredDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -1,6 +1,7 @@
 /**
  * Gate kernels: each updates a StateVector in place and allocates nothing. The single-qubit loops
- * are @snrlab/tensor's (the js statevector kernel uses the same ones, so a gate exists once).
+ * are @snrlab/tensor's (the js statevector kernel uses the same ones, so a gate exists once), and
+ * the Givens rotations below rotate their amplitude pairs with tensor's `svRotatePair`, RY's body.
  *
  * Conventions (those of PennyLane and Qiskit):
  *   RX(θ) = exp(−iθX/2), RY(θ) = exp(−iθY/2), RZ(θ) = exp(−iθZ/2) = diag(e^{−iθ/2}, e^{iθ/2});
@@ -12,7 +13,7 @@
  * Qubit q is bit q of the basis index (see state.ts).
  */
 import { ParameterError } from '@snrlab/core';
-import { svCnot, svCz, svDiagonal1, svHadamard, svMatrix1, svPauliX, svPauliY, svRealRotation, svRx, svSwap } from '@snrlab/tensor';
+import { svCnot, svCz, svDiagonal1, svHadamard, svMatrix1, svPauliX, svPauliY, svRealRotation, svRotatePair, svRx, svSwap } from '@snrlab/tensor';
 import type { StateVector } from './state.js';
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -155,16 +156,8 @@ export function singleExcitation(s: StateVector, a: number, b: number, theta: nu
   const quarter = s.dim >>> 2;
   for (let k = 0; k < quarter; k++) {
     const base = insertZero(insertZero(k, lo), hi);
-    const i01 = base | bBit; // wire a = 0, wire b = 1
-    const i10 = base | aBit; // wire a = 1, wire b = 0
-    const r01 = re[i01];
-    const r10 = re[i10];
-    re[i01] = c * r01 - sn * r10;
-    re[i10] = sn * r01 + c * r10;
-    const m01 = im[i01];
-    const m10 = im[i10];
-    im[i01] = c * m01 - sn * m10;
-    im[i10] = sn * m01 + c * m10;
+    // (wire a, wire b) = (0, 1) and (1, 0)
+    svRotatePair(re, im, base | bBit, base | aBit, c, sn);
   }
 }
 
@@ -191,15 +184,6 @@ export function doubleExcitation(s: StateVector, w0: number, w1: number, w2: num
   const n16 = s.dim >>> 4;
   for (let k = 0; k < n16; k++) {
     const base = insertZero(insertZero(insertZero(insertZero(k, p0), p1), p2), p3);
-    const i3 = base | low;
-    const i12 = base | high;
-    const r3 = re[i3];
-    const r12 = re[i12];
-    re[i3] = c * r3 - sn * r12;
-    re[i12] = sn * r3 + c * r12;
-    const m3 = im[i3];
-    const m12 = im[i12];
-    im[i3] = c * m3 - sn * m12;
-    im[i12] = sn * m3 + c * m12;
+    svRotatePair(re, im, base | low, base | high, c, sn);
   }
 }

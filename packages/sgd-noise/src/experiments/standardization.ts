@@ -3,7 +3,7 @@
  * millimetres) against the same features standardised, for least squares. Compares the Hessian's
  * condition number, tr Σ and B_simple, the largest stable learning rate and the steps to a target.
  */
-import { anyNumber, curve, defineExperiment, defineExperimentTask, defineStage, DivergenceError, equivalenceVerdict, Moments, normalQuantile, verdict, xyFigure, z, type Stream, type XYLine, type XYPoint } from '@snrlab/core';
+import { anyNumber, curve, defineExperiment, defineExperimentTask, defineStage, DivergenceError, equivalenceVerdict, Moments, normalQuantile, solveLinear, verdict, xyFigure, z, type Stream, type XYLine, type XYPoint } from '@snrlab/core';
 import { standardize, type Dataset } from '../data/dataset.js';
 import { linearRegression } from '../nn/models.js';
 import type { Sequential } from '../nn/model.js';
@@ -11,8 +11,9 @@ import { datasetLoss, sgd } from '../train/sgd.js';
 import { datasetGradient } from '../measure/hessian.js';
 import { gradientNoise } from '../measure/noise.js';
 import { noiseScales } from '../measure/noise-scale.js';
-import { directionalVerdict, jackknifeExamples } from '../studies/claims.js';
-import { invariantNoiseScale, largestStableLearningRate, mixedUnitsTeacher, solveLinear, standardizationTheory, symmetricEigenvalues, unitScales, type StandardizationTheory } from '../studies/standardization.js';
+import { directionalVerdict } from '@snrlab/core';
+import { jackknifeExamples } from '../studies/claims.js';
+import { invariantNoiseScale, largestStableLearningRate, mixedUnitsTeacher, standardizationTheory, symmetricEigenvalues, unitScales, type StandardizationTheory } from '../studies/standardization.js';
 import { fmt } from './common.js';
 
 const ratio = z.number().gt(0).max(1e12);
@@ -45,13 +46,8 @@ function atZero(model: Sequential, d: Dataset): number[] {
   const sigmaPop = (noise.covariance as Float64Array).map((v) => (v * (d.n - 1)) / d.n);
   return [noise.trSigmaPop, noise.gNormSq, noise.bSimple, ns.bNoise, ev[0] / ev[P - 1], ev[0], invariantNoiseScale(H, sigmaPop, noise.gradient)];
 }
-const TR = 0;
-const G2 = 1;
-const BS = 2;
-const BN = 3;
-const KAPPA = 4;
-const LMAX = 5;
-const BINV = 6;
+// indices of atZero's values, in its order
+const [TR, G2, BS, BN, KAPPA, LMAX, BINV] = [0, 1, 2, 3, 4, 5, 6];
 
 /** Both parametrisations at once (the jackknife standardises each subset with its own moments). */
 function bothAtZero(model: Sequential, raw: Dataset): number[] {
@@ -118,7 +114,7 @@ export const fitTask = defineExperimentTask(import.meta.url, 'sgd.standardizatio
   {
     const noise = noiseScales(model, zero, std);
     const Hs = noise.hessian as Float64Array;
-    const sol = solveLinear(Hs, Gstd);
+    const sol = solveLinear(Hs, Gstd, P);
     for (let j = 0; j < P; j++) thetaStar[j] = -sol[j];
   }
   const L0 = datasetLoss(model, zero, std);

@@ -3,8 +3,7 @@
  * dataset, in chunks. With batch norm in training mode each chunk is normalised by its own
  * statistics, so the chunk size is part of the function; pass `train: false` for eval mode.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { DivergenceError } from '@snrlab/core';
+import { DivergenceError, symmetricEigen as coreSymmetricEigen, transpose } from '@snrlab/core';
 import type { Dataset } from '../data/dataset.js';
 import { slice } from '../data/dataset.js';
 import type { Sequential } from '../nn/model.js';
@@ -72,21 +71,10 @@ export interface SymmetricEigen {
   vectors: Float64Array;
 }
 
-/** Eigen-decomposition of a symmetric P×P matrix with ml-matrix. */
-export function symmetricEigen(A: Float64Array, P: number): SymmetricEigen {
-  const rows: number[][] = [];
-  for (let i = 0; i < P; i++) rows.push(Array.from(A.subarray(i * P, (i + 1) * P)));
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
-  const vals = evd.realEigenvalues;
-  const V = evd.eigenvectorMatrix;
-  const order = vals.map((v, k) => [v, k] as const).sort((a, b) => b[0] - a[0]);
-  const values = new Float64Array(P);
-  const vectors = new Float64Array(P * P);
-  order.forEach(([v, k], r) => {
-    values[r] = v;
-    for (let i = 0; i < P; i++) vectors[r * P + i] = V.get(i, k);
-  });
-  return { values, vectors };
+/** Eigen-decomposition of a symmetric P×P matrix: core's `symmetricEigen` (ml-matrix), descending, eigenvectors as rows. */
+export function symmetricEigen(A: ArrayLike<number>, P: number): SymmetricEigen {
+  const { values, vectors } = coreSymmetricEigen(A, P, { order: 'descending' });
+  return { values, vectors: transpose(vectors, P, P) };
 }
 
 /**

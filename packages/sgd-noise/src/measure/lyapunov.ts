@@ -1,6 +1,8 @@
 /**
  * Stationary covariances of linear stochastic iterations, and the small dense linear algebra they
- * need (row-major d×d Float64Arrays, solved with ml-matrix).
+ * need (row-major d×d Float64Arrays): products and eigenpairs are core's; the d²×d² fixed-point
+ * solves, inverses and determinants are ml-matrix's (the results were recorded with its LU, whose
+ * rounding differs from core's `solveLinear` in the last bits).
  *
  * SGD on a quadratic with mini-batch noise of covariance Σ/B, θ ← θ − η(Hθ + ξ), is the linear
  * chain θ' = Aθ − ηξ with A = I − ηH. Its stationary covariance solves the discrete Lyapunov
@@ -10,8 +12,8 @@
  * second moment obeys the linear map M ↦ E[(I − ηĤ_B) M (I − ηĤ_B)] + η² Cov(ĝ_B(θ*)), solved
  * here exactly as well (`stationarySecondMoment`).
  */
-import { ParameterError } from '@snrlab/core';
-import { determinant, EigenvalueDecomposition, inverse, Matrix, solve } from 'ml-matrix';
+import { identity, matMul as coreMatMul, ParameterError } from '@snrlab/core';
+import { determinant, inverse, Matrix, solve } from 'ml-matrix';
 
 const toMatrix = (a: ArrayLike<number>, r: number, c: number) => {
   const rows: number[][] = [];
@@ -98,21 +100,11 @@ export function stationarySecondMoment(hessians: readonly Float64Array[], batchS
   return solveFixedPoint(T, Q, d);
 }
 
-export const identityMatrix = (d: number) => {
-  const I = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) I[i * d + i] = 1;
-  return I;
-};
+export const identityMatrix = (d: number): Float64Array => identity(d);
 
-/** Row-major product of d×d matrices. */
+/** Row-major product of d×d matrices (core's matMul). */
 export function matMul(a: ArrayLike<number>, b: ArrayLike<number>, d: number): Float64Array {
-  const c = new Float64Array(d * d);
-  for (let i = 0; i < d; i++)
-    for (let k = 0; k < d; k++) {
-      const aik = a[i * d + k];
-      for (let j = 0; j < d; j++) c[i * d + j] += aik * b[k * d + j];
-    }
-  return c;
+  return coreMatMul(a, b, d, d, d);
 }
 
 export const matTrace = (a: ArrayLike<number>, d: number) => {
@@ -136,20 +128,8 @@ export function gaussianKL(m1: ArrayLike<number>, C1: ArrayLike<number>, m2: Arr
   return 0.5 * (matTrace(PC, d) + quad - d - Math.log(det));
 }
 
-/** Eigen-decomposition of a symmetric d×d matrix: values descending, vectors as rows. */
-export function eigenSymmetric(a: ArrayLike<number>, d: number): { values: Float64Array; vectors: Float64Array } {
-  const evd = new EigenvalueDecomposition(toMatrix(a, d, d), { assumeSymmetric: true });
-  const vals = evd.realEigenvalues;
-  const V = evd.eigenvectorMatrix;
-  const order = vals.map((v, k) => [v, k] as const).sort((x, y) => y[0] - x[0]);
-  const values = new Float64Array(d);
-  const vectors = new Float64Array(d * d);
-  order.forEach(([v, k], r) => {
-    values[r] = v;
-    for (let i = 0; i < d; i++) vectors[r * d + i] = V.get(i, k);
-  });
-  return { values, vectors };
-}
+/** Eigen-decomposition of a symmetric d×d matrix: values descending, vectors as rows (measure/hessian's symmetricEigen). */
+export { symmetricEigen as eigenSymmetric } from './hessian.js';
 
 /** The angle in degrees, in [0°, 90°], between the lines spanned by two vectors. */
 export function axisAngle(u: ArrayLike<number>, v: ArrayLike<number>): number {

@@ -34,28 +34,33 @@ interface BNRCache {
   rs: Float64Array | null;
 }
 
-export class BatchNorm implements Layer {
-  readonly kind = 'batch-norm';
+/** The shape bookkeeping of a per-channel layer on channels-last [..., C] (both batch norms): same shape out. */
+export abstract class PerChannel {
   readonly outShape: Shape;
+  readonly channels: number;
+  /** Positions per example (the product of the dimensions before C). */
+  readonly positions: number;
+  constructor(readonly inShape: Shape) {
+    if (inShape.length < 1) throw new ParameterError('inShape', inShape, 'a shape [..., channels]');
+    for (const s of inShape) assertInteger('inShape[]', s, { min: 1 });
+    this.outShape = inShape;
+    this.channels = inShape[inShape.length - 1];
+    this.positions = sizeOf(inShape) / this.channels;
+  }
+}
+
+export class BatchNorm extends PerChannel implements Layer {
+  readonly kind = 'batch-norm';
   readonly paramCount: number;
   readonly paramBlocks: readonly { name: string; size: number }[];
-  readonly channels: number;
-  readonly positions: number;
   readonly eps: number;
   readonly momentum: number;
   /** Running statistics used in eval mode (state, not parameters). */
   readonly runningMean: Float64Array;
   readonly runningVar: Float64Array;
 
-  constructor(
-    readonly inShape: Shape,
-    opts: BatchNormOptions = {},
-  ) {
-    if (inShape.length < 1) throw new ParameterError('inShape', inShape, 'a shape [..., channels]');
-    for (const s of inShape) assertInteger('inShape[]', s, { min: 1 });
-    this.outShape = inShape;
-    this.channels = inShape[inShape.length - 1];
-    this.positions = sizeOf(inShape) / this.channels;
+  constructor(inShape: Shape, opts: BatchNormOptions = {}) {
+    super(inShape);
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum ?? 0.1;
     assertInRange('eps', this.eps, 0, 1);

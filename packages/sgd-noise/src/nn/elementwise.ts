@@ -1,10 +1,10 @@
-/** Parameter-free layers: ReLU, tanh, flatten and global average pooling, with their R-passes. */
+/** Parameter-free layers: ReLU, tanh, the identity, flatten and global average pooling, with their R-passes. */
 import { assertInteger, ParameterError, type Stream } from '@snrlab/core';
-import type { ForwardResult, GradRequest, Layer, PassContext, RForwardResult, Shape } from './types.js';
+import type { ForwardResult, GradRequest, Layer, RForwardResult, Shape } from './types.js';
 import { sizeOf } from './types.js';
 
-abstract class NoParams implements Layer {
-  abstract readonly kind: string;
+/** What every parameter-free layer shares: no parameters, nothing to initialise. */
+export abstract class NoParams {
   readonly paramCount = 0;
   readonly paramBlocks = [] as const;
   constructor(
@@ -12,26 +12,32 @@ abstract class NoParams implements Layer {
     readonly outShape: Shape,
   ) {}
   init(_params: Float64Array, _stream: Stream): void {}
-  abstract forward(params: Float64Array, x: Float64Array, batch: number, ctx: PassContext): ForwardResult;
-  abstract backward(params: Float64Array, cache: unknown, dy: Float64Array, batch: number, req: GradRequest, ctx: PassContext): Float64Array | null;
-  abstract rForward(params: Float64Array, v: Float64Array, cache: unknown, rx: Float64Array | null, batch: number, ctx: PassContext): RForwardResult;
-  abstract rBackward(
-    params: Float64Array,
-    v: Float64Array,
-    cache: unknown,
-    rcache: unknown,
-    dy: Float64Array,
-    rdy: Float64Array | null,
-    batch: number,
-    hv: Float64Array,
-    scale: number,
-    needInputGrad: boolean,
-    ctx: PassContext,
-  ): { dx: Float64Array | null; rdx: Float64Array | null };
 }
 
-/** max(0, x). */
-export class ReLU extends NoParams {
+/**
+ * A parameter-free layer that is linear at the point where it is evaluated: y = L·x with L fixed
+ * by the forward pass (ReLU's mask, max pooling's arg-max) or constant (averages, reshapes,
+ * strided views). Then R{y} = L·R{x}, dx = Lᵀ·dy and R{dx} = Lᵀ·R{dy}: no second-order term.
+ */
+export abstract class LinearAtPoint extends NoParams {
+  /** L·d, with L that of the forward pass whose cache is given. */
+  protected abstract apply(cache: unknown, d: Float64Array, batch: number): Float64Array;
+  /** Lᵀ·d. */
+  protected abstract transpose(cache: unknown, d: Float64Array, batch: number): Float64Array;
+  backward(_p: Float64Array, cache: unknown, dy: Float64Array, batch: number, req: GradRequest): Float64Array | null {
+    return req.needInputGrad ? this.transpose(cache, dy, batch) : null;
+  }
+  rForward(_p: Float64Array, _v: Float64Array, cache: unknown, rx: Float64Array | null, batch: number): RForwardResult {
+    return { ry: rx ? this.apply(cache, rx, batch) : null, rcache: null };
+  }
+  rBackward(_p: Float64Array, _v: Float64Array, cache: unknown, _rc: unknown, dy: Float64Array, rdy: Float64Array | null, batch: number, _hv: Float64Array, _s: number, need: boolean) {
+    if (!need) return { dx: null, rdx: null };
+    return { dx: this.transpose(cache, dy, batch), rdx: rdy ? this.transpose(cache, rdy, batch) : null };
+  }
+}
+
+/** max(0, x): the mask of the positive inputs, fixed by the forward pass. */
+export class ReLU extends LinearAtPoint implements Layer {
   readonly kind = 'relu';
   constructor(shape: Shape) {
     super(shape, shape);
@@ -41,26 +47,19 @@ export class ReLU extends NoParams {
     for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
     return { y, cache: y };
   }
-  private static mask(y: Float64Array, d: Float64Array): Float64Array {
+  protected apply(cache: unknown, d: Float64Array): Float64Array {
+    const y = cache as Float64Array;
     const out = new Float64Array(d.length);
     for (let i = 0; i < d.length; i++) out[i] = y[i] > 0 ? d[i] : 0;
     return out;
   }
-  backward(_p: Float64Array, cache: unknown, dy: Float64Array, _b: number, req: GradRequest): Float64Array | null {
-    return req.needInputGrad ? ReLU.mask(cache as Float64Array, dy) : null;
-  }
-  rForward(_p: Float64Array, _v: Float64Array, cache: unknown, rx: Float64Array | null): RForwardResult {
-    return { ry: rx ? ReLU.mask(cache as Float64Array, rx) : null, rcache: null };
-  }
-  rBackward(_p: Float64Array, _v: Float64Array, cache: unknown, _rc: unknown, dy: Float64Array, rdy: Float64Array | null, _b: number, _hv: Float64Array, _s: number, need: boolean) {
-    if (!need) return { dx: null, rdx: null };
-    const y = cache as Float64Array;
-    return { dx: ReLU.mask(y, dy), rdx: rdy ? ReLU.mask(y, rdy) : null };
+  protected transpose(cache: unknown, d: Float64Array): Float64Array {
+    return this.apply(cache, d);
   }
 }
 
 /** tanh(x); its second derivative enters the R-backward pass: R{dx} = (1−y²)R{dy} − 2y·R{y}·dy. */
-export class Tanh extends NoParams {
+export class Tanh extends NoParams implements Layer {
   readonly kind = 'tanh';
   constructor(shape: Shape) {
     super(shape, shape);
@@ -100,23 +99,31 @@ export class Tanh extends NoParams {
   }
 }
 
-/** Reshape to 1-D; the data are already contiguous per example. */
-export class Flatten extends NoParams {
-  readonly kind = 'flatten';
-  constructor(shape: Shape) {
-    super(shape, [sizeOf(shape)]);
+/** The identity on the example (Dropout and noise layers at measurement; Reshape to another shape of the same size). */
+export class Identity extends LinearAtPoint implements Layer {
+  constructor(
+    inShape: Shape,
+    outShape: Shape,
+    readonly kind: string,
+  ) {
+    if (sizeOf(inShape) !== sizeOf(outShape)) throw new ParameterError('targetShape', outShape, `a shape of ${sizeOf(inShape)} numbers, the size of the input [${inShape.join(', ')}]`);
+    super(inShape, outShape);
   }
   forward(_p: Float64Array, x: Float64Array): ForwardResult {
     return { y: x, cache: null };
   }
-  backward(_p: Float64Array, _c: unknown, dy: Float64Array, _b: number, req: GradRequest): Float64Array | null {
-    return req.needInputGrad ? dy : null;
+  protected apply(_c: unknown, d: Float64Array): Float64Array {
+    return d;
   }
-  rForward(_p: Float64Array, _v: Float64Array, _c: unknown, rx: Float64Array | null): RForwardResult {
-    return { ry: rx, rcache: null };
+  protected transpose(_c: unknown, d: Float64Array): Float64Array {
+    return d;
   }
-  rBackward(_p: Float64Array, _v: Float64Array, _c: unknown, _rc: unknown, dy: Float64Array, rdy: Float64Array | null, _b: number, _hv: Float64Array, _s: number, need: boolean) {
-    return need ? { dx: dy, rdx: rdy } : { dx: null, rdx: null };
+}
+
+/** Reshape to 1-D; the data are already contiguous per example. */
+export class Flatten extends Identity {
+  constructor(shape: Shape) {
+    super(shape, [sizeOf(shape)], 'flatten');
   }
 }
 
@@ -124,7 +131,7 @@ export class Flatten extends NoParams {
  * Global average pooling over the spatial positions of a channels-last input [..., C] → [C].
  * Averaging N positions divides the variance of independent per-position noise by N.
  */
-export class GlobalAvgPool extends NoParams {
+export class GlobalAvgPool extends LinearAtPoint implements Layer {
   readonly kind = 'global-avg-pool';
   readonly positions: number;
   readonly channels: number;
@@ -150,7 +157,14 @@ export class GlobalAvgPool extends NoParams {
     for (let j = 0; j < y.length; j++) y[j] /= P;
     return y;
   }
-  private spread(dy: Float64Array, batch: number): Float64Array {
+  forward(_p: Float64Array, x: Float64Array, batch: number): ForwardResult {
+    return { y: this.pool(x, batch), cache: null };
+  }
+  protected apply(_c: unknown, d: Float64Array, batch: number): Float64Array {
+    return this.pool(d, batch);
+  }
+  /** Each position gets 1/P of its channel's gradient. */
+  protected transpose(_c: unknown, dy: Float64Array, batch: number): Float64Array {
     const P = this.positions;
     const C = this.channels;
     const dx = new Float64Array(batch * P * C);
@@ -161,18 +175,5 @@ export class GlobalAvgPool extends NoParams {
       }
     }
     return dx;
-  }
-  forward(_p: Float64Array, x: Float64Array, batch: number): ForwardResult {
-    return { y: this.pool(x, batch), cache: null };
-  }
-  backward(_p: Float64Array, _c: unknown, dy: Float64Array, batch: number, req: GradRequest): Float64Array | null {
-    return req.needInputGrad ? this.spread(dy, batch) : null;
-  }
-  rForward(_p: Float64Array, _v: Float64Array, _c: unknown, rx: Float64Array | null, batch: number): RForwardResult {
-    return { ry: rx ? this.pool(rx, batch) : null, rcache: null };
-  }
-  rBackward(_p: Float64Array, _v: Float64Array, _c: unknown, _rc: unknown, dy: Float64Array, rdy: Float64Array | null, batch: number, _hv: Float64Array, _s: number, need: boolean) {
-    if (!need) return { dx: null, rdx: null };
-    return { dx: this.spread(dy, batch), rdx: rdy ? this.spread(rdy, batch) : null };
   }
 }

@@ -3,42 +3,20 @@
  * Tanh, Flatten, GlobalAvgPool): pointwise activations with their first and second derivatives,
  * max and average pooling (Keras 'valid'/'same' padding and strides), a strided view (a strided
  * convolution is the stride-1 convolution read at every s-th position), batch normalisation in
- * inference mode (the moving statistics are constants), and the identity (Dropout and the other
- * regularisers are off at measurement; Reshape only relabels the contiguous example).
+ * inference mode (the moving statistics are constants), and the identity (elementwise.ts's, for
+ * Dropout and the other regularisers, off at measurement, and Reshape, which only relabels the
+ * contiguous example). The parameter-free ones share elementwise.ts's bases.
  *
  * Each is exact in its backward pass (per-example input gradients) and in its R-passes (Pearlmutter
  * 1994), so Hessian-vector products through an imported model are exact too.
  */
-import { assertInteger, ParameterError, type Stream } from '@snrlab/core';
-import type { ForwardResult, GradRequest, Layer, PassContext, RForwardResult, Shape } from './types.js';
+import { assertInteger, ParameterError } from '@snrlab/core';
+import { PerChannel } from './batchnorm.js';
+import { LinearAtPoint, NoParams } from './elementwise.js';
+import type { ForwardResult, GradRequest, Layer, RForwardResult, Shape } from './types.js';
 import { sizeOf } from './types.js';
 
-abstract class Stateless implements Layer {
-  abstract readonly kind: string;
-  readonly paramCount = 0;
-  readonly paramBlocks = [] as const;
-  constructor(
-    readonly inShape: Shape,
-    readonly outShape: Shape,
-  ) {}
-  init(_params: Float64Array, _stream: Stream): void {}
-  abstract forward(params: Float64Array, x: Float64Array, batch: number, ctx: PassContext): ForwardResult;
-  abstract backward(params: Float64Array, cache: unknown, dy: Float64Array, batch: number, req: GradRequest, ctx: PassContext): Float64Array | null;
-  abstract rForward(params: Float64Array, v: Float64Array, cache: unknown, rx: Float64Array | null, batch: number, ctx: PassContext): RForwardResult;
-  abstract rBackward(
-    params: Float64Array,
-    v: Float64Array,
-    cache: unknown,
-    rcache: unknown,
-    dy: Float64Array,
-    rdy: Float64Array | null,
-    batch: number,
-    hv: Float64Array,
-    scale: number,
-    needInputGrad: boolean,
-    ctx: PassContext,
-  ): { dx: Float64Array | null; rdx: Float64Array | null };
-}
+export { Identity } from './elementwise.js';
 
 /** A pointwise function with its first and second derivatives. */
 export interface Pointwise {
@@ -118,7 +96,7 @@ export function pointwise(name: string, alpha?: number): Pointwise {
 /**
  * y = f(x) elementwise. dx = f′(x)·dy; R{y} = f′(x)·R{x}; R{dx} = f′(x)·R{dy} + f″(x)·R{x}·dy.
  */
-export class Activation extends Stateless {
+export class Activation extends NoParams implements Layer {
   readonly kind: string;
   private readonly fn: Pointwise;
   constructor(
@@ -157,30 +135,6 @@ export class Activation extends Stateless {
   }
 }
 
-/** The identity on the example (Dropout and noise layers at measurement; Reshape to another shape of the same size). */
-export class Identity extends Stateless {
-  constructor(
-    inShape: Shape,
-    outShape: Shape,
-    readonly kind: string,
-  ) {
-    if (sizeOf(inShape) !== sizeOf(outShape)) throw new ParameterError('targetShape', outShape, `a shape of ${sizeOf(inShape)} numbers, the size of the input [${inShape.join(', ')}]`);
-    super(inShape, outShape);
-  }
-  forward(_p: Float64Array, x: Float64Array): ForwardResult {
-    return { y: x, cache: null };
-  }
-  backward(_p: Float64Array, _c: unknown, dy: Float64Array, _b: number, req: GradRequest): Float64Array | null {
-    return req.needInputGrad ? dy : null;
-  }
-  rForward(_p: Float64Array, _v: Float64Array, _c: unknown, rx: Float64Array | null): RForwardResult {
-    return { ry: rx, rcache: null };
-  }
-  rBackward(_p: Float64Array, _v: Float64Array, _c: unknown, _rc: unknown, dy: Float64Array, rdy: Float64Array | null, _b: number, _hv: Float64Array, _s: number, need: boolean) {
-    return need ? { dx: dy, rdx: rdy } : { dx: null, rdx: null };
-  }
-}
-
 /** Decompose a flat position index over the spatial dimensions (row-major). */
 function unravel(p: number, dims: readonly number[], out: number[]): void {
   for (let d = dims.length - 1; d >= 0; d--) {
@@ -193,7 +147,7 @@ function unravel(p: number, dims: readonly number[], out: number[]): void {
  * A linear map that reads each output position from a list of input positions (−1 = padding):
  * the shared core of the strided view (one source per output) and of pooling (a window).
  */
-abstract class Gather extends Stateless {
+abstract class Gather extends LinearAtPoint {
   /** index[p·K + q]: input position read by output position p at window offset q, or −1. */
   protected index!: Int32Array;
   protected K = 1;
@@ -212,7 +166,7 @@ abstract class Gather extends Stateless {
  * The positions start + k·step (k < count) of each spatial dimension: a stride-s convolution is
  * the stride-1 convolution read there (`valid`: start 0; `same`: start ⌊(k−1)/2⌋ − Keras's pad).
  */
-export class Subsample extends Gather {
+export class Subsample extends Gather implements Layer {
   readonly kind = 'subsample';
   constructor(inShape: Shape, start: readonly number[], step: readonly number[], count: readonly number[]) {
     const rank = inShape.length - 1;
@@ -233,7 +187,11 @@ export class Subsample extends Gather {
       this.index[p] = flat;
     }
   }
-  private gather(x: Float64Array, batch: number): Float64Array {
+  forward(_p: Float64Array, x: Float64Array, batch: number): ForwardResult {
+    return { y: this.apply(null, x, batch), cache: null };
+  }
+  /** Gather: output position p reads input position index[p]. */
+  protected apply(_c: unknown, x: Float64Array, batch: number): Float64Array {
     const C = this.channels;
     const P = this.outPositions;
     const inSize = this.inPositions * C;
@@ -241,26 +199,14 @@ export class Subsample extends Gather {
     for (let i = 0; i < batch; i++) for (let p = 0; p < P; p++) for (let c = 0; c < C; c++) y[(i * P + p) * C + c] = x[i * inSize + this.index[p] * C + c];
     return y;
   }
-  private scatter(dy: Float64Array, batch: number): Float64Array {
+  /** Scatter-add back to the input positions. */
+  protected transpose(_c: unknown, dy: Float64Array, batch: number): Float64Array {
     const C = this.channels;
     const P = this.outPositions;
     const inSize = this.inPositions * C;
     const dx = new Float64Array(batch * inSize);
     for (let i = 0; i < batch; i++) for (let p = 0; p < P; p++) for (let c = 0; c < C; c++) dx[i * inSize + this.index[p] * C + c] += dy[(i * P + p) * C + c];
     return dx;
-  }
-  forward(_p: Float64Array, x: Float64Array, batch: number): ForwardResult {
-    return { y: this.gather(x, batch), cache: null };
-  }
-  backward(_p: Float64Array, _c: unknown, dy: Float64Array, batch: number, req: GradRequest): Float64Array | null {
-    return req.needInputGrad ? this.scatter(dy, batch) : null;
-  }
-  rForward(_p: Float64Array, _v: Float64Array, _c: unknown, rx: Float64Array | null, batch: number): RForwardResult {
-    return { ry: rx ? this.gather(rx, batch) : null, rcache: null };
-  }
-  rBackward(_p: Float64Array, _v: Float64Array, _c: unknown, _rc: unknown, dy: Float64Array, rdy: Float64Array | null, batch: number, _hv: Float64Array, _s: number, need: boolean) {
-    if (!need) return { dx: null, rdx: null };
-    return { dx: this.scatter(dy, batch), rdx: rdy ? this.scatter(rdy, batch) : null };
   }
 }
 
@@ -279,7 +225,7 @@ export function tfPadding(n: number, k: number, s: number, padding: 'valid' | 's
  * (padding does not count). `global`: one window over every position, output [C].
  * Max pooling is piecewise linear: its derivative routes through the window's arg-max.
  */
-export class Pool extends Gather {
+export class Pool extends Gather implements Layer {
   readonly kind: string;
   constructor(
     inShape: Shape,
@@ -366,7 +312,7 @@ export class Pool extends Gather {
   }
 
   /** The linear map the pooling is at this point (the arg-max fixed), applied to d. */
-  private apply(cache: unknown, d: Float64Array, batch: number): Float64Array {
+  protected apply(cache: unknown, d: Float64Array, batch: number): Float64Array {
     const arg = cache as Int32Array | null;
     if (!arg) return this.forward(new Float64Array(0), d, batch).y; // the average is linear
     const out = new Float64Array(arg.length);
@@ -375,7 +321,7 @@ export class Pool extends Gather {
   }
 
   /** Its transpose, applied to an output gradient. */
-  private transpose(cache: unknown, dy: Float64Array, batch: number): Float64Array {
+  protected transpose(cache: unknown, dy: Float64Array, batch: number): Float64Array {
     const C = this.channels;
     const P = this.outPositions;
     const K = this.K;
@@ -397,17 +343,6 @@ export class Pool extends Gather {
     }
     return dx;
   }
-
-  backward(_p: Float64Array, cache: unknown, dy: Float64Array, batch: number, req: GradRequest): Float64Array | null {
-    return req.needInputGrad ? this.transpose(cache, dy, batch) : null;
-  }
-  rForward(_p: Float64Array, _v: Float64Array, cache: unknown, rx: Float64Array | null, batch: number): RForwardResult {
-    return { ry: rx ? this.apply(cache, rx, batch) : null, rcache: null };
-  }
-  rBackward(_p: Float64Array, _v: Float64Array, cache: unknown, _rc: unknown, dy: Float64Array, rdy: Float64Array | null, batch: number, _hv: Float64Array, _s: number, need: boolean) {
-    if (!need) return { dx: null, rdx: null };
-    return { dx: this.transpose(cache, dy, batch), rdx: rdy ? this.transpose(cache, rdy, batch) : null };
-  }
 }
 
 interface FrozenBNCache {
@@ -420,27 +355,22 @@ interface FrozenBNCache {
  * output and gradient depend on that example alone. γ (`scale`) and β (`center`) are parameters,
  * either of which Keras may leave out.
  */
-export class InferenceBatchNorm implements Layer {
+export class InferenceBatchNorm extends PerChannel implements Layer {
   readonly kind = 'batch-norm (inference)';
-  readonly outShape: Shape;
   readonly paramCount: number;
   readonly paramBlocks: readonly { name: string; size: number }[];
-  readonly channels: number;
-  readonly positions: number;
   /** 1/√(v + ε) per channel. */
   private readonly inv: Float64Array;
 
   constructor(
-    readonly inShape: Shape,
+    inShape: Shape,
     readonly movingMean: readonly number[],
     readonly movingVariance: readonly number[],
     readonly epsilon: number,
     readonly scale: boolean,
     readonly center: boolean,
   ) {
-    this.outShape = inShape;
-    this.channels = inShape[inShape.length - 1];
-    this.positions = sizeOf(inShape) / this.channels;
+    super(inShape);
     const C = this.channels;
     if (movingMean.length !== C) throw new ParameterError('movingMean.length', movingMean.length, `${C}, the channels of [${inShape.join(', ')}]`);
     if (movingVariance.length !== C) throw new ParameterError('movingVariance.length', movingVariance.length, `${C}, the channels of [${inShape.join(', ')}]`);
@@ -545,18 +475,7 @@ export class InferenceBatchNorm implements Layer {
     return { ry, rcache: rx };
   }
 
-  rBackward(
-    params: Float64Array,
-    v: Float64Array,
-    cache: unknown,
-    rcache: unknown,
-    dy: Float64Array,
-    rdy: Float64Array | null,
-    batch: number,
-    hv: Float64Array,
-    scale: number,
-    needInputGrad: boolean,
-  ): { dx: Float64Array | null; rdx: Float64Array | null } {
+  rBackward(params: Float64Array, v: Float64Array, cache: unknown, rcache: unknown, dy: Float64Array, rdy: Float64Array | null, _b: number, hv: Float64Array, scale: number, needInputGrad: boolean) {
     const { xhat } = cache as FrozenBNCache;
     const rx = rcache as Float64Array | null;
     const C = this.channels;
@@ -575,7 +494,6 @@ export class InferenceBatchNorm implements Layer {
       dx[j] = this.gamma(params, c) * this.inv[c] * dy[j];
       rdx[j] = this.inv[c] * ((this.scale ? v[c] * dy[j] : 0) + (rdy ? this.gamma(params, c) * rdy[j] : 0));
     }
-    void batch;
     return { dx, rdx };
   }
 }

@@ -6,8 +6,6 @@ import { jackknifeSE, ParameterError } from '@snrlab/core';
 import type { Dataset } from '../data/dataset.js';
 import { subset } from '../data/dataset.js';
 
-// directional (one-sided) verdicts live in core, shared with every engine
-export { claimStatus, directionalVerdict, type ClaimStatus, type DirectionalClaim } from '@snrlab/core';
 
 /**
  * Leave-one-group-out jackknife over the examples of a dataset: the examples are cut into

@@ -5,13 +5,12 @@
  *   σ_t = σ_g/|H|,   σ_g² = uᵀΣu/B (one batch of B drawn with replacement),  H = uᵀ∇²L u,
  * and core's positionalError compares that with the direct spread of the crossings.
  */
-import { ParameterError, positionalError, type PositionalErrorResult, type Stream } from '@snrlab/core';
+import { ParameterError, positionalError, solveLinear, type PositionalErrorResult, type Stream } from '@snrlab/core';
 import type { Dataset } from '../data/dataset.js';
 import { checkModelData, gather } from '../data/dataset.js';
 import type { Batch, Sequential } from '../nn/model.js';
 import { datasetGradient, datasetHvp, hessianMatrix } from '../measure/hessian.js';
 import { gradientNoise } from '../measure/noise.js';
-import { solveLinear } from './standardization.js';
 
 /** The full-batch minimum by Newton's method with the exact Hessian (small models), to |∇L| ≤ tolerance. */
 export function newtonMinimum(model: Sequential, data: Dataset, start: Float64Array, o: { iterations?: number; tolerance?: number } = {}): { params: Float64Array; gradNorm: number; iterations: number } {
@@ -24,7 +23,7 @@ export function newtonMinimum(model: Sequential, data: Dataset, start: Float64Ar
     const g = datasetGradient(model, theta, data).gradient;
     gn = Math.hypot(...g);
     if (gn <= tol) break;
-    const step = solveLinear(hessianMatrix(model, theta, data), g);
+    const step = solveLinear(hessianMatrix(model, theta, data), g, g.length);
     for (let j = 0; j < theta.length; j++) theta[j] -= step[j];
   }
   if (!(gn <= tol)) throw new ParameterError('newton.iterations', iterations, `enough Newton steps to reach |∇L| ≤ ${tol} (|∇L| = ${gn})`);

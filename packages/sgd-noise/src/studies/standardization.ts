@@ -17,8 +17,7 @@
  * standardised features trΣ_std = Σ(V + a_j²) + Var y, |G_std|² = |a|² + c². The Hessians are
  * H_raw = E[x̃x̃ᵀ] = S̃MS̃ (M = E[z̃z̃ᵀ], z̃ = (z, 1)) and H_std = I.
  */
-import { assertInRange, assertInteger, assertPositive, DivergenceError, ParameterError, type Stream } from '@snrlab/core';
-import { EigenvalueDecomposition, Matrix, solve } from 'ml-matrix';
+import { assertInRange, assertInteger, assertPositive, DivergenceError, LU, ParameterError, symmetricEigen, type Stream } from '@snrlab/core';
 import type { Dataset } from '../data/dataset.js';
 import type { Sequential } from '../nn/model.js';
 
@@ -141,27 +140,15 @@ export function standardizationTheory(t: Pick<MixedUnitsTeacher, 'scales' | 'wei
   };
 }
 
-/** Eigenvalues of a symmetric P×P matrix, descending. */
-export function symmetricEigenvalues(A: Float64Array, P: number): Float64Array {
-  const rows: number[][] = [];
-  for (let i = 0; i < P; i++) rows.push(Array.from(A.subarray(i * P, (i + 1) * P)));
-  const ev = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true }).realEigenvalues;
-  return Float64Array.from(ev).sort((x, y) => y - x);
+/** Eigenvalues of a symmetric P×P matrix, descending (core's `symmetricEigen`). */
+export function symmetricEigenvalues(A: ArrayLike<number>, P: number): Float64Array {
+  return symmetricEigen(A, P, { order: 'descending' }).values;
 }
 
 /** λ_max/λ_min of a symmetric positive-definite matrix (Infinity if λ_min ≤ 0). */
 export function conditionNumber(A: Float64Array, P: number): number {
   const ev = symmetricEigenvalues(A, P);
   return ev[P - 1] > 0 ? ev[0] / ev[P - 1] : Infinity;
-}
-
-/** Solve A·x = b for a small square matrix A (row-major, P×P). */
-export function solveLinear(A: Float64Array, b: Float64Array): Float64Array {
-  const P = b.length;
-  if (A.length !== P * P) throw new ParameterError('A.length', A.length, `${P * P} (P × P for b of length ${P})`);
-  const M = new Matrix(Array.from({ length: P }, (_, i) => Array.from(A.subarray(i * P, (i + 1) * P))));
-  const x = solve(M, Matrix.columnVector(Array.from(b)));
-  return Float64Array.from({ length: P }, (_, i) => x.get(i, 0));
 }
 
 /**
@@ -174,14 +161,19 @@ export function invariantNoiseScale(hessian: Float64Array, sigma: Float64Array, 
   const P = gradient.length;
   if (hessian.length !== P * P) throw new ParameterError('hessian.length', hessian.length, `${P * P} (P × P)`);
   if (sigma.length !== P * P) throw new ParameterError('sigma.length', sigma.length, `${P * P} (P × P)`);
-  const toM = (a: Float64Array) => new Matrix(Array.from({ length: P }, (_, i) => Array.from(a.subarray(i * P, (i + 1) * P))));
-  const H = toM(hessian);
-  const HiS = solve(H, toM(sigma));
+  // one LU of H for every column of Σ and for G
+  const lu = new LU(hessian, P);
+  const col = new Float64Array(P);
+  const x = new Float64Array(P);
   let tr = 0;
-  for (let i = 0; i < P; i++) tr += HiS.get(i, i);
-  const HiG = solveLinear(hessian, gradient);
+  for (let j = 0; j < P; j++) {
+    for (let i = 0; i < P; i++) col[i] = sigma[i * P + j];
+    lu.solve(col, x);
+    tr += x[j];
+  }
+  lu.solve(gradient, x);
   let gg = 0;
-  for (let i = 0; i < P; i++) gg += gradient[i] * HiG[i];
+  for (let i = 0; i < P; i++) gg += gradient[i] * x[i];
   return tr / gg;
 }
 
