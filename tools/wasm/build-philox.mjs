@@ -1,25 +1,37 @@
-// Generates packages/core/src/random/philox.wat (readable) and philox-wasm.ts (the binary,
-// base64) from the templates below. The binary is committed, so installing snrlab never needs a
-// WebAssembly toolchain; run `node tools/wasm/build-philox.mjs` after editing this file.
+// Generates two WebAssembly modules from the templates below, so that Philox and the ziggurat
+// exist once, in this file:
+//  - core's random-number module, packages/core/src/random/philox.wat (readable) and philox-wasm.ts
+//    (the binary, base64): random numbers only;
+//  - tensor's fused Euler–Maruyama module, packages/tensor/src/fused-em.wat and fused-em-wasm.ts: the
+//    same generator and ziggurat with a drift update applied to each normal as it is made (the
+//    physics is tensor's; a drift arrives as data: a mode and its parameters, or polynomial
+//    coefficients).
+// The binaries are committed, so installing snrlab never needs a WebAssembly toolchain; run
+// `node tools/wasm/build-philox.mjs` after editing this file.
 //
-// Exports:
+// Exports of core's module:
 //  fill(out, nBlocks, c0, c1, c2, c3, k0, k1)
 //    Philox4x32-10 blocks for counters (c0,c1,c2,c3) upward; (c0,c1) is a 64-bit block counter
 //    that wraps without touching (c2,c3). Eight blocks per iteration: two independent groups of
 //    four, one block per 32-bit SIMD lane ("structure of arrays"), so the CPU overlaps the two
 //    dependency chains. i64x2.extmul_{low,high}_i32x4_u gives the full 32x32->64 products; two
 //    shuffles gather their low and high words; a 4x4 transpose writes one block per store.
-//  normals(n, c0, c1, c2, c3, k0, k1, skip, cont, mode, p1, p2, p3) -> words consumed
-//    n normals z from the stream whose next word is word `skip` of block (c0,c1), or, with
-//    cont = 1, from where the previous call stopped (its word buffer is kept). The 256-layer
-//    ziggurat is the same algorithm, in the same order of draws and the same floating-point
-//    operations, as Stream.normal() in stream.ts, so both give identical values; exp and log are
-//    imported from JS Math for the same reason. Two candidates are tried at once in SIMD lanes.
-//    `mode` says what is done with each z (see EMIT1 below): mode 0 writes mean + sd·z to
-//    NORMALS; modes 1 and 2 apply a fused Euler–Maruyama update to the values in NORMALS.
+//  normals(n, c0, c1, c2, c3, k0, k1, skip, cont, mean, sd) -> words consumed
+//    n values mean + sd·z into NORMALS, z the normals of the stream whose next word is word `skip`
+//    of block (c0,c1), or, with cont = 1, from where the previous call stopped (its word buffer is
+//    kept). The 256-layer ziggurat is the same algorithm, in the same order of draws and the same
+//    floating-point operations, as Stream.normal() in stream.ts, so both give identical values;
+//    exp and log are imported from JS Math for the same reason. Two candidates are tried at once
+//    in SIMD lanes.
 //  uniforms(n, c0, c1, c2, c3, k0, k1, skip, cont, lo, w) -> words consumed
 //    n values lo + w·u into NORMALS, u the 53-bit uniform of Stream.uniform(), same stream rules.
-//  finite() -> 1 when every value the last normals() call updated is finite
+//
+// Exports of tensor's module:
+//  em(n, c0, c1, c2, c3, k0, k1, skip, cont, mode, p1, p2, s, m) -> words consumed
+//    one Euler–Maruyama step of the n values in NORMALS, each with the next normal z of the stream
+//    (the stream rules and the normals of core's normals()): x ← x + drift(x) + s·z, the drift
+//    by `mode` (see EMIT1 below; mode 3 reads m Horner coefficients at COEF).
+//  finite() -> 1 when every value the last em() call wrote is finite
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
@@ -36,6 +48,9 @@ export const LAYOUT = {
   maxNormals: 16384,
   pages: 4,
 };
+
+/** Tensor's module: the same layout, plus the Horner coefficients of a polynomial drift. */
+export const EM_LAYOUT = { ...LAYOUT, coef: 215040, maxCoef: 256 };
 
 const G = 2;
 const shufLo = '0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27';
@@ -95,39 +110,82 @@ const UNIFORM = (dst) => `${READ('$a')}${READ('$b')}
                      (f64.convert_i32_u (i32.shr_u (local.get $b) (i32.const 6))))
             (f64.const 0x1p-53)))`;
 
-// What the normals() loop does with each normal x (slot $j = 8·i of the NORMALS buffer), by
-// $mode. The operations, and their order, are those of Stream.fillNormal (mode 0) and of the
-// fused Euler–Maruyama step in stream.ts (modes 1, 2), so every path gives the same bytes:
+// What a normals loop does with each normal x (slot $j = 8·i of the NORMALS buffer), by mode.
+// The operations, and their order, are those of Stream.fillNormal (mode 0, core's module) and of
+// tensor's fused Euler–Maruyama step and its JS fallback (fused-em.ts; modes 1–3, tensor's
+// module), so every path gives the same bytes:
 //  0: NORMALS[i] = p1 + p2·x                                   (mean, sd)
 //  1: u = NORMALS[i]; NORMALS[i] = u − p1·(u − p2) + p3·z         (a = rate·dt, centre, s)
-//  2: u = NORMALS[i]; NORMALS[i] = u + (u − u·u·u + p2)·p1 + p3·z (tilt, dt, s)
+//  2: u = NORMALS[i]; NORMALS[i] = u + (u − u·u·u + p2)·p1 + p3·z (dt, tilt, s)
+//  3: u = NORMALS[i]; NORMALS[i] = u − h·p1 + p3·z                (dt, –, s; h = U′(u) by Horner
+//     on the m coefficients at COEF, highest power first: h = c₀, h = h·u + c_k)
 // with z = 0 + x = 0 + 1·x, the value fillNormal would have stored (x is never NaN, so 1·x = x).
 const N = `offset=${LAYOUT.normals}`;
-const EMIT1 = `
-        (if (i32.eqz (local.get $mode))
-          (then (f64.store ${N} (local.get $j) (f64.add (local.get $p1) (f64.mul (local.get $p2) (local.get $x)))))
-          (else
+const COEF = `offset=${EM_LAYOUT.coef}`;
+
+const HORNER1 = `
+                (local.set $h (f64.load ${COEF} (i32.const 0)))
+                (local.set $q (i32.const 8))
+                (block $hdone1
+                  (loop $hnext1
+                    (br_if $hdone1 (i32.ge_u (local.get $q) (local.get $mb)))
+                    (local.set $h (f64.add (f64.mul (local.get $h) (local.get $u)) (f64.load ${COEF} (local.get $q))))
+                    (local.set $q (i32.add (local.get $q) (i32.const 8)))
+                    (br $hnext1)))`;
+const HORNER2 = `
+                (local.set $H (v128.load64_splat ${COEF} (i32.const 0)))
+                (local.set $q (i32.const 8))
+                (block $hdone2
+                  (loop $hnext2
+                    (br_if $hdone2 (i32.ge_u (local.get $q) (local.get $mb)))
+                    (local.set $H (f64x2.add (f64x2.mul (local.get $H) (local.get $U)) (v128.load64_splat ${COEF} (local.get $q))))
+                    (local.set $q (i32.add (local.get $q) (i32.const 8)))
+                    (br $hnext2)))`;
+
+// the new value of u (scalar: $u, $xx = p3·z), by drift mode
+const UPDATE1 = {
+  1: `(f64.add (f64.sub (local.get $u) (f64.mul (local.get $p1) (f64.sub (local.get $u) (local.get $p2)))) (local.get $xx))`,
+  2: `(f64.add (f64.add (local.get $u) (f64.mul (f64.add (f64.sub (local.get $u) (f64.mul (f64.mul (local.get $u) (local.get $u)) (local.get $u))) (local.get $p2)) (local.get $p1))) (local.get $xx))`,
+  3: `${HORNER1}
+                (f64.add (f64.sub (local.get $u) (f64.mul (local.get $h) (local.get $p1))) (local.get $xx))`,
+};
+
+// an expression (with result f64) or a statement chosen by $mode among `modes`
+const chooseValue = (modes, f) =>
+  modes.length === 1 ? f(modes[0]) : `(if (result f64) (i32.eq (local.get $mode) (i32.const ${modes[0]})) (then ${f(modes[0])}) (else ${chooseValue(modes.slice(1), f)}))`;
+const chooseStatement = (modes, f) =>
+  modes.length === 1 ? f(modes[0]) : `
+        (if (i32.eq (local.get $mode) (i32.const ${modes[0]}))
+          (then ${f(modes[0])})
+          (else ${chooseStatement(modes.slice(1), f)}))`;
+
+const EMIT1 = (modes) =>
+  modes[0] === 0
+    ? `(f64.store ${N} (local.get $j) (f64.add (local.get $p1) (f64.mul (local.get $p2) (local.get $x))))`
+    : `
             (local.set $u (f64.load ${N} (local.get $j)))
             (local.set $xx (f64.mul (local.get $p3) (f64.add (f64.const 0) (local.get $x))))
-            (local.set $u (if (result f64) (i32.eq (local.get $mode) (i32.const 1))
-              (then (f64.add (f64.sub (local.get $u) (f64.mul (local.get $p1) (f64.sub (local.get $u) (local.get $p2)))) (local.get $xx)))
-              (else (f64.add (f64.add (local.get $u) (f64.mul (f64.add (f64.sub (local.get $u) (f64.mul (f64.mul (local.get $u) (local.get $u)) (local.get $u))) (local.get $p2)) (local.get $p1))) (local.get $xx)))))
+            (local.set $u ${chooseValue(modes, (m) => UPDATE1[m])})
             (f64.store ${N} (local.get $j) (local.get $u))
-            (local.set $chk (f64.add (local.get $chk) (f64.sub (local.get $u) (local.get $u))))))`;
-// EMIT2 for one mode (the fast loop is generated once per mode, so it never tests $mode)
-const EMIT2_BY_MODE = [
-  `(v128.store ${N} (local.get $j) (f64x2.add (local.get $P1) (f64x2.mul (local.get $P2) (local.get $X))))`,
-  `(local.set $U (v128.load ${N} (local.get $j)))
-                (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (local.get $X))))
-                (local.set $U (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (local.get $P1) (f64x2.sub (local.get $U) (local.get $P2)))) (local.get $C)))
+            (local.set $chk (f64.add (local.get $chk) (f64.sub (local.get $u) (local.get $u))))`;
+
+// EMIT2 for one mode, two lanes (the fast loop is generated once per mode, so it never tests $mode)
+const EM_TAIL2 = `
                 (v128.store ${N} (local.get $j) (local.get $U))
-                (local.set $CHK (f64x2.add (local.get $CHK) (f64x2.sub (local.get $U) (local.get $U))))`,
-  `(local.set $U (v128.load ${N} (local.get $j)))
-                (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (local.get $X))))
-                (local.set $U (f64x2.add (f64x2.add (local.get $U) (f64x2.mul (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (f64x2.mul (local.get $U) (local.get $U)) (local.get $U))) (local.get $P2)) (local.get $P1))) (local.get $C)))
-                (v128.store ${N} (local.get $j) (local.get $U))
-                (local.set $CHK (f64x2.add (local.get $CHK) (f64x2.sub (local.get $U) (local.get $U))))`,
-];
+                (local.set $CHK (f64x2.add (local.get $CHK) (f64x2.sub (local.get $U) (local.get $U))))`;
+const Z2 = `(local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (local.get $X))))`;
+const EMIT2_BY_MODE = {
+  0: `(v128.store ${N} (local.get $j) (f64x2.add (local.get $P1) (f64x2.mul (local.get $P2) (local.get $X))))`,
+  1: `(local.set $U (v128.load ${N} (local.get $j)))
+                ${Z2}
+                (local.set $U (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (local.get $P1) (f64x2.sub (local.get $U) (local.get $P2)))) (local.get $C)))${EM_TAIL2}`,
+  2: `(local.set $U (v128.load ${N} (local.get $j)))
+                ${Z2}
+                (local.set $U (f64x2.add (f64x2.add (local.get $U) (f64x2.mul (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (f64x2.mul (local.get $U) (local.get $U)) (local.get $U))) (local.get $P2)) (local.get $P1))) (local.get $C)))${EM_TAIL2}`,
+  3: `(local.set $U (v128.load ${N} (local.get $j)))${HORNER2}
+                ${Z2}
+                (local.set $U (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (local.get $H) (local.get $P1))) (local.get $C)))${EM_TAIL2}`,
+};
 
 const fastLoop = (m) => `
         (block $fastdone
@@ -154,12 +212,6 @@ const fastLoop = (m) => `
             (local.set $i (i32.add (local.get $i) (i32.const 2)))
             (br $fast)))
 `;
-const FAST = `
-        (if (i32.eqz (local.get $mode))
-          (then ${fastLoop(0)})
-          (else (if (i32.eq (local.get $mode) (i32.const 1))
-            (then ${fastLoop(1)})
-            (else ${fastLoop(2)}))))`;
 
 const L = LAYOUT;
 const PROLOGUE = `
@@ -188,73 +240,45 @@ const LIM = `        ;; $lim folds both bounds (words left in the buffer, values
           (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3)))
           (i32.lt_s (i32.sub (local.get $end) (i32.const 16))
                     (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3))))))`;
+// after a refill inside the loop, reload the loop's copies of the buffer bounds
+const RELOAD = (code) => code.replace(/\(call \$refill\)/g, '(call $refill) (local.set $p (global.get $p)) (local.set $end (global.get $end))');
 
-export const WAT = `;; Generated by tools/wasm/build-philox.mjs. Do not edit; edit the generator.
-(module
-  (import "m" "exp" (func $exp (param f64) (result f64)))
-  (import "m" "log" (func $log (param f64) (result f64)))
-  (memory (export "memory") ${L.pages})
-  (global $M0 v128 (v128.const i32x4 0xD2511F53 0xD2511F53 0xD2511F53 0xD2511F53))
-  (global $M1 v128 (v128.const i32x4 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57))
-  ;; normals() state shared with $refill
-  (global $p (mut i32) (i32.const 0))
-  (global $end (mut i32) (i32.const 0))
-  (global $bc0 (mut i32) (i32.const 0))
-  (global $bc1 (mut i32) (i32.const 0))
-  (global $sc2 (mut i32) (i32.const 0))
-  (global $sc3 (mut i32) (i32.const 0))
-  (global $sk0 (mut i32) (i32.const 0))
-  (global $sk1 (mut i32) (i32.const 0))
-  (global $nref (mut i32) (i32.const 0))
-  (global $finite (mut i32) (i32.const 1))
-
-  (func $fill (export "fill") (param $out i32) (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32)
-    ${groupLocals}
-    (local $K0 v128) (local $K1 v128) (local $T0 v128) (local $T1 v128) (local $T2 v128) (local $T3 v128) (local $r i32) (local $lo i32)
-    (block $done
-      (loop $groups
-        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
-${Array.from({ length: G }, (_, g) => init(g)).join('')}
-        (local.set $K0 (i32x4.splat (local.get $k0)))
-        (local.set $K1 (i32x4.splat (local.get $k1)))
-        (local.set $r (i32.const 10))
-        (loop $rounds
-${Array.from({ length: G }, (_, g) => round(g)).join('')}
-          (local.set $K0 (i32x4.add (local.get $K0) (v128.const i32x4 0x9E3779B9 0x9E3779B9 0x9E3779B9 0x9E3779B9)))
-          (local.set $K1 (i32x4.add (local.get $K1) (v128.const i32x4 0xBB67AE85 0xBB67AE85 0xBB67AE85 0xBB67AE85)))
-          (local.set $r (i32.sub (local.get $r) (i32.const 1)))
-          (br_if $rounds (local.get $r)))
-${Array.from({ length: G }, (_, g) => store(g)).join('')}
-        (local.set $out (i32.add (local.get $out) (i32.const ${64 * G})))
-        (local.set $n (i32.sub (local.get $n) (i32.const ${4 * G})))
-        (local.set $lo (i32.add (local.get $c0) (i32.const ${4 * G})))
-        (local.set $c1 (select (i32.add (local.get $c1) (i32.const 1)) (local.get $c1) (i32.lt_u (local.get $lo) (local.get $c0))))
-        (local.set $c0 (local.get $lo))
-        (br $groups))))
-
-  ;; the next ${L.refillBlocks} blocks of the normals() stream into the word buffer
-  (func $refill
-    (local $lo i32)
-    (call $fill (i32.const ${L.refill}) (i32.const ${L.refillBlocks}) (global.get $bc0) (global.get $bc1) (global.get $sc2) (global.get $sc3) (global.get $sk0) (global.get $sk1))
-    (global.set $nref (i32.add (global.get $nref) (i32.const 1)))
-    (global.set $p (i32.const ${L.refill}))
-    (global.set $end (i32.const ${L.refill + 16 * L.refillBlocks}))
-    (local.set $lo (i32.add (global.get $bc0) (i32.const ${L.refillBlocks})))
-    (global.set $bc1 (select (i32.add (global.get $bc1) (i32.const 1)) (global.get $bc1) (i32.lt_u (local.get $lo) (global.get $bc0))))
-    (global.set $bc0 (local.get $lo)))
-
-  (func (export "normals") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $cont i32) (param $mode i32) (param $p1 f64) (param $p2 f64) (param $p3 f64) (result i32)
+/**
+ * The ziggurat loop as an exported function: `modes` [0] is core's normals(); [1, 2, 3] is
+ * tensor's em() (with $mode, the step's s as p3, m Horner coefficients, and the finite flag).
+ */
+function normalsFunc(name, modes) {
+  const em = modes[0] !== 0;
+  const params = em ? '(param $mode i32) (param $p1 f64) (param $p2 f64) (param $p3 f64) (param $m i32)' : '(param $p1 f64) (param $p2 f64)';
+  const emLocals = em ? '\n    (local $chk f64) (local $CHK v128) (local $P3 v128) (local $h f64) (local $H v128) (local $q i32) (local $mb i32)' : '';
+  const emInit = em ? `
+    (local.set $P3 (f64x2.splat (local.get $p3)))
+    (local.set $mb (i32.shl (local.get $m) (i32.const 3)))` : '';
+  const emDone = em
+    ? `
+    (local.set $chk (f64.add (local.get $chk) (f64.add (f64x2.extract_lane 0 (local.get $CHK)) (f64x2.extract_lane 1 (local.get $CHK)))))
+    (global.set $finite (f64.eq (local.get $chk) (local.get $chk)))`
+    : '';
+  const doc = em
+    ? `;; em(n, c0, c1, c2, c3, k0, k1, skip, cont, mode, p1, p2, s, m) -> words consumed: one
+  ;; Euler–Maruyama step of the n values in NORMALS by drift mode (1 linear, 2 double well,
+  ;; 3 polynomial with m Horner coefficients at COEF), each with the stream's next normal`
+    : `;; normals(n, c0, c1, c2, c3, k0, k1, skip, cont, mean, sd) -> words consumed: n values
+  ;; mean + sd·z into NORMALS, z the values of Stream.normal()`;
+  return `
+  ${doc}
+  (func (export "${name}") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $cont i32) ${params} (result i32)
     (local $i i32) (local $a i32) (local $b i32) (local $idx i32) (local $p i32) (local $end i32) (local $j i32) (local $ia1 i32) (local $avail i32) (local $lim i32)
-    (local $rabs f64) (local $x f64) (local $u f64) (local $xx f64) (local $yy f64) (local $chk f64)
-    (local $V v128) (local $R v128) (local $X v128) (local $U v128) (local $C v128) (local $CHK v128)
-    (local $P1 v128) (local $P2 v128) (local $P3 v128)
-    (local.set $P1 (f64x2.splat (local.get $p1))) (local.set $P2 (f64x2.splat (local.get $p2))) (local.set $P3 (f64x2.splat (local.get $p3)))
+    (local $rabs f64) (local $x f64) (local $u f64) (local $xx f64) (local $yy f64)
+    (local $V v128) (local $R v128) (local $X v128) (local $U v128) (local $C v128)
+    (local $P1 v128) (local $P2 v128)${emLocals}
+    (local.set $P1 (f64x2.splat (local.get $p1))) (local.set $P2 (f64x2.splat (local.get $p2)))${emInit}
 ${PROLOGUE}    (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         ;; Two candidates per iteration while both take the fast path (about 98% of pairs):
         ;; exactly what two scalar passes would give.
-${LIM}${FAST}        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+${LIM}${chooseStatement(modes, fastLoop)}        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (block $accept
           (loop $retry
             ;; fast path: both words in the buffer
@@ -263,7 +287,7 @@ ${LIM}${FAST}        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
                 (local.set $a (i32.load (local.get $p)))
                 (local.set $b (i32.load offset=4 (local.get $p)))
                 (local.set $p (i32.add (local.get $p) (i32.const 8))))
-              (else ${READ('$a').replace(/\(call \$refill\)/g, '(call $refill) (local.set $p (global.get $p)) (local.set $end (global.get $end))')}${READ('$b').replace(/\(call \$refill\)/g, '(call $refill) (local.set $p (global.get $p)) (local.set $end (global.get $end))')}))
+              (else ${RELOAD(READ('$a'))}${RELOAD(READ('$b'))}))
             (local.set $idx (i32.shl (i32.and (local.get $a) (i32.const 255)) (i32.const 3)))
             (local.set $ia1 (i32.shl (i32.and (local.get $a) (i32.const 511)) (i32.const 4)))
             (local.set $rabs (f64.add
@@ -276,9 +300,9 @@ ${LIM}${FAST}        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
               (then
                 ;; base layer: sample the tail beyond R (Marsaglia 1964)
                 (loop $tail
-                  ${UNIFORM('$u').replace(/\(call \$refill\)/g, '(call $refill) (local.set $p (global.get $p)) (local.set $end (global.get $end))')}
+                  ${RELOAD(UNIFORM('$u'))}
                   (local.set $xx (f64.div (f64.neg (call $log (f64.sub (f64.const 1) (local.get $u)))) (f64.const ${3.6541528853610088})))
-                  ${UNIFORM('$u').replace(/\(call \$refill\)/g, '(call $refill) (local.set $p (global.get $p)) (local.set $end (global.get $end))')}
+                  ${RELOAD(UNIFORM('$u'))}
                   (local.set $yy (f64.neg (call $log (f64.sub (f64.const 1) (local.get $u)))))
                   (br_if $tail (i32.eqz (f64.gt (f64.add (local.get $yy) (local.get $yy)) (f64.mul (local.get $xx) (local.get $xx))))))
                 (local.set $x (if (result f64) (f64.lt (local.get $x) (f64.const 0))
@@ -286,7 +310,7 @@ ${LIM}${FAST}        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
                   (else (f64.add (f64.const ${3.6541528853610088}) (local.get $xx)))))
                 (br $accept)))
             ;; wedge
-            ${UNIFORM('$u').replace(/\(call \$refill\)/g, '(call $refill) (local.set $p (global.get $p)) (local.set $end (global.get $end))')}
+            ${RELOAD(UNIFORM('$u'))}
             (br_if $accept (f64.lt
               (f64.add
                 (f64.mul (f64.sub (f64.load offset=${L.tableF - 8} (local.get $idx)) (f64.load offset=${L.tableF} (local.get $idx))) (local.get $u))
@@ -294,13 +318,14 @@ ${LIM}${FAST}        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
               (call $exp (f64.mul (f64.mul (f64.const -0.5) (local.get $x)) (local.get $x)))))
             (br $retry)))
         (local.set $j (i32.shl (local.get $i) (i32.const 3)))
-        ${EMIT1}
+        ${EMIT1(modes)}
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $next)))
-    (local.set $chk (f64.add (local.get $chk) (f64.add (f64x2.extract_lane 0 (local.get $CHK)) (f64x2.extract_lane 1 (local.get $CHK)))))
-    (global.set $finite (f64.eq (local.get $chk) (local.get $chk)))
+        (br $next)))${emDone}
 ${EPILOGUE})
+`;
+}
 
+const UNIFORMS = `
   ;; uniforms(n, c0, c1, c2, c3, k0, k1, skip, cont, lo, w) -> words consumed: n values lo + w·u
   ;; into NORMALS, u = ((a >>> 5)·2^26 + (b >>> 6))·2^-53 exactly as Stream.uniform(), two per
   ;; SIMD iteration (every u takes two words, so pairs never shift)
@@ -327,31 +352,102 @@ ${LIM}
             (local.set $i (i32.add (local.get $i) (i32.const 2)))
             (br $fast)))
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        ${UNIFORM('$u').replace(/\(call \$refill\)/g, '(call $refill) (local.set $p (global.get $p)) (local.set $end (global.get $end))')}
+        ${RELOAD(UNIFORM('$u'))}
         (f64.store offset=${L.normals} (i32.shl (local.get $i) (i32.const 3)) (f64.add (local.get $lo) (f64.mul (local.get $w) (local.get $u))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
 ${EPILOGUE})
-
-  (func (export "finite") (result i32) (global.get $finite))
-)
 `;
 
-const wat = WAT;
+/** A module: Philox ($fill, exported by core's), its word buffer, and the given functions. */
+function moduleWat({ exportFill, functions, finite }) {
+  return `;; Generated by tools/wasm/build-philox.mjs. Do not edit; edit the generator.
+(module
+  (import "m" "exp" (func $exp (param f64) (result f64)))
+  (import "m" "log" (func $log (param f64) (result f64)))
+  (memory (export "memory") ${L.pages})
+  (global $M0 v128 (v128.const i32x4 0xD2511F53 0xD2511F53 0xD2511F53 0xD2511F53))
+  (global $M1 v128 (v128.const i32x4 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57))
+  ;; the word buffer's state, shared with $refill
+  (global $p (mut i32) (i32.const 0))
+  (global $end (mut i32) (i32.const 0))
+  (global $bc0 (mut i32) (i32.const 0))
+  (global $bc1 (mut i32) (i32.const 0))
+  (global $sc2 (mut i32) (i32.const 0))
+  (global $sc3 (mut i32) (i32.const 0))
+  (global $sk0 (mut i32) (i32.const 0))
+  (global $sk1 (mut i32) (i32.const 0))
+  (global $nref (mut i32) (i32.const 0))${finite ? '\n  (global $finite (mut i32) (i32.const 1))' : ''}
+
+  (func $fill${exportFill ? ' (export "fill")' : ''} (param $out i32) (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32)
+    ${groupLocals}
+    (local $K0 v128) (local $K1 v128) (local $T0 v128) (local $T1 v128) (local $T2 v128) (local $T3 v128) (local $r i32) (local $lo i32)
+    (block $done
+      (loop $groups
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+${Array.from({ length: G }, (_, g) => init(g)).join('')}
+        (local.set $K0 (i32x4.splat (local.get $k0)))
+        (local.set $K1 (i32x4.splat (local.get $k1)))
+        (local.set $r (i32.const 10))
+        (loop $rounds
+${Array.from({ length: G }, (_, g) => round(g)).join('')}
+          (local.set $K0 (i32x4.add (local.get $K0) (v128.const i32x4 0x9E3779B9 0x9E3779B9 0x9E3779B9 0x9E3779B9)))
+          (local.set $K1 (i32x4.add (local.get $K1) (v128.const i32x4 0xBB67AE85 0xBB67AE85 0xBB67AE85 0xBB67AE85)))
+          (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+          (br_if $rounds (local.get $r)))
+${Array.from({ length: G }, (_, g) => store(g)).join('')}
+        (local.set $out (i32.add (local.get $out) (i32.const ${64 * G})))
+        (local.set $n (i32.sub (local.get $n) (i32.const ${4 * G})))
+        (local.set $lo (i32.add (local.get $c0) (i32.const ${4 * G})))
+        (local.set $c1 (select (i32.add (local.get $c1) (i32.const 1)) (local.get $c1) (i32.lt_u (local.get $lo) (local.get $c0))))
+        (local.set $c0 (local.get $lo))
+        (br $groups))))
+
+  ;; the next ${L.refillBlocks} blocks of the stream into the word buffer
+  (func $refill
+    (local $lo i32)
+    (call $fill (i32.const ${L.refill}) (i32.const ${L.refillBlocks}) (global.get $bc0) (global.get $bc1) (global.get $sc2) (global.get $sc3) (global.get $sk0) (global.get $sk1))
+    (global.set $nref (i32.add (global.get $nref) (i32.const 1)))
+    (global.set $p (i32.const ${L.refill}))
+    (global.set $end (i32.const ${L.refill + 16 * L.refillBlocks}))
+    (local.set $lo (i32.add (global.get $bc0) (i32.const ${L.refillBlocks})))
+    (global.set $bc1 (select (i32.add (global.get $bc1) (i32.const 1)) (global.get $bc1) (i32.lt_u (local.get $lo) (global.get $bc0))))
+    (global.set $bc0 (local.get $lo)))
+${functions.join('')}${finite ? '\n  (func (export "finite") (result i32) (global.get $finite))\n' : ''})
+`;
+}
+
+/** Core's module: random numbers only. */
+export const WAT = moduleWat({ exportFill: true, functions: [normalsFunc('normals', [0]), UNIFORMS], finite: false });
+/** Tensor's module: Euler–Maruyama steps with linear (1), double-well (2) or polynomial (3) drift. */
+export const EM_WAT = moduleWat({ exportFill: false, functions: [normalsFunc('em', [1, 2, 3])], finite: true });
+
+async function build(wabt, name, wat) {
+  const mod = wabt.parseWat(name, wat, { simd: true });
+  mod.validate();
+  return Buffer.from(mod.toBinary({}).buffer);
+}
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  const dir = fileURLToPath(new URL('../../packages/core/src/random/', import.meta.url));
   const wabt = await wabtInit();
-  const mod = wabt.parseWat('philox.wat', wat, { simd: true });
-  mod.validate();
-  const { buffer } = mod.toBinary({});
-  fs.writeFileSync(dir + 'philox.wat', wat);
+  const core = fileURLToPath(new URL('../../packages/core/src/random/', import.meta.url));
+  const tensor = fileURLToPath(new URL('../../packages/tensor/src/', import.meta.url));
+  const bin = await build(wabt, 'philox.wat', WAT);
+  fs.writeFileSync(core + 'philox.wat', WAT);
   fs.writeFileSync(
-    dir + 'philox-wasm.ts',
+    core + 'philox-wasm.ts',
     `// Generated by tools/wasm/build-philox.mjs. Do not edit.\n` +
-      `export const PHILOX_WASM_BASE64 =\n  '${Buffer.from(buffer).toString('base64')}';\n` +
+      `export const PHILOX_WASM_BASE64 =\n  '${bin.toString('base64')}';\n` +
       `export const WASM_LAYOUT = ${JSON.stringify(LAYOUT)} as const;\n`,
   );
-  console.log(`philox-wasm.ts: ${buffer.length} bytes`);
+  const em = await build(wabt, 'fused-em.wat', EM_WAT);
+  fs.writeFileSync(tensor + 'fused-em.wat', EM_WAT);
+  fs.writeFileSync(
+    tensor + 'fused-em-wasm.ts',
+    `// Generated by tools/wasm/build-philox.mjs. Do not edit.\n` +
+      `export const FUSED_EM_WASM_BASE64 =\n  '${em.toString('base64')}';\n` +
+      `export const FUSED_EM_LAYOUT = ${JSON.stringify(EM_LAYOUT)} as const;\n`,
+  );
+  console.log(`philox-wasm.ts: ${bin.length} bytes; fused-em-wasm.ts: ${em.length} bytes`);
 }

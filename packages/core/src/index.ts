@@ -9,6 +9,7 @@ export * from './errors.js';
 export { Stream, type StreamState, type PathLabel } from './random/stream.js';
 export { EnsembleNoise, DEFAULT_BLOCK_SIZE } from './random/ensemble.js';
 export { philoxBlockJS, philoxFill, philoxFillJS, philoxImplementation } from './random/philox.js';
+export { writeZigguratTables } from './random/ziggurat.js';
 export * as distributions from './random/distributions.js';
 export {
   normal as sampleNormal,
@@ -53,7 +54,7 @@ export {
   zForLevel,
 } from './stats/special.js';
 
-// numerics: small dense linear algebra, quadrature, roots, pooling
+// numerics: small dense linear algebra, quadrature, roots (pooling: weightedMean, under stats)
 export {
   identity,
   transpose,
@@ -70,7 +71,6 @@ export {
 } from './numerics/linalg.js';
 export { gaussHermite, gaussLegendre, type QuadratureRule } from './numerics/quadrature.js';
 export { bisect, brent, type BrentResult } from './numerics/roots.js';
-export { inverseVarianceMean } from './numerics/weighted-mean.js';
 
 // snr
 export {
@@ -178,7 +178,7 @@ export {
 export { xyFigure, curve, VEGA_LITE_SCHEMA, type XYFigureInput, type XYPoint, type XYLine, type AxisSpec } from './experiment/figures.js';
 export { experiments as coreExperiments, estimatorScalingExperiment, positionalErrorExperiment } from './experiments/index.js';
 
-export { registerInputOptions, listInputOptions, type InputOption } from './experiment/inputs.js';
+export { registerInputOptions, listInputOptions, type InputOption, type LoadedInput } from './experiment/inputs.js';
 
 // executors
 export type { Executor, MapOptions, Settled, SettledOptions } from './executors/types.js';

@@ -123,65 +123,6 @@ describe('Stream', () => {
     }
   });
 
-  // the fused Euler–Maruyama kernels against fillNormal followed by the update
-  const referenceSteps = (x: Float64Array, s: Stream, steps: number, update: (u: number, z: number) => number) => {
-    const z = new Float64Array(x.length);
-    for (let k = 0; k < steps; k++) {
-      s.fillNormal(z);
-      for (let i = 0; i < x.length; i++) x[i] = update(x[i], z[i]);
-    }
-  };
-
-  it.each([10, 64, 4096, 5000, 16384, 40000])('eulerStepLinear/DoubleWell give the bytes of fillNormal + update (n = %i)', (n) => {
-    const a = 0.013;
-    const c = 0.4;
-    const dt = 0.01;
-    const tilt = 0.2;
-    const sd = 0.3;
-    for (const [kind, steps] of [
-      ['linear', 1],
-      ['linear', 7],
-      ['double-well', 5],
-    ] as const) {
-      const s = Stream.fromSeed(n).child(kind);
-      s.skip(3); // an odd start: pairs straddle blocks
-      const r = s.clone();
-      const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
-      const y = x.slice();
-      const bad = kind === 'linear' ? s.eulerStepLinear(x, a, c, sd, steps) : s.eulerStepDoubleWell(x, dt, tilt, sd, steps);
-      referenceSteps(y, r, steps, kind === 'linear' ? (u, z) => u - a * (u - c) + sd * (0 + 1 * z) : (u, z) => u + (u - u * u * u + tilt) * dt + sd * (0 + 1 * z));
-      expect(bad).toBe(0);
-      expect(Buffer.from(x.buffer).equals(Buffer.from(y.buffer))).toBe(true);
-      expect(s.position).toBe(r.position);
-    }
-  });
-
-  it('fused steps refuse bad input by name', () => {
-    const s = Stream.fromSeed(1);
-    const x = new Float64Array(8);
-    expect(() => s.eulerStepLinear(x, 0.1, 0, 1, 1.5)).toThrow(/invalid steps: got 1.5/);
-    expect(() => s.eulerStepLinear(x, Number.NaN, 0, 1)).toThrow(/invalid a: got NaN/);
-    expect(() => s.eulerStepDoubleWell(x, 0, 0, 1)).toThrow(/invalid dt: got 0/);
-    expect(() => s.eulerStepDoubleWell(x, 0.1, 0, Infinity)).toThrow(/invalid s: got Infinity/);
-    expect(() => s.eulerStepLinear([0, 1] as unknown as Float64Array, 0.1, 0, 1)).toThrow(/x/);
-  });
-
-  it('a fused step that overflows stops and names the step', () => {
-    for (const n of [10, 1000, 20000]) {
-      const s = Stream.fromSeed(1);
-      const x = new Float64Array(n).fill(1.5);
-      x[n - 1] = 3; // x − x³ with dt = 1 runs away to −∞ here first
-      const k = s.eulerStepDoubleWell(x, 1, 0, 1e-9, 50);
-      expect(k).toBeGreaterThan(1);
-      expect(k).toBeLessThan(50);
-      expect(Number.isFinite(x[n - 1])).toBe(false);
-      // the same run one step short is still finite
-      const y = new Float64Array(n).fill(1.5);
-      y[n - 1] = 3;
-      expect(Stream.fromSeed(1).eulerStepDoubleWell(y, 1, 0, 1e-9, k - 1)).toBe(0);
-    }
-  });
-
   it('normal() is N(0,1): moments within 4 SE and a KS test', () => {
     const s = Stream.fromSeed(2024);
     const n = 200_000;

@@ -74,7 +74,7 @@ export {
   type ExpectedQuadratic,
 } from './theory.js';
 export { fitGrowthFactor, medianWithInterval, growthFactorVerdict, roundingBound, type GrowthFit, type GrowthBound } from './analysis.js';
-export { LinearKernel } from './kernels.js';
+export { linearGameKernel, type LinearGameKernelOptions } from './kernels.js';
 export { phasePortrait, type PhaseSeries } from './figures.js';
 
 // the mixture-of-Gaussians GAN

@@ -1,14 +1,15 @@
 /**
  * Running a method on a game: one trajectory (for phase portraits and contraction rates), or a
  * noisy ensemble of particles (for E[r²] against steps). Ensembles draw their noise block-wise
- * through @snrlab/tensor's backend from core's EnsembleNoise, so a result does not depend on
- * how the particles are split; simultaneous GDA with Gaussian noise *is* an Euler–Maruyama step
- * (dt = 1, drift D·v, amplitude D·σ) and runs through tensor's `runEnsemble` on any backend.
+ * from core's EnsembleNoise (block b from stream.child(b)), so a result does not depend on how
+ * the particles are split; simultaneous GDA with Gaussian noise *is* an Euler–Maruyama step
+ * (dt = 1, drift D·v, amplitude D·σ) and runs through tensor's `runEnsemble` on any backend, and
+ * the methods on linear games run in the tensor registry's js `game-step` kernel (kernels.ts).
  */
 import { assertInteger, assertLength, DivergenceError, EnsembleNoise, Moments, ParameterError, type Stream } from '@snrlab/core';
 import { defaultBackend, runEnsemble, type Backend } from '@snrlab/tensor';
 import type { Game } from './games.js';
-import { LinearKernel } from './kernels.js';
+import { linearGameKernel } from './kernels.js';
 import { DEFAULT_MOMENTUM, initialState, noiseBlocks, Stepper, validateMethod, type MethodOptions, type Oracle } from './methods.js';
 import { fillEnsembleNoise, fillNoise, isSilent, validateNoise, type NoiseSpec } from './noise.js';
 
@@ -262,32 +263,53 @@ export function runGameEnsemble(o: EnsembleRunOptions): EnsembleResult {
   const s0 = initialState(o.method, o.z0);
   for (let p = 0; p < N; p++) state.set(s0, p * S);
   const per = blocks * d;
-  const noiseBuf = new Float64Array(N * per);
-  oracle.noise = noiseBuf;
   const ensembleNoise = new EnsembleNoise(o.stream, N, per);
-  const fillNormal = (src: EnsembleNoise, out: Float64Array) => backend.fillNormal(src, out);
   const eta = new Float64Array(d);
   for (let i = 0; i < d; i++) eta[i] = i < o.game.nx ? o.learningRateX : o.learningRateY;
-  const kernel = o.game.matrix && o.fused !== false ? new LinearKernel(o.method, o.game.matrix, d, o.game.nx, eta, o.momentum ?? DEFAULT_MOMENTUM) : null;
   record(0, state, S);
   o.onStep?.(0, state, S);
-  const sigma = isSilent(o.noise) ? 0 : o.noise.sigma;
-  for (let k = 0; k < o.steps; k++) {
-    if (kernel) {
-      // unit noise; the kernel applies σ and checks the radius in the same pass
-      if (sigma > 0) fillEnsembleNoise(o.noise, ensembleNoise, noiseBuf, fillNormal, 1);
-      const bad = kernel.step(state, S, N, noiseBuf, per, k, sigma, limit2);
-      if (bad >= 0) diverge(k + 1, bad, squaredRadius(state, bad * S));
-    } else {
+  const M = o.game.matrix;
+  if (M && o.fused !== false) {
+    // the registry's game-step kernel draws from the same block streams, continuing them from
+    // call to call; it runs block-major up to each recorded step (each step when onStep watches)
+    const step = linearGameKernel({
+      state,
+      n: N,
+      d,
+      nx: o.game.nx,
+      M,
+      eta,
+      method: o.method,
+      momentum: o.momentum ?? DEFAULT_MOMENTUM,
+      noise: o.noise,
+      stream: ensembleNoise,
+      radius: DIVERGENCE_RADIUS,
+    });
+    for (let k = 0; k < o.steps; ) {
+      const next = o.onStep ? k + 1 : Math.min(o.steps, (Math.floor(k / every) + 1) * every);
+      const dv = step(k, next - k);
+      if (dv) {
+        const p = Math.floor(dv.index / S);
+        diverge(k + dv.step, p, squaredRadius(state, p * S));
+      }
+      k = next;
+      if (isRecorded(k)) record(k, state, S);
+      o.onStep?.(k, state, S);
+    }
+  } else {
+    const noiseBuf = new Float64Array(N * per);
+    oracle.noise = noiseBuf;
+    const fillNormal = (src: EnsembleNoise, out: Float64Array) => backend.fillNormal(src, out);
+    for (let k = 0; k < o.steps; k++) {
       fillEnsembleNoise(o.noise, ensembleNoise, noiseBuf, fillNormal);
       for (let p = 0; p < N; p++) {
         oracle.offset = p * per;
         stepper.step(state, k, p * S);
       }
       checkRadius(k + 1, state, S);
+      if (isRecorded(k + 1)) record(k + 1, state, S);
+      o.onStep?.(k + 1, state, S);
     }
-    if (isRecorded(k + 1)) record(k + 1, state, S);
-    o.onStep?.(k + 1, state, S);
   }
   for (let p = 0; p < N; p++) for (let i = 0; i < d; i++) result.final[p * d + i] = state[p * S + i];
   return result;

@@ -117,11 +117,11 @@ export const ensemblePartTask = defineTask(import.meta.url, 'tensor/em-ensemble-
 
 /**
  * The same computation as `runEnsemble` with the 'js' kernels, split across an executor.
- * Drifts must be data ('linear' or 'double-well'), since functions cannot cross threads.
+ * Drifts must be data ('linear', 'double-well' or 'polynomial'), since functions cannot cross threads.
  */
 export async function runEnsembleParallel(executor: Executor, o: EnsembleOptions & { parts?: number }): Promise<{ x: Float64Array; t: number }> {
   validate(o);
-  if (o.drift.kind === 'batched') throw new ParameterError('drift.kind', 'batched', "'linear' or 'double-well' for a parallel run");
+  if (o.drift.kind === 'batched') throw new ParameterError('drift.kind', 'batched', "'linear', 'double-well' or 'polynomial' for a parallel run");
   const bs = o.blockSize ?? DEFAULT_BLOCK_SIZE;
   const blocks = Math.ceil(o.n / bs);
   const parts = Math.max(1, Math.min(blocks, o.parts ?? executor.workers * 2));

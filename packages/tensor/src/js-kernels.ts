@@ -2,39 +2,27 @@
  * The 'js' kernels (float64, the reference every other backend is held to), registered in the
  * kernel registry. The array kernels are the js backend's own functions, so registering them
  * changed no number; the ensemble kernels run on EnsembleNoise (block b of `blockSize` particles
- * draws from stream.child(firstBlock + b)) and, for the legacy closed-form drifts, are
- * `emStepsJS` itself (the bytes of `runEnsemble`).
+ * draws from stream.child(firstBlock + b)): `ensemble-em` is `emStepsJS` itself (the bytes of
+ * `runEnsemble`, fused with its draws for every drift given as data), `baoab` and `game-step` run
+ * block-major (block-major.ts, game-step.ts).
  */
 import ndarray from 'ndarray';
-import { assertInteger, assertPositive, DEFAULT_BLOCK_SIZE, EnsembleNoise, ParameterError, type Stream } from '@snrlab/core';
+import { assertInteger, assertPositive, DEFAULT_BLOCK_SIZE, EnsembleNoise, ParameterError } from '@snrlab/core';
+import { blockMajor } from './block-major.js';
+import { derivativeHorner, hornerAt } from './fused-em.js';
+import { gameStepJS } from './game-step.js';
 import { createJsBackend, emStepJS, emStepsJS, matmulJS } from './js.js';
 import { registerKernel, type Tolerance } from './kernels.js';
-import type { BAOABArgs, EnsembleEMArgs, GameStepArgs, MLPNormsArgs, MLPNormsResult, NormalsArgs, PhiloxWordsArgs, PolynomialPotential } from './kernel-types.js';
+import type { BAOABArgs, EnsembleEMArgs, MLPNormsArgs, MLPNormsResult, NormalsArgs, PhiloxWordsArgs } from './kernel-types.js';
 import { shotSampleJS, statevectorLayerJS } from './statevector.js';
 import { toStream } from './streams.js';
 import type { Divergence } from './types.js';
 import { makeScratch } from './types.js';
 
+export { derivativeHorner, hornerAt } from './fused-em.js';
+export { checkGame, etaVector, gameStepJS } from './game-step.js';
+
 const REF: Tolerance = { kind: 'reference', note: 'float64 reference' };
-
-/** Coefficients of U′ (g_k = (k+1)·c_{k+1}), highest first for Horner's rule. */
-export function derivativeHorner(p: PolynomialPotential): Float64Array {
-  const c = p.coefficients;
-  if (!Array.isArray(c) && !(c && typeof (c as ArrayLike<number>).length === 'number')) throw new ParameterError('potential.coefficients', c, 'an array of numbers');
-  for (let k = 0; k < c.length; k++) if (!Number.isFinite(c[k])) throw new ParameterError(`potential.coefficients[${k}]`, c[k], 'a finite number');
-  const deg = Math.max(0, c.length - 1);
-  const g = new Float64Array(Math.max(1, deg));
-  // g holds U′ coefficients from the highest power down: U′ = Σ_{k=1}^{deg} k c_k x^{k−1}
-  for (let k = deg; k >= 1; k--) g[deg - k] = k * c[k];
-  return g;
-}
-
-/** U′(x) by Horner's rule on `derivativeHorner`'s coefficients. */
-export function hornerAt(g: Float64Array, x: number): number {
-  let v = g[0];
-  for (let i = 1; i < g.length; i++) v = v * x + g[i];
-  return v;
-}
 
 function checkEnsemble(a: { n: number; d: number; dt: number; steps: number }, len: number, name = 'x'): void {
   assertInteger('n', a.n, { min: 1 });
@@ -44,75 +32,12 @@ function checkEnsemble(a: { n: number; d: number; dt: number; steps: number }, l
   if (len !== a.n * a.d) throw new ParameterError(`${name}.length`, len, `n·d = ${a.n * a.d}`);
 }
 
-/**
- * Block-major driver: each block of particles runs all its steps while it sits in cache, drawing
- * `per` normals per particle per step from its own stream. `update(lo, hi, z)` advances particles
- * [lo, hi) of the block one step with z (per values per particle, from 0) and returns the index
- * (relative to lo·width) of the first non-finite value, or −1. Returns the divergence stepping the
- * whole ensemble one step at a time would meet first (earliest step, then lowest index).
- */
-function blockMajor(
-  stream: Stream,
-  n: number,
-  per: number,
-  width: number,
-  blockSize: number,
-  firstBlock: number,
-  steps: number,
-  update: (lo: number, hi: number, z: Float64Array, step: number) => number,
-): Divergence | null {
-  const noise = new EnsembleNoise(stream, n, per, { blockSize, firstBlock });
-  const z = new Float64Array(Math.min(n, blockSize) * per);
-  let first: Divergence | null = null;
-  for (let b = 0; b < noise.blocks; b++) {
-    const lo = b * blockSize;
-    const hi = Math.min(n, lo + blockSize);
-    const s = noise.blockStream(b);
-    const zb = z.subarray(0, (hi - lo) * per);
-    const limit = first ? first.step : steps;
-    for (let k = 1; k <= limit; k++) {
-      s.fillNormal(zb);
-      const bad = update(lo, hi, zb, k - 1);
-      if (bad >= 0) {
-        const index = lo * width + bad;
-        if (!first || k < first.step || (k === first.step && index < first.index)) first = { step: k, index };
-        break;
-      }
-    }
-  }
-  return first;
-}
-
 export function ensembleEMJS(a: EnsembleEMArgs): { divergence: Divergence | null } {
   checkEnsemble(a, a.x.length);
   assertPositive('sigma', a.sigma, { allowZero: true });
-  const stream = toStream(a.stream);
-  const bs = a.blockSize ?? DEFAULT_BLOCK_SIZE;
-  const fb = a.firstBlock ?? 0;
-  if (a.drift.kind !== 'polynomial') {
-    // the legacy fused kernels, unchanged: the bytes of runEnsemble
-    const noise = new EnsembleNoise(stream, a.n, a.d, { blockSize: bs, firstBlock: fb });
-    return { divergence: emStepsJS(a.x, a.n, a.d, a.drift, { dt: a.dt, sigma: a.sigma }, a.steps, noise) };
-  }
-  const g = derivativeHorner(a.drift);
-  const dt = a.dt;
-  const s = a.sigma * Math.sqrt(dt);
-  const x = a.x;
-  const d = a.d;
-  return {
-    divergence: blockMajor(stream, a.n, d, d, bs, fb, a.steps, (lo, hi, z) => {
-      const o = lo * d;
-      const m = (hi - lo) * d;
-      let bad = -1;
-      for (let i = 0; i < m; i++) {
-        const u = x[o + i];
-        const v = u - hornerAt(g, u) * dt + s * z[i];
-        x[o + i] = v;
-        if (v - v !== 0 && bad < 0) bad = i;
-      }
-      return bad;
-    }),
-  };
+  // every drift given as data runs fused with its draws: the bytes of runEnsemble
+  const noise = new EnsembleNoise(toStream(a.stream), a.n, a.d, { blockSize: a.blockSize ?? DEFAULT_BLOCK_SIZE, firstBlock: a.firstBlock ?? 0 });
+  return { divergence: emStepsJS(a.x, a.n, a.d, a.drift, { dt: a.dt, sigma: a.sigma }, a.steps, noise) };
 }
 
 export function baoabJS(a: BAOABArgs): { divergence: Divergence | null } {
@@ -129,8 +54,9 @@ export function baoabJS(a: BAOABArgs): { divergence: Divergence | null } {
   const hh = 0.5 * h;
   const hm = hh / m;
   const { q, p, d } = a;
+  const noise = new EnsembleNoise(toStream(a.stream), a.n, d, { blockSize: a.blockSize ?? DEFAULT_BLOCK_SIZE, firstBlock: a.firstBlock ?? 0 });
   return {
-    divergence: blockMajor(toStream(a.stream), a.n, d, d, a.blockSize ?? DEFAULT_BLOCK_SIZE, a.firstBlock ?? 0, a.steps, (lo, hi, z) => {
+    divergence: blockMajor(noise, d, a.steps, (lo, hi, z) => {
       const o = lo * d;
       const len = (hi - lo) * d;
       let bad = -1;
@@ -143,80 +69,6 @@ export function baoabJS(a: BAOABArgs): { divergence: Divergence | null } {
         q[o + i] = qi;
         p[o + i] = pi;
         if ((qi - qi !== 0 || pi - pi !== 0) && bad < 0) bad = i;
-      }
-      return bad;
-    }),
-  };
-}
-
-export function etaVector(eta: number | ArrayLike<number>, d: number): Float64Array {
-  if (typeof eta === 'number') return new Float64Array(d).fill(eta);
-  if (eta.length !== d) throw new ParameterError('eta.length', eta.length, `d = ${d}`);
-  return Float64Array.from(eta);
-}
-
-export function checkGame(a: GameStepArgs): { S: number; per: number; eta: Float64Array; M: Float64Array } {
-  assertInteger('n', a.n, { min: 1 });
-  assertInteger('d', a.d, { min: 1 });
-  assertInteger('nx', a.nx, { min: 0, max: a.d });
-  assertInteger('steps', a.steps, { min: 0 });
-  if (!['simultaneous', 'alternating', 'extragradient', 'optimistic'].includes(a.method)) {
-    throw new ParameterError('method', a.method, "'simultaneous', 'alternating', 'extragradient' or 'optimistic'");
-  }
-  const S = a.method === 'optimistic' ? 2 * a.d : a.d;
-  if (a.state.length !== a.n * S) throw new ParameterError('state.length', a.state.length, `n·${S} = ${a.n * S}`);
-  if (a.M.length !== a.d * a.d) throw new ParameterError('M.length', a.M.length, `d² = ${a.d * a.d}`);
-  return { S, per: a.method === 'extragradient' ? 2 * a.d : a.d, eta: etaVector(a.eta, a.d), M: Float64Array.from(a.M) };
-}
-
-export function gameStepJS(a: GameStepArgs): { divergence: Divergence | null } {
-  const { S, per, eta, M } = checkGame(a);
-  const { d, nx, state } = a;
-  const sg = a.sigma;
-  const g = new Float64Array(d);
-  const w = new Float64Array(d);
-  const k0 = a.stepOffset ?? 0;
-  const grad = (o: number, z: Float64Array, zo: number, from: number, to: number, src: Float64Array, so: number) => {
-    for (let i = from; i < to; i++) {
-      let s = sg * z[zo + i];
-      for (let j = 0; j < d; j++) s += M[i * d + j] * src[so + j];
-      g[i] = s;
-    }
-    void o;
-  };
-  return {
-    divergence: blockMajor(toStream(a.stream), a.n, per, S, a.blockSize ?? DEFAULT_BLOCK_SIZE, a.firstBlock ?? 0, a.steps, (lo, hi, z, step) => {
-      let bad = -1;
-      for (let pi = lo; pi < hi; pi++) {
-        const o = pi * S;
-        const q = (pi - lo) * per;
-        switch (a.method) {
-          case 'simultaneous':
-            grad(o, z, q, 0, d, state, o);
-            for (let i = 0; i < d; i++) state[o + i] += eta[i] * g[i];
-            break;
-          case 'alternating':
-            grad(o, z, q, 0, nx, state, o);
-            for (let i = 0; i < nx; i++) state[o + i] += eta[i] * g[i];
-            grad(o, z, q, nx, d, state, o);
-            for (let i = nx; i < d; i++) state[o + i] += eta[i] * g[i];
-            break;
-          case 'extragradient':
-            grad(o, z, q, 0, d, state, o);
-            for (let i = 0; i < d; i++) w[i] = state[o + i] + eta[i] * g[i];
-            grad(o, z, q + d, 0, d, w, 0);
-            for (let i = 0; i < d; i++) state[o + i] += eta[i] * g[i];
-            break;
-          case 'optimistic':
-            grad(o, z, q, 0, d, state, o);
-            if (k0 + step === 0) for (let i = 0; i < d; i++) state[o + d + i] = g[i];
-            for (let i = 0; i < d; i++) {
-              state[o + i] += eta[i] * (2 * g[i] - state[o + d + i]);
-              state[o + d + i] = g[i];
-            }
-            break;
-        }
-        if (bad < 0) for (let i = 0; i < d; i++) if (state[o + i] - state[o + i] !== 0) { bad = (pi - lo) * S + i; break; }
       }
       return bad;
     }),
@@ -334,9 +186,9 @@ export function registerJsKernels(): void {
     run: (a) => emStepJS(a.x, a.n, a.d, a.drift, { dt: a.dt, sigma: a.sigma, t: a.t }, a.noise, a.scratch ?? makeScratch(a.n * a.d)),
     description: 'one Euler–Maruyama step (legacy drifts, any sigma)',
   });
-  registerKernel({ ...common, kernel: 'ensemble-em', run: ensembleEMJS, description: 'fused Euler–Maruyama ensemble, block-major, many steps per call' });
+  registerKernel({ ...common, kernel: 'ensemble-em', run: ensembleEMJS, description: 'Euler–Maruyama ensemble fused with its draws (drift as data), block-major, many steps per call' });
   registerKernel({ ...common, kernel: 'baoab', run: baoabJS, description: 'BAOAB underdamped Langevin for a polynomial potential' });
-  registerKernel({ ...common, kernel: 'game-step', run: gameStepJS, description: 'noisy steps of a linear game (simultaneous, alternating, extragradient, optimistic)' });
+  registerKernel({ ...common, kernel: 'game-step', run: gameStepJS, description: 'noisy steps of a linear game (simultaneous, alternating, extragradient, optimistic, proximal, negative momentum)' });
   registerKernel({ ...common, kernel: 'matmul', run: ({ a, b }) => js.matmul(a, b), description: 'C = A·B' });
   registerKernel({ ...common, kernel: 'batched-matmul', run: ({ a, b }) => js.batchedMatmul(a, b), description: 'C[i] = A[i]·B[i]' });
   registerKernel({ ...common, kernel: 'mean', run: ({ x, axis }) => js.mean(x, axis), description: 'mean along an axis' });

@@ -1,12 +1,15 @@
 /**
- * The 'js' backend: fused Float64Array kernels, the CPU default. An ensemble step fills the
- * noise block-wise from core streams and applies drift and noise in one pass per drift kind,
- * with no allocation per step.
+ * The 'js' backend: fused Float64Array kernels, the CPU default. An ensemble step with a drift
+ * given as data runs fused with its draws (fused-em.ts); any other drift fills the noise
+ * block-wise from core streams and applies drift and noise in one pass, with no allocation per
+ * step.
  */
 import ndarray, { type NdArray } from 'ndarray';
 import { EnsembleNoise, matMul, ParameterError, type Stream } from '@snrlab/core';
 import { checkMatmul, contiguous, reducedShape } from './nd.js';
-import type { Backend, ClosedFormDrift, Divergence, Drift, EMStepParams, StepScratch } from './types.js';
+import { derivativeHorner, ensembleEMSteps, fusedDrift, hornerAt } from './fused-em.js';
+import type { KernelDrift } from './kernel-types.js';
+import type { Backend, Divergence, Drift, EMStepParams, StepScratch } from './types.js';
 import { makeScratch } from './types.js';
 
 /** One EM step on plain arrays; shared by the js backend and the worker-pool ensemble task. */
@@ -25,10 +28,8 @@ export function emStepJS(
   const sq = Math.sqrt(dt);
   const sigma = p.sigma;
   if (typeof sigma === 'number' && drift.kind !== 'batched') {
-    // closed-form drift: draws and update fused in one pass over x
-    const s = sigma * sq;
-    const r =
-      drift.kind === 'linear' ? noise.eulerSteps(x, 'linear', drift.rate * dt, drift.center ?? 0, s) : noise.eulerSteps(x, 'double-well', dt, drift.tilt ?? 0, s);
+    // a drift given as data: draws and update fused in one pass over x
+    const r = ensembleEMSteps(noise, x, fusedDrift(drift, dt), sigma * sq, 1);
     return r ? r.index : -1;
   }
   const xi = scratch.noise.length === size ? scratch.noise : scratch.noise.subarray(0, size);
@@ -49,25 +50,23 @@ export function emStepJS(
 }
 
 /**
- * `steps` fused Euler–Maruyama steps with a closed-form drift and scalar sigma, block by block
- * (each block stays in cache for all its steps); the bytes of `steps` calls of emStepJS.
- * Shared by the js backend's `emSteps` and the worker-pool ensemble task.
+ * `steps` fused Euler–Maruyama steps with a drift given as data (closed form or polynomial) and a
+ * scalar sigma, block by block (each block stays in cache for all its steps); the bytes of `steps`
+ * calls of emStepJS. Shared by the js backend's `emSteps`, the registry's `ensemble-em` and the
+ * worker-pool ensemble task.
  */
 export function emStepsJS(
   x: Float64Array,
   n: number,
   d: number,
-  drift: ClosedFormDrift,
+  drift: KernelDrift,
   p: { dt: number; sigma: number },
   steps: number,
   noise: EnsembleNoise,
 ): Divergence | null {
   const size = n * d;
   if (x.length !== size) throw new ParameterError('x.length', x.length, `n·d = ${size}`);
-  const dt = p.dt;
-  const s = p.sigma * Math.sqrt(dt);
-  if (drift.kind === 'linear') return noise.eulerSteps(x, 'linear', drift.rate * dt, drift.center ?? 0, s, steps);
-  return noise.eulerSteps(x, 'double-well', dt, drift.tilt ?? 0, s, steps);
+  return ensembleEMSteps(noise, x, fusedDrift(drift, p.dt), p.sigma * Math.sqrt(p.dt), steps);
 }
 
 /** Evaluate a drift for the whole ensemble into `out`. */
@@ -82,6 +81,12 @@ export function driftInto(drift: Drift, x: Float64Array, out: Float64Array, n: n
     case 'double-well': {
       const tilt = drift.tilt ?? 0;
       for (let i = 0; i < size; i++) out[i] = x[i] - x[i] * x[i] * x[i] + tilt;
+      return;
+    }
+    case 'polynomial': {
+      // −U′ as the fused kernels take it: x + (−h)·dt is x − h·dt exactly
+      const g = derivativeHorner(drift);
+      for (let i = 0; i < size; i++) out[i] = -hornerAt(g, x[i]);
       return;
     }
     case 'batched':

@@ -1,5 +1,6 @@
 import type { NdArray } from 'ndarray';
 import type { BackendLike, EnsembleNoise, Stream } from '@snrlab/core';
+import type { PolynomialPotential } from './kernel-types.js';
 
 export type BackendName = 'js' | 'wasm' | 'cpu' | 'node' | 'node-gpu';
 
@@ -7,14 +8,17 @@ export type BackendName = 'js' | 'wasm' | 'cpu' | 'node' | 'node-gpu';
  * Drift of an ensemble step, applied to every coordinate of every particle.
  * - `linear`: −rate·(x − center) (Ornstein–Uhlenbeck)
  * - `double-well`: x − x³ + tilt, i.e. −U′ for U = x⁴/4 − x²/2 − tilt·x
+ * - `polynomial`: −U′ for U = Σ_k c_k x^k (`coefficients`: c_0, c_1, …), by Horner's rule — a new
+ *   drift is data
  * - `batched`: any drift, computed for the whole ensemble at once: fill `out` (N·d) from `x`
  */
 export type Drift =
   | { kind: 'linear'; rate: number; center?: number }
   | { kind: 'double-well'; tilt?: number }
+  | PolynomialPotential
   | { kind: 'batched'; fn: (x: Float64Array, out: Float64Array, n: number, d: number, t: number) => void };
 
-/** The drifts with a closed form, which kernels can fuse with the noise. */
+/** The drifts given as data (not functions), which kernels fuse with the noise. */
 export type ClosedFormDrift = Exclude<Drift, { kind: 'batched' }>;
 
 /** Where a run of several steps first produced a non-finite value. */
@@ -54,7 +58,7 @@ export interface Backend extends BackendLike {
    */
   emStep(x: Float64Array, n: number, d: number, drift: Drift, p: EMStepParams, noise: EnsembleNoise, scratch?: StepScratch): number;
   /**
-   * Optional: `steps` Euler–Maruyama steps at once, for a closed-form drift and a scalar sigma,
+   * Optional: `steps` Euler–Maruyama steps at once, for a drift given as data and a scalar sigma,
    * in the order the backend runs fastest; the same bytes as `steps` calls of `emStep`. The js
    * backend runs each block of particles through all the steps while it sits in cache. Returns
    * null, or the divergence step-by-step stepping would meet first (1-based step, index); x is

@@ -1,7 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DivergenceError, inlineExecutor, Moments, Stream, WorkerPool } from '@snrlab/core';
+import wabtInit from 'wabt';
 import { runEnsemble, runEnsembleParallel } from '../src/ensemble.js';
+import { derivativeHorner, emStepsOnStream, fusedEMImplementation, hornerAt } from '../src/fused-em.js';
+import { FUSED_EM_LAYOUT, FUSED_EM_WASM_BASE64 } from '../src/fused-em-wasm.js';
 import { selectBackend } from '../src/registry.js';
+// @ts-expect-error: the generator is plain JavaScript without type declarations
+import { EM_LAYOUT, EM_WAT } from '../../../tools/wasm/build-philox.mjs';
 
 const pools: WorkerPool[] = [];
 afterAll(() => Promise.all(pools.map((p) => p.close())));
@@ -117,3 +122,90 @@ describe('Euler–Maruyama ensembles', () => {
     await expect(selectBackend('node')).rejects.toThrow(/backend 'node' is unavailable: not installed/);
   });
 });
+
+// The fused steps on one stream (formerly core's Stream.eulerStepLinear / eulerStepDoubleWell), held
+// to fillNormal followed by the update: the same operations, so the same bytes
+describe('fused Euler–Maruyama steps on a stream', () => {
+  const referenceSteps = (x: Float64Array, s: Stream, steps: number, update: (u: number, z: number) => number) => {
+    const z = new Float64Array(x.length);
+    for (let k = 0; k < steps; k++) {
+      s.fillNormal(z);
+      for (let i = 0; i < x.length; i++) x[i] = update(x[i], z[i]);
+    }
+  };
+
+  it('runs in the WebAssembly module in Node', () => {
+    expect(fusedEMImplementation()).toBe('wasm');
+  });
+
+  it.each([10, 64, 4096, 5000, 16384, 40000])('linear, double well and a polynomial give the bytes of fillNormal + update (n = %i)', (n) => {
+    const rate = 1.3;
+    const c = 0.4;
+    const dt = 0.01;
+    const tilt = 0.2;
+    const sigma = 3;
+    const a = rate * dt;
+    const sd = sigma * Math.sqrt(dt);
+    // a tilted quartic with a cubic term, U = x⁴/4 + 0.3x³ − x²/2 − 0.1x
+    const quartic = { kind: 'polynomial', coefficients: [0, -0.1, -0.5, 0.3, 0.25] } as const;
+    const g = derivativeHorner(quartic);
+    for (const [drift, steps, update] of [
+      [{ kind: 'linear', rate, center: c }, 1, (u: number, z: number) => u - a * (u - c) + sd * (0 + 1 * z)],
+      [{ kind: 'linear', rate, center: c }, 7, (u: number, z: number) => u - a * (u - c) + sd * (0 + 1 * z)],
+      [{ kind: 'double-well', tilt }, 5, (u: number, z: number) => u + (u - u * u * u + tilt) * dt + sd * (0 + 1 * z)],
+      [quartic, 4, (u: number, z: number) => u - hornerAt(g, u) * dt + sd * (0 + 1 * z)],
+    ] as const) {
+      const s = Stream.fromSeed(n).child(drift.kind);
+      s.skip(3); // an odd start: pairs straddle blocks
+      const r = s.clone();
+      const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+      const y = x.slice();
+      const bad = emStepsOnStream(s, x, drift, { dt, sigma }, steps);
+      referenceSteps(y, r, steps, update);
+      expect(bad).toBe(0);
+      expect(Buffer.from(x.buffer).equals(Buffer.from(y.buffer))).toBe(true);
+      expect(s.position).toBe(r.position);
+    }
+  });
+
+  it('fused steps refuse bad input by name', () => {
+    const s = Stream.fromSeed(1);
+    const x = new Float64Array(8);
+    const ou = { kind: 'linear', rate: 1 } as const;
+    expect(() => emStepsOnStream(s, x, ou, { dt: 0.1, sigma: 1 }, 1.5)).toThrow(/invalid steps: got 1.5/);
+    expect(() => emStepsOnStream(s, x, { kind: 'linear', rate: Number.NaN }, { dt: 0.1, sigma: 1 })).toThrow(/invalid drift.rate: got NaN/);
+    expect(() => emStepsOnStream(s, x, { kind: 'double-well' }, { dt: 0, sigma: 1 })).toThrow(/invalid dt: got 0/);
+    expect(() => emStepsOnStream(s, x, { kind: 'double-well', tilt: 0 }, { dt: 0.1, sigma: Infinity })).toThrow(/invalid sigma: got Infinity/);
+    expect(() => emStepsOnStream(s, [0, 1] as unknown as Float64Array, ou, { dt: 0.1, sigma: 1 })).toThrow(/x/);
+    expect(() => emStepsOnStream(s, x, { kind: 'polynomial', coefficients: [0, Number.NaN] }, { dt: 0.1, sigma: 1 })).toThrow(/potential.coefficients\[1\]/);
+    expect(() => emStepsOnStream(s, x, { kind: 'cubic' } as never, { dt: 0.1, sigma: 1 })).toThrow(/invalid drift.kind: got "cubic"/);
+  });
+
+  it('a fused step that overflows stops and names the step', () => {
+    for (const n of [10, 1000, 20000]) {
+      const x = new Float64Array(n).fill(1.5);
+      x[n - 1] = 3; // x − x³ with dt = 1 runs away to −∞ here first
+      const p = { dt: 1, sigma: 1e-9 };
+      const k = emStepsOnStream(Stream.fromSeed(1), x, { kind: 'double-well' }, p, 50);
+      expect(k).toBeGreaterThan(1);
+      expect(k).toBeLessThan(50);
+      expect(Number.isFinite(x[n - 1])).toBe(false);
+      // the same run one step short is still finite
+      const y = new Float64Array(n).fill(1.5);
+      y[n - 1] = 3;
+      expect(emStepsOnStream(Stream.fromSeed(1), y, { kind: 'double-well' }, p, k - 1)).toBe(0);
+    }
+  });
+
+  it('the committed module is what tools/wasm/build-philox.mjs generates, and stays under 4 KiB', async () => {
+    const wabt = await wabtInit();
+    const mod = wabt.parseWat('fused-em.wat', EM_WAT, { simd: true });
+    mod.validate();
+    const { buffer } = mod.toBinary({});
+    expect(Buffer.from(buffer).toString('base64')).toBe(FUSED_EM_WASM_BASE64);
+    // browsers compile modules synchronously on the main thread only below 4 KiB
+    expect(buffer.length).toBeLessThan(4096);
+    expect(FUSED_EM_LAYOUT).toEqual(EM_LAYOUT);
+  });
+});
+

@@ -14,7 +14,7 @@
  *   (see bench/rng.bench.ts).
  */
 import { PHILOX_WASM_BASE64, WASM_LAYOUT } from './philox-wasm.js';
-import { ZIG_F, ZIG_K, ZIG_W } from './ziggurat.js';
+import { writeZigguratTables } from './ziggurat.js';
 
 const M0 = 0xd2511f53 | 0;
 const M1 = 0xcd9e8d57 | 0;
@@ -102,8 +102,7 @@ export function philoxFillJS(
 
 interface WasmPhilox {
   fill(out: number, n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): void;
-  normals(n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, skip: number, cont: number, mode: number, p1: number, p2: number, p3: number): number;
-  finite(): number;
+  normals(n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, skip: number, cont: number, mean: number, sd: number): number;
   uniforms(n: number, c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, skip: number, cont: number, lo: number, w: number): number;
   view: Uint32Array;
   normalsView: Float64Array;
@@ -127,19 +126,13 @@ function loadWasm(): WasmPhilox | null {
     // under 4 KiB (a test keeps it there): synchronous compilation is allowed everywhere, as
     // browsers cap it at 4 KiB on the main thread.
     const instance = new WA.Instance(new WA.Module(bytes), { m: { exp: Math.exp, log: Math.log } });
-    const exports = instance.exports as Pick<WasmPhilox, 'fill' | 'normals' | 'finite' | 'uniforms'> & { memory: { buffer: ArrayBuffer } };
+    const exports = instance.exports as Pick<WasmPhilox, 'fill' | 'normals' | 'uniforms'> & { memory: { buffer: ArrayBuffer } };
     const buf = exports.memory.buffer;
     // the ziggurat reads the very tables the JS path uses, so both give identical values
-    const kw = new Float64Array(buf, WASM_LAYOUT.tableKW, 1024);
-    for (let i = 0; i < 512; i++) {
-      kw[2 * i] = ZIG_K[i & 255];
-      kw[2 * i + 1] = i < 256 ? ZIG_W[i] : -ZIG_W[i & 255];
-    }
-    new Float64Array(buf, WASM_LAYOUT.tableF, 256).set(ZIG_F);
+    writeZigguratTables(new Float64Array(buf, WASM_LAYOUT.tableKW, 1024), new Float64Array(buf, WASM_LAYOUT.tableF, 256));
     wasm = {
       fill: exports.fill,
       normals: exports.normals,
-      finite: exports.finite,
       uniforms: exports.uniforms,
       view: new Uint32Array(buf, 0, WASM_MAX_BLOCKS * 4),
       normalsView: new Float64Array(buf, WASM_LAYOUT.normals, WASM_LAYOUT.maxNormals),
@@ -188,43 +181,21 @@ export function philoxFill(
   }
 }
 
-/** Most values one `wasmFill` or `wasmEulerSteps` call takes. */
+/** Most values one `wasmFill` call takes. */
 export const WASM_MAX_NORMALS = WASM_LAYOUT.maxNormals;
 
 const TWO32 = 4294967296;
 
 /** The stream and word position the module's own word buffer stands at (pos −1: unknown). */
 const at = { c2: 0, c3: 0, k0: 0, k1: 0, pos: -1 };
-let lastBadStep = 0;
-
-/**
- * One normals() call (mode ≥ 0) or uniforms() call (mode −1: p1 = lo, p2 = width) from absolute
- * word `pos`, continuing the module's buffer when it can.
- */
-function draw(w: WasmPhilox, n: number, pos: number, c2: number, c3: number, k0: number, k1: number, mode: number, p1: number, p2: number, p3: number): number {
-  const cont = pos === at.pos && c2 === at.c2 && c3 === at.c3 && k0 === at.k0 && k1 === at.k1 ? 1 : 0;
-  const block = Math.floor(pos / 4);
-  const c0 = block | 0;
-  const c1 = Math.floor(block / TWO32) | 0;
-  const skip = pos - block * 4;
-  const used =
-    (mode < 0
-      ? w.uniforms(n, c0, c1, c2 | 0, c3 | 0, k0 | 0, k1 | 0, skip, cont, p1, p2)
-      : w.normals(n, c0, c1, c2 | 0, c3 | 0, k0 | 0, k1 | 0, skip, cont, mode, p1, p2, p3)) >>> 0;
-  at.pos = pos + used;
-  at.c2 = c2;
-  at.c3 = c3;
-  at.k0 = k0;
-  at.k1 = k1;
-  return used;
-}
 
 /**
  * n ≤ WASM_MAX_NORMALS values into `out[offset ..]` from the stream (key k0,k1; id c2,c3) whose
  * next word is word `pos`: 'normal' writes p1 + p2·z (mean, sd) with the values of
  * Stream.normal(); 'uniform' writes p1 + p2·u (lo, width) with those of Stream.uniform().
- * Returns the stream's new word position, or −1 when WebAssembly is unavailable (the caller
- * then uses the JS path).
+ * Continues the module's word buffer when it stopped at this stream and position. Returns the
+ * stream's new word position, or −1 when WebAssembly is unavailable (the caller then uses the JS
+ * path).
  */
 export function wasmFill(
   out: Float64Array,
@@ -241,52 +212,24 @@ export function wasmFill(
 ): number {
   const w = loadWasm();
   if (!w) return -1;
-  const used = draw(w, n, pos, c2 >>> 0, c3 >>> 0, k0 >>> 0, k1 >>> 0, kind === 'normal' ? 0 : -1, p1, p2, 0);
+  c2 >>>= 0;
+  c3 >>>= 0;
+  k0 >>>= 0;
+  k1 >>>= 0;
+  const cont = pos === at.pos && c2 === at.c2 && c3 === at.c3 && k0 === at.k0 && k1 === at.k1 ? 1 : 0;
+  const block = Math.floor(pos / 4);
+  const c0 = block | 0;
+  const c1 = Math.floor(block / TWO32) | 0;
+  const skip = pos - block * 4;
+  const used =
+    (kind === 'normal'
+      ? w.normals(n, c0, c1, c2 | 0, c3 | 0, k0 | 0, k1 | 0, skip, cont, p1, p2)
+      : w.uniforms(n, c0, c1, c2 | 0, c3 | 0, k0 | 0, k1 | 0, skip, cont, p1, p2)) >>> 0;
+  at.pos = pos + used;
+  at.c2 = c2;
+  at.c3 = c3;
+  at.k0 = k0;
+  at.k1 = k1;
   out.set(w.normalsView.subarray(0, n), offset);
   return pos + used;
-}
-
-/**
- * `steps` fused Euler–Maruyama updates of `x[offset .. offset+n)` (n ≤ WASM_MAX_NORMALS), each
- * with the stream's next n normals (stream as for `wasmFill`; formulas in
- * Stream.eulerStepLinear and eulerStepDoubleWell; mode 1 linear, 2 double well). The values stay
- * in the module between steps. Stops after a step that produced a non-finite value:
- * `wasmLastBadStep()` gives that step (1-based), or 0. Returns the stream's new word position,
- * or −1 when WebAssembly is unavailable.
- */
-export function wasmEulerSteps(
-  x: Float64Array,
-  offset: number,
-  n: number,
-  pos: number,
-  c2: number,
-  c3: number,
-  k0: number,
-  k1: number,
-  mode: 1 | 2,
-  p1: number,
-  p2: number,
-  s: number,
-  steps: number,
-): number {
-  const w = loadWasm();
-  if (!w) return -1;
-  const view = w.normalsView;
-  view.set(x.subarray(offset, offset + n));
-  lastBadStep = 0;
-  let p = pos;
-  for (let k = 1; k <= steps; k++) {
-    p += draw(w, n, p, c2 >>> 0, c3 >>> 0, k0 >>> 0, k1 >>> 0, mode, p1, p2, s);
-    if (w.finite() !== 1) {
-      lastBadStep = k;
-      break;
-    }
-  }
-  x.set(view.subarray(0, n), offset);
-  return p;
-}
-
-/** The step at which the last `wasmEulerSteps` call met a non-finite value, or 0. */
-export function wasmLastBadStep(): number {
-  return lastBadStep;
 }

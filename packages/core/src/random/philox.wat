@@ -5,7 +5,7 @@
   (memory (export "memory") 4)
   (global $M0 v128 (v128.const i32x4 0xD2511F53 0xD2511F53 0xD2511F53 0xD2511F53))
   (global $M1 v128 (v128.const i32x4 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57 0xCD9E8D57))
-  ;; normals() state shared with $refill
+  ;; the word buffer's state, shared with $refill
   (global $p (mut i32) (i32.const 0))
   (global $end (mut i32) (i32.const 0))
   (global $bc0 (mut i32) (i32.const 0))
@@ -15,7 +15,6 @@
   (global $sk0 (mut i32) (i32.const 0))
   (global $sk1 (mut i32) (i32.const 0))
   (global $nref (mut i32) (i32.const 0))
-  (global $finite (mut i32) (i32.const 1))
 
   (func $fill (export "fill") (param $out i32) (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32)
     (local $X00 v128) (local $X10 v128) (local $X20 v128) (local $X30 v128) (local $P010 v128) (local $P230 v128) (local $L00 v128) (local $H00 v128)
@@ -88,7 +87,7 @@
         (local.set $c0 (local.get $lo))
         (br $groups))))
 
-  ;; the next 512 blocks of the normals() stream into the word buffer
+  ;; the next 512 blocks of the stream into the word buffer
   (func $refill
     (local $lo i32)
     (call $fill (i32.const 75776) (i32.const 512) (global.get $bc0) (global.get $bc1) (global.get $sc2) (global.get $sc3) (global.get $sk0) (global.get $sk1))
@@ -99,12 +98,14 @@
     (global.set $bc1 (select (i32.add (global.get $bc1) (i32.const 1)) (global.get $bc1) (i32.lt_u (local.get $lo) (global.get $bc0))))
     (global.set $bc0 (local.get $lo)))
 
-  (func (export "normals") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $cont i32) (param $mode i32) (param $p1 f64) (param $p2 f64) (param $p3 f64) (result i32)
+  ;; normals(n, c0, c1, c2, c3, k0, k1, skip, cont, mean, sd) -> words consumed: n values
+  ;; mean + sd·z into NORMALS, z the values of Stream.normal()
+  (func (export "normals") (param $n i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $k0 i32) (param $k1 i32) (param $skip i32) (param $cont i32) (param $p1 f64) (param $p2 f64) (result i32)
     (local $i i32) (local $a i32) (local $b i32) (local $idx i32) (local $p i32) (local $end i32) (local $j i32) (local $ia1 i32) (local $avail i32) (local $lim i32)
-    (local $rabs f64) (local $x f64) (local $u f64) (local $xx f64) (local $yy f64) (local $chk f64)
-    (local $V v128) (local $R v128) (local $X v128) (local $U v128) (local $C v128) (local $CHK v128)
-    (local $P1 v128) (local $P2 v128) (local $P3 v128)
-    (local.set $P1 (f64x2.splat (local.get $p1))) (local.set $P2 (f64x2.splat (local.get $p2))) (local.set $P3 (f64x2.splat (local.get $p3)))
+    (local $rabs f64) (local $x f64) (local $u f64) (local $xx f64) (local $yy f64)
+    (local $V v128) (local $R v128) (local $X v128) (local $U v128) (local $C v128)
+    (local $P1 v128) (local $P2 v128)
+    (local.set $P1 (f64x2.splat (local.get $p1))) (local.set $P2 (f64x2.splat (local.get $p2)))
 
     ;; $cont: the caller knows the word buffer still holds this stream at this position (the
     ;; previous call ended here), so nothing is regenerated
@@ -130,8 +131,6 @@
           (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3)))
           (i32.lt_s (i32.sub (local.get $end) (i32.const 16))
                     (i32.add (local.get $p) (i32.shl (i32.sub (i32.sub (local.get $n) (local.get $i)) (i32.const 2)) (i32.const 3))))))
-        (if (i32.eqz (local.get $mode))
-          (then 
         (block $fastdone
           (loop $fast
             (br_if $fastdone (i32.gt_s (local.get $p) (local.get $lim)))
@@ -155,66 +154,7 @@
             (local.set $p (i32.add (local.get $p) (i32.const 16)))
             (local.set $i (i32.add (local.get $i) (i32.const 2)))
             (br $fast)))
-)
-          (else (if (i32.eq (local.get $mode) (i32.const 1))
-            (then 
-        (block $fastdone
-          (loop $fast
-            (br_if $fastdone (i32.gt_s (local.get $p) (local.get $lim)))
-            ;; (K, ±W) of both candidates; their a words loaded as scalars (cheaper than lane extracts)
-            (local.set $U (v128.load offset=65536 (i32.shl (i32.and (i32.load (local.get $p)) (i32.const 511)) (i32.const 4))))
-            (local.set $C (v128.load offset=65536 (i32.shl (i32.and (i32.load offset=8 (local.get $p)) (i32.const 511)) (i32.const 4))))
-            ;; rabs = (a >>> 9)·2^29 + (b >>> 3) < 2^52, built in the mantissa of 2^52 + rabs (exact):
-            ;; with L = a·2^32 + b per lane, (L >> 12) keeps a's bits from 9 up at 29..51 and
-            ;; (L >> 3) has b >>> 3 in its low 29 bits
-            (local.set $V (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (v128.load (local.get $p)) (local.get $U)))
-            (local.set $R (f64x2.sub
-              (v128.or
-                (v128.or (v128.and (i64x2.shr_u (local.get $V) (i32.const 12)) (v128.const i64x2 0xFFFFFFFFE0000000 0xFFFFFFFFE0000000))
-                         (v128.and (i64x2.shr_u (local.get $V) (i32.const 3)) (v128.const i64x2 0x1FFFFFFF 0x1FFFFFFF)))
-                (v128.const i64x2 0x4330000000000000 0x4330000000000000))
-              (v128.const f64x2 0x1p52 0x1p52)))
-            (br_if $fastdone (v128.any_true (f64x2.ge (local.get $R) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $U) (local.get $C)))))
-            (local.set $j (i32.shl (local.get $i) (i32.const 3)))
-            (local.set $X (f64x2.mul (local.get $R) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $U) (local.get $C))))
-            (local.set $U (v128.load offset=83968 (local.get $j)))
-                (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (local.get $X))))
-                (local.set $U (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (local.get $P1) (f64x2.sub (local.get $U) (local.get $P2)))) (local.get $C)))
-                (v128.store offset=83968 (local.get $j) (local.get $U))
-                (local.set $CHK (f64x2.add (local.get $CHK) (f64x2.sub (local.get $U) (local.get $U))))
-            (local.set $p (i32.add (local.get $p) (i32.const 16)))
-            (local.set $i (i32.add (local.get $i) (i32.const 2)))
-            (br $fast)))
-)
-            (else 
-        (block $fastdone
-          (loop $fast
-            (br_if $fastdone (i32.gt_s (local.get $p) (local.get $lim)))
-            ;; (K, ±W) of both candidates; their a words loaded as scalars (cheaper than lane extracts)
-            (local.set $U (v128.load offset=65536 (i32.shl (i32.and (i32.load (local.get $p)) (i32.const 511)) (i32.const 4))))
-            (local.set $C (v128.load offset=65536 (i32.shl (i32.and (i32.load offset=8 (local.get $p)) (i32.const 511)) (i32.const 4))))
-            ;; rabs = (a >>> 9)·2^29 + (b >>> 3) < 2^52, built in the mantissa of 2^52 + rabs (exact):
-            ;; with L = a·2^32 + b per lane, (L >> 12) keeps a's bits from 9 up at 29..51 and
-            ;; (L >> 3) has b >>> 3 in its low 29 bits
-            (local.set $V (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (v128.load (local.get $p)) (local.get $U)))
-            (local.set $R (f64x2.sub
-              (v128.or
-                (v128.or (v128.and (i64x2.shr_u (local.get $V) (i32.const 12)) (v128.const i64x2 0xFFFFFFFFE0000000 0xFFFFFFFFE0000000))
-                         (v128.and (i64x2.shr_u (local.get $V) (i32.const 3)) (v128.const i64x2 0x1FFFFFFF 0x1FFFFFFF)))
-                (v128.const i64x2 0x4330000000000000 0x4330000000000000))
-              (v128.const f64x2 0x1p52 0x1p52)))
-            (br_if $fastdone (v128.any_true (f64x2.ge (local.get $R) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $U) (local.get $C)))))
-            (local.set $j (i32.shl (local.get $i) (i32.const 3)))
-            (local.set $X (f64x2.mul (local.get $R) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $U) (local.get $C))))
-            (local.set $U (v128.load offset=83968 (local.get $j)))
-                (local.set $C (f64x2.mul (local.get $P3) (f64x2.add (v128.const f64x2 0 0) (local.get $X))))
-                (local.set $U (f64x2.add (f64x2.add (local.get $U) (f64x2.mul (f64x2.add (f64x2.sub (local.get $U) (f64x2.mul (f64x2.mul (local.get $U) (local.get $U)) (local.get $U))) (local.get $P2)) (local.get $P1))) (local.get $C)))
-                (v128.store offset=83968 (local.get $j) (local.get $U))
-                (local.set $CHK (f64x2.add (local.get $CHK) (f64x2.sub (local.get $U) (local.get $U))))
-            (local.set $p (i32.add (local.get $p) (i32.const 16)))
-            (local.set $i (i32.add (local.get $i) (i32.const 2)))
-            (br $fast)))
-))))        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (block $accept
           (loop $retry
             ;; fast path: both words in the buffer
@@ -290,21 +230,9 @@
               (call $exp (f64.mul (f64.mul (f64.const -0.5) (local.get $x)) (local.get $x)))))
             (br $retry)))
         (local.set $j (i32.shl (local.get $i) (i32.const 3)))
-        
-        (if (i32.eqz (local.get $mode))
-          (then (f64.store offset=83968 (local.get $j) (f64.add (local.get $p1) (f64.mul (local.get $p2) (local.get $x)))))
-          (else
-            (local.set $u (f64.load offset=83968 (local.get $j)))
-            (local.set $xx (f64.mul (local.get $p3) (f64.add (f64.const 0) (local.get $x))))
-            (local.set $u (if (result f64) (i32.eq (local.get $mode) (i32.const 1))
-              (then (f64.add (f64.sub (local.get $u) (f64.mul (local.get $p1) (f64.sub (local.get $u) (local.get $p2)))) (local.get $xx)))
-              (else (f64.add (f64.add (local.get $u) (f64.mul (f64.add (f64.sub (local.get $u) (f64.mul (f64.mul (local.get $u) (local.get $u)) (local.get $u))) (local.get $p2)) (local.get $p1))) (local.get $xx)))))
-            (f64.store offset=83968 (local.get $j) (local.get $u))
-            (local.set $chk (f64.add (local.get $chk) (f64.sub (local.get $u) (local.get $u))))))
+        (f64.store offset=83968 (local.get $j) (f64.add (local.get $p1) (f64.mul (local.get $p2) (local.get $x))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
-    (local.set $chk (f64.add (local.get $chk) (f64.add (f64x2.extract_lane 0 (local.get $CHK)) (f64x2.extract_lane 1 (local.get $CHK)))))
-    (global.set $finite (f64.eq (local.get $chk) (local.get $chk)))
 
     (global.set $p (local.get $p))
     ;; words consumed = words available at the start + words refilled − words left
@@ -375,6 +303,4 @@
     ;; words consumed = words available at the start + words refilled − words left
     (i32.sub (i32.add (local.get $avail) (i32.mul (global.get $nref) (i32.const 2048)))
              (i32.shr_u (i32.sub (local.get $end) (local.get $p)) (i32.const 2))))
-
-  (func (export "finite") (result i32) (global.get $finite))
 )

@@ -7,9 +7,8 @@
  * stream is a pure function of (root seed, path). Results therefore never depend on how work
  * is chunked or how many workers ran it: a job names its path, not its position.
  */
-import { philoxBlockJS, philoxFill, wasmEulerSteps, wasmFill, wasmLastBadStep, WASM_MAX_NORMALS } from './philox.js';
+import { philoxBlockJS, philoxFill, wasmFill, WASM_MAX_NORMALS } from './philox.js';
 import { ZIG_F, ZIG_K, ZIG_R, ZIG_W } from './ziggurat.js';
-import { assertFinite, assertInteger, assertPositive, ParameterTypeError } from '../errors.js';
 
 export type PathLabel = string | number;
 
@@ -29,10 +28,6 @@ export interface StreamState {
 const TWO32 = 4294967296;
 const TWO53_INV = 1 / 9007199254740992;
 const TAG_INDEX = 0x1d3c5b79;
-
-/** Noise buffer of the JS fallback of the fused Euler–Maruyama steps (grown, never shrunk). */
-let eulerScratch = new Float64Array(0);
-
 
 const TAG_STRING = 0x5a17e5c3;
 const TAG_SEED = 0x0b5e55ed;
@@ -328,82 +323,6 @@ export class Stream {
       i += m;
     }
     return i;
-  }
-
-  /**
-   * Euler–Maruyama steps of dx = −rate·(x − c) dt + σ dW, fused with their draws: each step does
-   * x_i ← x_i − a·(x_i − c) + s·z_i with a = rate·dt and s = σ√dt, where z_i are the stream's
-   * next x.length normals (the values `fillNormal` would give; the stream advances as far).
-   * This is the inner loop of every Ornstein–Uhlenbeck ensemble: fusing saves a pass over memory
-   * per step, and a short x (≤ 16384 values) stays inside the WebAssembly module for all steps.
-   * Stops after a step that leaves a non-finite value in x and returns that step (1-based);
-   * returns 0 when all `steps` ran.
-   */
-  eulerStepLinear(x: Float64Array, a: number, c: number, s: number, steps = 1): number {
-    assertFinite('a', a);
-    assertFinite('c', c);
-    return this.eulerSteps(x, 1, a, c, s, steps);
-  }
-
-  /**
-   * Euler–Maruyama steps of overdamped motion in the (tilted) double well
-   * U = x⁴/4 − x²/2 − tilt·x, fused with their draws: x_i ← x_i + (x_i − x_i³ + tilt)·dt + s·z_i,
-   * as in `eulerStepLinear` (same return value).
-   */
-  eulerStepDoubleWell(x: Float64Array, dt: number, tilt: number, s: number, steps = 1): number {
-    assertPositive('dt', dt);
-    assertFinite('tilt', tilt);
-    return this.eulerSteps(x, 2, dt, tilt, s, steps);
-  }
-
-  private eulerSteps(x: Float64Array, mode: 1 | 2, p1: number, p2: number, s: number, steps: number): number {
-    if (!(x instanceof Float64Array)) throw new ParameterTypeError('x', x, 'a Float64Array');
-    assertFinite('s', s);
-    assertInteger('steps', steps, { min: 0 });
-    if (x.length >= 64 && x.length <= WASM_MAX_NORMALS) {
-      const next = wasmEulerSteps(x, 0, x.length, this.position, this.c2, this.c3, this.k0, this.k1, mode, p1, p2, s, steps);
-      if (next >= 0) {
-        this.seek(next);
-        return wasmLastBadStep();
-      }
-    }
-    for (let k = 1; k <= steps; k++) {
-      if (!this.eulerStep(x, mode, p1, p2, s)) return k;
-    }
-    return 0;
-  }
-
-  /** One step over any length, in chunks the module holds; false when a value is non-finite. */
-  private eulerStep(x: Float64Array, mode: 1 | 2, p1: number, p2: number, s: number): boolean {
-    let finite = true;
-    let i = 0;
-    if (x.length >= 64) {
-      while (i < x.length) {
-        const m = Math.min(WASM_MAX_NORMALS, x.length - i);
-        const next = wasmEulerSteps(x, i, m, this.position, this.c2, this.c3, this.k0, this.k1, mode, p1, p2, s, 1);
-        if (next < 0) break; // no WebAssembly: i is 0 here
-        this.seek(next);
-        if (wasmLastBadStep()) finite = false;
-        i += m;
-      }
-    }
-    if (i < x.length) finite = this.eulerStepJS(x, i, mode, p1, p2, s) && finite;
-    return finite;
-  }
-
-  /** The same arithmetic as the WebAssembly kernel, on noise drawn by fillNormal. */
-  private eulerStepJS(x: Float64Array, from: number, mode: 1 | 2, p1: number, p2: number, s: number): boolean {
-    const n = x.length - from;
-    if (eulerScratch.length < n) eulerScratch = new Float64Array(n);
-    const z = this.fillNormal(eulerScratch.subarray(0, n));
-    let finite = true;
-    for (let k = 0; k < n; k++) {
-      const u = x[from + k];
-      const v = mode === 1 ? u - p1 * (u - p2) + s * z[k] : u + (u - u * u * u + p2) * p1 + s * z[k];
-      x[from + k] = v;
-      if (v - v !== 0) finite = false;
-    }
-    return finite;
   }
 
   private fillNormalJS(out: Float64Array, from: number, mean: number, sd: number): Float64Array {

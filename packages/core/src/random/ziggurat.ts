@@ -32,3 +32,17 @@ export const ZIG_F = new Float64Array(256); // density exp(-x^2/2) at layer edge
     ZIG_W[i] = dn / M52;
   }
 })();
+
+/**
+ * The tables in the layout of the WebAssembly modules tools/wasm/build-philox.mjs generates
+ * (core's, and tensor's fused Euler–Maruyama module): `kw` gets 512 pairs (K[l], ±W[l]) indexed
+ * by (sign << 8) | layer, `f` the 256 densities. The modules read these very tables, so their
+ * normals are those of Stream.normal().
+ */
+export function writeZigguratTables(kw: Float64Array, f: Float64Array): void {
+  for (let i = 0; i < 512; i++) {
+    kw[2 * i] = ZIG_K[i & 255];
+    kw[2 * i + 1] = i < 256 ? ZIG_W[i] : -ZIG_W[i & 255];
+  }
+  f.set(ZIG_F);
+}
