@@ -66,7 +66,6 @@ export {
   profileOnGrid,
   propagatedBoundarySpread,
   boundaryMomentsQuadrature,
-  gaussHermite,
   type Kinetics,
   type KineticCV,
   type Geometry,

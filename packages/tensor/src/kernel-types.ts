@@ -7,6 +7,7 @@
 import type { NdArray } from 'ndarray';
 import type { EnsembleNoise, Stream, StreamState } from '@snrlab/core';
 import type { ClosedFormDrift, Divergence, Drift, StepScratch } from './types.js';
+import type { RdmeCleArgs, RdmeCleResult } from './rdme-kernels.js';
 
 /** A stream identity: a core Stream, its state(), or the bare key/id words. */
 export type StreamLike = Stream | StreamState | { key: readonly [number, number]; id: readonly [number, number] };
@@ -22,8 +23,8 @@ export interface PolynomialPotential {
   coefficients: readonly number[];
 }
 
-/** Ensemble drifts as data: the legacy closed forms (their js bytes are kept) or a polynomial potential. */
-export type KernelDrift = ClosedFormDrift | PolynomialPotential;
+/** Ensemble drifts as data: the closed forms 'linear' and 'double-well' (their bytes are kept) or a polynomial potential. */
+export type KernelDrift = ClosedFormDrift;
 
 export interface EnsembleEMArgs {
   /** N·d values, particle-major; advanced in place. */
@@ -71,18 +72,24 @@ export interface BAOABArgs {
   stepOffset?: number;
 }
 
-export type GameMethod = 'simultaneous' | 'alternating' | 'extragradient' | 'optimistic';
+export type GameMethod = 'simultaneous' | 'alternating' | 'extragradient' | 'optimistic' | 'proximal' | 'negative-momentum';
 
 /**
  * Noisy steps of a linear game v(z) = M z (z = (x, y), x the first nx coordinates), with noise
- * σ·ξ added to every gradient evaluation (the laws of gan-dynamics' methods.ts):
+ * σ·ξ added to every gradient evaluation (the laws of gan-dynamics' methods.ts; D = diag η):
  * - simultaneous: z ← z + η⊙(Mz + σξ)
  * - alternating:  x ← x + ηₓ⊙(M z + σξ)ₓ; then y ← y + ηᵧ⊙(M z_new + σξ)ᵧ
  * - extragradient: w = z + η⊙(Mz + σξ₁); z ← z + η⊙(Mw + σξ₂)
  * - optimistic:   g = Mz + σξ; z ← z + η⊙(2g − g_prev) (g_prev = g at the first step)
+ * - proximal (js): z ← (I − D M)⁻¹ (z + D σξ)
+ * - negative-momentum (js): alternating GDA plus β·(z − z_prev) per coordinate (z_prev = z at the
+ *   first step)
  */
 export interface GameStepArgs {
-  /** N·S values: per particle z (d values), then g_prev (d values) for 'optimistic' (S = 2d), else S = d. */
+  /**
+   * N·S values: per particle z (d values), then g_prev (optimistic) or z_prev (negative-momentum),
+   * d values (S = 2d); else S = d.
+   */
   state: Float64Array;
   n: number;
   d: number;
@@ -91,12 +98,30 @@ export interface GameStepArgs {
   M: ArrayLike<number>;
   /** Learning rate per coordinate (length d), or one for all. */
   eta: number | ArrayLike<number>;
+  /** Noise scale σ ≥ 0; σ = 0 draws nothing (js). */
   sigma: number;
   method: GameMethod;
+  /** β ∈ (−1, 1) of 'negative-momentum'. */
+  momentum?: number;
   steps: number;
-  /** Steps already taken (optimistic: the first step, k = 0, sets g_prev = g). */
+  /** Steps already taken (optimistic, negative momentum: the first step, k = 0, sets the stored value). */
   stepOffset?: number;
-  stream: StreamLike;
+  /**
+   * The stream the noise comes from. js: block b of `blockSize` particles draws from
+   * stream.child(firstBlock + b) afresh at every call; an EnsembleNoise (n particles × the method's
+   * draws per step: d, or 2d for extragradient) continues its block streams from call to call.
+   */
+  stream: StreamLike | EnsembleNoise;
+  /**
+   * js: symmetric α-stable noise (α ∈ (0, 2]) of scale σ/√2 (core's `stableSymmetric`, whose α = 2
+   * law is N(0, σ²)) instead of Gaussian, drawn in particle order from each block's stream.
+   */
+  alpha?: number;
+  /**
+   * A particle diverges when !(|z|² ≤ radius²) (|z| beyond radius, or NaN); the divergence's index
+   * is the particle's first value. Default: |z|² overflows or is NaN (any non-finite coordinate).
+   */
+  radius?: number;
   blockSize?: number;
   firstBlock?: number;
   firstParticle?: number;
@@ -213,4 +238,7 @@ export interface KernelTypes {
   'statevector-layer': { args: StatevectorLayerArgs; result: void };
   /** Measurement counts: B·dim integers, shot s of sample b an outcome drawn with its row's probabilities. */
   'shot-sample': { args: ShotSampleArgs; result: Uint32Array };
+  /** Replicas of the RDME's chemical Langevin equation on a grid: windowed per-voxel moments, total-count snapshots (rdme-kernels.ts). */
+  'rdme-cle': { args: RdmeCleArgs; result: RdmeCleResult };
+  'rdme-tau-leap': { args: import('./rdme-kernels.js').RdmeTauLeapArgs; result: import('./rdme-kernels.js').RdmeTauLeapResult };
 }

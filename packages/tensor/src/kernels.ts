@@ -18,6 +18,7 @@
  */
 import type { KernelTypes } from './kernel-types.js';
 import { registerJsKernels } from './js-kernels.js';
+import { registerRdmeKernelsJS } from './rdme-kernels.js';
 import { registerWebGPUKernels } from './webgpu/kernels.js';
 
 /** How closely a backend's results follow the float64 `js` reference (declared per kernel). */
@@ -113,6 +114,7 @@ function kernels(): Map<string, KernelDef> {
     s.builtins = true;
     // built-in registrations, once, on the registry's first use (importing loads nothing)
     registerJsKernels();
+    registerRdmeKernelsJS();
     registerWebGPUKernels();
   }
   return s.map;

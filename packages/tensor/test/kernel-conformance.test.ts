@@ -45,6 +45,7 @@ const COVERED: KernelName[] = [
   'covariance',
   'statevector-layer',
   'shot-sample',
+  'rdme-cle', // checked in rdme-conformance.test.ts
 ];
 
 const run = async <K extends KernelName>(k: K, b: string, args: Parameters<ReturnType<typeof getKernel<K>>['run']>[0]) => await getKernel(k, b).run(args);

@@ -4,6 +4,7 @@
  * (Jahnke & Huisinga 2007): each voxel's mean matches the profile and its Fano factor is 1.
  */
 import { anyNumber, defineExperiment, defineExperimentTask, jackknifeSE, studentTQuantile, verdict, xyFigure, z } from '@snrlab/core';
+import { CLE_SEGMENT_STEPS, cleFloat32Bias, getKernel, observeRdmeReplica, TAU_LEAP_SEGMENT_LEAPS, tauLeapFloat32Bias } from '@snrlab/tensor';
 import { sddProblem1D } from '../pde.js';
 import { rdmeFromProblem, stationaryMean, totalProduction } from '../rdme/model.js';
 import { chooseMethod, createSimulator, RDME_METHODS } from '../rdme/method.js';
@@ -27,13 +28,21 @@ const params = z.object({
   burnIn: z.number().min(0).max(1e4).default(5).meta({ unit: '1/k' }).describe('time discarded at the start, in units of the decay time 1/k'),
   duration: z.number().gt(0).max(1e5).default(30).meta({ unit: '1/k' }).describe('observation time per replica, in units of 1/k'),
   snapshots: z.int().min(2).max(100_000).default(300).describe('snapshots of the total copy number per replica'),
+  replicasPerJob: z
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe("replicas one task runs (1 when absent); the CLE and tau-leaping run a task's replicas in one 'rdme-cle' or 'rdme-tau-leap' kernel call, so raise it with --backend webgpu, where they are stepped in parallel"),
 });
 
 export type RdmeStationaryParams = z.output<typeof params>;
 
 interface Job {
-  /** Replica index: the old `stream.child(r)`. */
-  path: [number];
+  /** The experiment's stream; replica r draws from its child(r) (the stream of the former job path [r]). */
+  path: [];
+  firstReplica: number;
+  replicas: number;
   params: RdmeStationaryParams;
 }
 
@@ -47,34 +56,68 @@ interface ReplicaResult {
   events: number;
 }
 
+/**
+ * A job's replicas, in order; `float32Dt` is the CLE step when a float32 kernel (webgpu) ran them,
+ * `float32Leaps` marks tau-leaping on a float32 kernel (the leap counts are in `results`).
+ */
+interface BlockResult {
+  firstReplica: number;
+  results: ReplicaResult[];
+  float32Dt?: number;
+  float32Leaps?: true;
+}
+
 function model(p: RdmeStationaryParams) {
   return rdmeFromProblem(sddProblem1D({ D: p.D, k: p.k, p: p.p, h: p.h, sourceLength: p.sourceLength, patterningLength: p.patterningLength }));
 }
 
-/** One replica: start at the rounded deterministic mean, burn in, then observe. */
-export const replicaTask = defineExperimentTask(import.meta.url, 'morphogen.rdme-stationary/replica', (job: Job, { stream }): ReplicaResult => {
+/**
+ * A block of replicas, each started at the rounded deterministic mean, burnt in, then observed.
+ * The CLE and tau-leaping run on the 'rdme-cle' and 'rdme-tau-leap' kernels of the requested
+ * backend (js when it has none; the js kernels are this package's simulators); the exact SSA runs
+ * here, one replica after another, with the kernels' protocol.
+ */
+export const replicaTask = defineExperimentTask(import.meta.url, 'morphogen.rdme-stationary/replica', async (job: Job, { stream, backend, usedBackend }): Promise<BlockResult> => {
   const p = job.params;
   const m = model(p);
   const mu = stationaryMean(m);
-  const sim = createSimulator(m, p.method, stream, Array.from(mu, Math.round));
-  sim.advance(p.burnIn / p.k);
+  const initial = Array.from(mu, Math.round);
   const V = m.voxels;
-  const mean = new Float64Array(V);
-  const meanSquare = new Float64Array(V);
-  sim.resetWindow();
-  const t0 = sim.time;
-  const step = p.duration / p.k / p.snapshots;
-  let totalSum = 0;
-  let totalSumSq = 0;
-  for (let s = 1; s <= p.snapshots; s++) {
-    sim.advance(t0 + s * step);
-    let N = 0;
-    for (let i = 0; i < V; i++) N += sim.counts[i];
-    totalSum += N;
-    totalSumSq += N * N;
+  const results: ReplicaResult[] = [];
+  // every replica: burn in, then snapshots at the ends of equal intervals (observeRdmeReplica)
+  const schedule = { burnIn: p.burnIn / p.k, interval: p.duration / p.k / p.snapshots };
+  const method = p.method === 'auto' ? chooseMethod(m, mu).method : p.method;
+  if (method === 'tau-leap') {
+    const def = getKernel('rdme-tau-leap', backend, { fallback: 'js' });
+    const res = await def.run({ model: m, replicas: job.replicas, initial, ...schedule, snapshots: p.snapshots, stream, firstReplica: job.firstReplica });
+    if (def.backend !== 'js') usedBackend(def.backend);
+    for (let r = 0; r < job.replicas; r++) {
+      const mean = Array.from(res.mean.subarray(r * V, (r + 1) * V));
+      const meanSquare = Array.from(res.meanSquare.subarray(r * V, (r + 1) * V));
+      results.push({ mean, meanSquare, totalSum: res.totalSum[r], totalSumSq: res.totalSumSq[r], events: res.leaps[r] });
+    }
+    return { firstReplica: job.firstReplica, results, ...(def.precision === 'float32' ? { float32Leaps: true as const } : {}) };
   }
-  sim.windowAverages(mean, meanSquare);
-  return { mean: Array.from(mean), meanSquare: Array.from(meanSquare), totalSum, totalSumSq, events: sim.events };
+  if (method === 'cle') {
+    const def = getKernel('rdme-cle', backend, { fallback: 'js' });
+    const run = { model: m, replicas: job.replicas, initial, ...schedule, snapshots: p.snapshots, stream, firstReplica: job.firstReplica };
+    const res = await def.run(run);
+    if (def.backend !== 'js') usedBackend(def.backend);
+    for (let r = 0; r < job.replicas; r++) {
+      const mean = Array.from(res.mean.subarray(r * V, (r + 1) * V));
+      const meanSquare = Array.from(res.meanSquare.subarray(r * V, (r + 1) * V));
+      results.push({ mean, meanSquare, totalSum: res.totalSum[r], totalSumSq: res.totalSumSq[r], events: res.steps });
+    }
+    return { firstReplica: job.firstReplica, results, ...(def.precision === 'float32' ? { float32Dt: res.dt } : {}) };
+  }
+  for (let r = job.firstReplica; r < job.firstReplica + job.replicas; r++) {
+    const sim = createSimulator(m, p.method, stream.child(r), initial);
+    const mean = new Float64Array(V);
+    const meanSquare = new Float64Array(V);
+    const t = observeRdmeReplica(sim, schedule.burnIn, schedule.interval, p.snapshots, mean, meanSquare);
+    results.push({ mean: Array.from(mean), meanSquare: Array.from(meanSquare), totalSum: t.totalSum, totalSumSq: t.totalSumSq, events: sim.events });
+  }
+  return { firstReplica: job.firstReplica, results };
 });
 
 /**
@@ -118,6 +161,10 @@ const measurements = z.object({
   replicas: z.number(),
   /** The documented switch criterion's choice at these means. */
   choice: z.object({ method: z.string(), minMeanCount: anyNumber(), reason: z.string() }),
+  /** The CLE step when a float32 kernel (webgpu) ran the replicas, for the rounding allowance; absent on js. */
+  float32Dt: z.number().optional(),
+  /** Leaps per unit time (mean over replicas) when a float32 kernel (webgpu) ran tau-leaping, for the rounding allowance; absent on js. */
+  float32LeapRate: z.number().optional(),
 });
 
 export type RdmeStationaryMeasurements = z.output<typeof measurements>;
@@ -134,9 +181,17 @@ export const rdmeStationaryExperiment = defineExperiment({
   validate(p) {
     model(p);
   },
-  plan: (p) => Array.from({ length: p.replicas }, (_, r): Job => ({ path: [r], params: p })),
+  plan(p) {
+    const per = p.replicasPerJob ?? 1;
+    const jobs: Job[] = [];
+    for (let r = 0; r < p.replicas; r += per) jobs.push({ path: [], firstReplica: r, replicas: Math.min(per, p.replicas - r), params: p });
+    return jobs;
+  },
   task: replicaTask,
-  reduce(res, p): RdmeStationaryMeasurements {
+  reduce(blocks, p): RdmeStationaryMeasurements {
+    const res = blocks.flatMap((b) => b.results);
+    const float32Dt = blocks.find((b) => b.float32Dt !== undefined)?.float32Dt;
+    const float32Leaps = blocks.some((b) => b.float32Leaps);
     const m = model(p);
     const mu = stationaryMean(m);
     const V = m.voxels;
@@ -195,6 +250,9 @@ export const rdmeStationaryExperiment = defineExperiment({
       events: res.reduce((a, r) => a + r.events, 0),
       replicas: res.length,
       choice: { method: choice.method, minMeanCount: choice.minMeanCount, reason: choice.reason },
+      ...(float32Dt !== undefined ? { float32Dt } : {}),
+      // the leaps the replicas took over burn-in and window: the float32 allowance's leap rate
+      ...(float32Leaps ? { float32LeapRate: res.reduce((a, r) => a + r.events, 0) / res.length / ((p.burnIn + p.duration) / p.k) } : {}),
     };
   },
   metrics: (r) => ({
@@ -222,6 +280,10 @@ export const rdmeStationaryExperiment = defineExperiment({
     const relWorst = means[wm] / mu[wm] - 1;
     const relWorstSE = meanSE[wm] / mu[wm];
     const approxNote = approximation(r, p);
+    // a float32 kernel (webgpu) ran the CLE: its rounding is a stated allowance, derived, not fitted
+    const f32 = float32Allowance(r, p);
+    const a = (rel: number) => (f32 ? { allowance: { value: rel, derivation: f32.derivation } } : {});
+    const f32Note = f32 ? f32.note : '';
     return [
       verdict({
         claim: 'mean total copy number = Σb/k',
@@ -229,7 +291,8 @@ export const rdmeStationaryExperiment = defineExperiment({
         measured: totalMean,
         ci95: [totalMean - t95 * totalMeanSE, totalMean + t95 * totalMeanSE],
         se: totalMeanSE,
-        note: `The total is an M/M/∞ queue: Poisson with mean Σb/k = ${r.totalMeanTheory.toFixed(2)}.${approxNote}`,
+        ...a(f32 ? f32.total * r.totalMeanTheory : 0),
+        note: `The total is an M/M/∞ queue: Poisson with mean Σb/k = ${r.totalMeanTheory.toFixed(2)}.${approxNote}${f32Note}`,
       }),
       verdict({
         claim: 'Fano factor of the total copy number = 1',
@@ -237,21 +300,25 @@ export const rdmeStationaryExperiment = defineExperiment({
         measured: totalFano,
         ci95: [totalFano - t95 * totalFanoSE, totalFano + t95 * totalFanoSE],
         se: totalFanoSE,
-        note: `From ${p.snapshots} snapshots per replica; jackknife SE over ${p.replicas} replicas, Student-t interval.${approxNote}`,
+        ...a(f32 ? 2 * f32.total : 0),
+        note: `From ${p.snapshots} snapshots per replica; jackknife SE over ${p.replicas} replicas, Student-t interval.${approxNote}${f32Note}`,
       }),
       verdict({
         claim: 'every voxel mean = deterministic lattice profile (worst voxel, relative error)',
         theory: 0,
         measured: relWorst,
         ci95: [relWorst - zB * relWorstSE, relWorst + zB * relWorstSE],
-        note: `Worst voxel ${wm} (x = ${r.x[wm].toFixed(1)} µm, μ = ${mu[wm].toFixed(2)}): the band is ±${zB.toFixed(2)} SE (Student t with ${df} df), Bonferroni-corrected for ${V} voxels. Largest |relative error| over voxels: ${(100 * r.maxRelMeanError).toFixed(2)}%.${approxNote}`,
+        // the claim is mean = μ in units of μ: its effect is 1
+        ...(f32 ? { ...a(f32.voxel(wm)), effect: 1 } : {}),
+        note: `Worst voxel ${wm} (x = ${r.x[wm].toFixed(1)} µm, μ = ${mu[wm].toFixed(2)}): the band is ±${zB.toFixed(2)} SE (Student t with ${df} df), Bonferroni-corrected for ${V} voxels. Largest |relative error| over voxels: ${(100 * r.maxRelMeanError).toFixed(2)}%.${approxNote}${f32Note}`,
       }),
       verdict({
         claim: 'every voxel has Fano factor 1 (worst voxel)',
         theory: 1,
         measured: fanos[wf],
         ci95: [fanos[wf] - zB * fanoSE[wf], fanos[wf] + zB * fanoSE[wf]],
-        note: `Worst voxel ${wf} (x = ${r.x[wf].toFixed(1)} µm); Fano factors range over [${r.fanoMin.toFixed(3)}, ${r.fanoMax.toFixed(3)}]; the band is ±${zB.toFixed(2)} SE (Bonferroni, ${V} voxels).${approxNote}`,
+        ...a(f32 ? 2 * f32.voxel(wf) : 0),
+        note: `Worst voxel ${wf} (x = ${r.x[wf].toFixed(1)} µm); Fano factors range over [${r.fanoMin.toFixed(3)}, ${r.fanoMax.toFixed(3)}]; the band is ±${zB.toFixed(2)} SE (Bonferroni, ${V} voxels).${approxNote}${f32Note}`,
       }),
     ];
   },
@@ -292,6 +359,55 @@ export const rdmeStationaryExperiment = defineExperiment({
     };
   },
 });
+
+/** Relative bounds of a float32 run's rounding: on the total's mean, on voxel i's mean (Fano factors: twice these). */
+interface Float32Allowance {
+  total: number;
+  voxel: (i: number) => number;
+  derivation: string;
+  /** The sentence the verdicts' notes end with. */
+  note: string;
+}
+
+/**
+ * The rounding allowance of a float32 run (absent on float64 backends), from the kernel's
+ * arithmetic alone. CLE: ε = (deg_max + 2)·2⁻²⁴/(k·dt) (`cleFloat32Bias`) bounds the stationary
+ * shift relative to the largest mean (to the total, for the total). Tau-leaping: the per-voxel
+ * bound of `tauLeapFloat32Bias` at the lattice means and the run's leap rate. The window sums add
+ * ≤ (segment + 2)·2⁻²⁴ relative.
+ */
+function float32Allowance(r: RdmeStationaryMeasurements, p: RdmeStationaryParams): Float32Allowance | undefined {
+  if (r.float32LeapRate !== undefined) return tauLeapAllowance(r, p, r.float32LeapRate);
+  if (r.float32Dt === undefined) return undefined;
+  const dt = r.float32Dt;
+  const eps = cleFloat32Bias(model(p), dt);
+  const sums = (CLE_SEGMENT_STEPS + 2) * 2 ** -24;
+  const muMax = Math.max(...r.mu);
+  return {
+    total: eps + sums,
+    note: ` Float32 'rdme-cle' kernel (webgpu): the allowance bounds its rounding (ε = ${eps.toExponential(2)}).`,
+    voxel: (i: number) => (eps * muMax) / r.mu[i] + sums,
+    derivation: `float32 kernel (webgpu), dt = ${dt.toPrecision(4)}: each step rounds count i with relative error ≤ (degree_i + 2)·2⁻²⁴; every mode relaxes at rate ≥ k = ${p.k}, so stationary means move by at most ε = (deg_max + 2)·2⁻²⁴/(k·dt) = ${eps.toExponential(2)} of the largest mean (${muMax.toFixed(1)}; of the total: ε of it), Fano factors by twice that relative; the window sums (shifted counts, float32 segments of ≤ ${CLE_SEGMENT_STEPS} steps, TwoSum) add ≤ ${CLE_SEGMENT_STEPS + 2}·2⁻²⁴ relative; first order in 2⁻²⁴`,
+  };
+}
+
+function tauLeapAllowance(r: RdmeStationaryMeasurements, p: RdmeStationaryParams, rate: number): Float32Allowance {
+  const bias = tauLeapFloat32Bias(model(p), r.mu, rate);
+  const sums = (TAU_LEAP_SEGMENT_LEAPS + 2) * 2 ** -24;
+  let b = 0;
+  let m = 0;
+  for (let i = 0; i < bias.length; i++) {
+    b += bias[i];
+    m += r.mu[i];
+  }
+  const worst = Math.max(...bias);
+  return {
+    total: b / m + sums,
+    voxel: (i: number) => bias[i] / r.mu[i] + sums,
+    note: ` Float32 'rdme-tau-leap' kernel (webgpu): the allowance bounds its rounding (≤ ${worst.toPrecision(3)} molecules per voxel).`,
+    derivation: `float32 kernel (webgpu), ${rate.toPrecision(4)} leaps per unit time (the run's leap count over its simulated time): a float32 draw of mean m moves its mean by ≤ 16 ulps of m plus its sampler's error (inversion: the uniform grid, CDF sums and recurrence over ≤ m + 6√m + 10 points; PTRS/BTRS: ≤ (104σ + 80)·2⁻²⁴ from the uniform grids and log-pmfs; tauLeapDrawBias); 3 + degree_i draws per voxel and leap, each landing in the voxel or a neighbour, are a drift ν whose stationary effect on the means is ≤ (−A)⁻¹·ν (every mode relaxes; tauLeapFloat32Bias): ≤ ${worst.toPrecision(3)} molecules per voxel (Σ ${b.toPrecision(3)} of the total), Fano factors by twice the relative bound; the window sums (shifted counts, float32 segments of ≤ ${TAU_LEAP_SEGMENT_LEAPS} leaps, TwoSum) add ≤ ${TAU_LEAP_SEGMENT_LEAPS + 2}·2⁻²⁴ relative; first order in 2⁻²⁴`,
+  };
+}
 
 /** Whether the simulator that ran is the exact SSA. */
 function isExact(r: RdmeStationaryMeasurements, p: RdmeStationaryParams): boolean {

@@ -12,12 +12,13 @@ import ndarray, { type NdArray } from 'ndarray';
 import { assertInteger, assertPositive, ParameterError } from '@snrlab/core';
 import { checkMatmul, contiguous } from '../nd.js';
 import { addAutoCandidate, registerKernel, type Tolerance } from '../kernels.js';
-import type { BAOABArgs, EnsembleEMArgs, GameStepArgs, KernelDrift, MLPNormsArgs, MLPNormsResult, NormalsArgs, PhiloxWordsArgs } from '../kernel-types.js';
+import type { BAOABArgs, EnsembleEMArgs, GameStepArgs, KernelDrift, MLPNormsArgs, MLPNormsResult, NormalsArgs, PhiloxWordsArgs, StreamLike } from '../kernel-types.js';
 import { checkGame, checkMLP, derivativeHorner } from '../js-kernels.js';
 import { streamWords } from '../streams.js';
 import type { Divergence } from '../types.js';
 import { acquireWebGPU, describeAdapter, type WebGPUContext } from './device.js';
 import { shotSampleWebGPU, statevectorLayerWebGPU } from './statevector.js';
+import { registerRdmeKernelsWebGPU } from './rdme.js';
 import { BAOAB, RAW, ELEMENTWISE, EM, GAME, GAME_MAXD, MATMUL, NORMALS, ROW_NORMS, SOFTMAX_CE, WG, WORDS } from './wgsl.js';
 
 const S = () => (globalThis as unknown as { GPUBufferUsage: typeof GPUBufferUsage }).GPUBufferUsage;
@@ -204,12 +205,13 @@ export async function baoabWebGPU(a: BAOABArgs): Promise<{ divergence: Divergenc
 const METHOD_CODE = { simultaneous: 0, alternating: 1, extragradient: 2, optimistic: 3 } as const;
 
 export async function gameStepWebGPU(a: GameStepArgs): Promise<{ divergence: Divergence | null }> {
+  // checkGame refuses the js-only methods, α-stable noise and an EnsembleNoise here
   const { S: width, eta, M } = checkGame(a);
   if (a.d > GAME_MAXD) throw new ParameterError('d', a.d, `at most ${GAME_MAXD} on webgpu`);
   const ctx = await acquireWebGPU();
   const mb = upload(ctx.device, Float32Array.from(M));
-  const divergence = await runSteps(GAME, a.n, a.d, a.steps, a.stepOffset ?? 0, a.firstParticle ?? 0, streamWords(a.stream), (h) => {
-    h.u[10] = METHOD_CODE[a.method];
+  const divergence = await runSteps(GAME, a.n, a.d, a.steps, a.stepOffset ?? 0, a.firstParticle ?? 0, streamWords(a.stream as StreamLike), (h) => {
+    h.u[10] = METHOD_CODE[a.method as keyof typeof METHOD_CODE];
     h.u[11] = a.nx;
     h.f[12] = a.sigma;
     h.u[13] = width;
@@ -446,4 +448,5 @@ export function registerWebGPUKernels(): void {
     description: 'a layer of gates on a batch of statevectors, one dispatch per gate (float32)',
   });
   registerKernel({ ...common, kernel: 'shot-sample', run: shotSampleWebGPU, tolerance: { kind: 'exact', note: "bit-identical counts: the js kernel's integer thresholds (from the float64 CDF) on the same Philox words" }, description: 'measurement counts: 32-bit thresholds, binary search, atomic counts' });
+  registerRdmeKernelsWebGPU();
 }
