@@ -31,7 +31,6 @@ export { BatchNorm, type BatchNormOptions } from './nn/batchnorm.js';
 export { SquaredLoss, SoftmaxCrossEntropy, LogisticLoss } from './nn/losses.js';
 export { Sequential, type Batch, type PassOptions, type PerExampleOptions, type PerExampleResult, type ParamRange } from './nn/model.js';
 export * from './nn/models.js';
-export { matmul, batchedMatmul, columnMeans, covariance, type Backend } from './linalg.js';
 
 // data
 export * from './data/dataset.js';
@@ -53,7 +52,8 @@ export * from './measure/anisotropy.js';
 export * from './measure/tails.js';
 export * from './measure/temperature.js';
 export * from './measure/precision.js';
-export * from './measure/lyapunov.js';
+// the small dense matrix helpers of lyapunov.ts stay internal: core has the numerics
+export { discreteLyapunov, continuousLyapunov, stationarySecondMoment, gaussianKL, axisAngle, subspaceOverlap } from './measure/lyapunov.js';
 export * from './measure/subspace.js';
 
 // noise-tuning studies
@@ -72,4 +72,3 @@ export * from './io/data-file.js';
 export * from './io/tfjs-model.js';
 export { Activation, Identity, InferenceBatchNorm, Pool, Subsample, pointwise, tfPadding, type Pointwise, type PoolOp } from './nn/keras-layers.js';
 export { inputOptions, dataInput, modelInput, ownProblemExperiments } from './inputs.js';
-export { ownDataParam, ownNetworkParam, ownProblemOf, makeOwnSetup, type OwnProblem } from './experiments/common.js';

@@ -1,13 +1,12 @@
 /** The mechanisms the noise-tuning studies rest on, checked one by one. */
 import { describe, expect, it } from 'vitest';
-import { loglogSlope, Moments, sampleWithoutReplacement, Stream } from '@snrlab/core';
+import { directionalVerdict, loglogSlope, Moments, sampleWithoutReplacement, Stream } from '@snrlab/core';
 import {
   augmentationNoise,
   augmentBatch,
   assertMixupAlpha,
   copyAffineParams,
   degrees,
-  directionalVerdict,
   fullAggregateDataset,
   gaussianMixture,
   gradientNoise,

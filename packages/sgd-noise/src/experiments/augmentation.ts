@@ -12,7 +12,7 @@ import type { Sequential } from '../nn/model.js';
 import { datasetLoss, sgd } from '../train/sgd.js';
 import { topHessianEigenvalue } from '../measure/hessian.js';
 import { augmentationKinds, augmentationNoise, inputNoiseSensitivity, trainAugmented, validateAugmentation, type Augmentation, type AugmentationKind } from '../studies/augment.js';
-import { directionalVerdict } from '../studies/claims.js';
+import { directionalVerdict } from '@snrlab/core';
 import { fmt } from './common.js';
 
 const params = z.object({

@@ -11,7 +11,8 @@ import type { Batch, Sequential } from '../nn/model.js';
 import { sgd } from '../train/sgd.js';
 import { gradientNoise } from '../measure/noise.js';
 import { copyAffineParams, preNormalizationRanges, rangeIndices, scaleRanges, setPopulationStatistics, withBatchNormEpsilon } from '../studies/batchnorm.js';
-import { directionalVerdict, log10Ratio } from '../studies/claims.js';
+import { directionalVerdict } from '@snrlab/core';
+import { log10Ratio } from '../studies/claims.js';
 import { pairedMiniBatchNoise, pairedNoiseScale, traceRatio, type PairedNoiseResult } from '../studies/paired-noise.js';
 import { checkBatchSizes, fmt, weightedMean } from './common.js';
 

@@ -10,7 +10,8 @@ import type { Sequential } from '../nn/model.js';
 import { sgd } from '../train/sgd.js';
 import { minimize, topHessianEigenvalue } from '../measure/hessian.js';
 import { fitCriticalBatch } from '../measure/noise-scale.js';
-import { directionalVerdict, log10Ratio } from '../studies/claims.js';
+import { directionalVerdict } from '@snrlab/core';
+import { log10Ratio } from '../studies/claims.js';
 import { noiseProfile, relatedTasks } from '../studies/fine-tuning.js';
 import { checkBatchSizes, fmt } from './common.js';
 

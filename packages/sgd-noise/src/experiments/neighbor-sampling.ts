@@ -9,7 +9,7 @@ import { degrees, graphData, type GraphData } from '../data/graph.js';
 import { mlp, softmaxRegression } from '../nn/models.js';
 import type { Batch, Sequential } from '../nn/model.js';
 import { sgd } from '../train/sgd.js';
-import { directionalVerdict } from '../studies/claims.js';
+import { directionalVerdict } from '@snrlab/core';
 import { pairedMiniBatchNoise } from '../studies/paired-noise.js';
 import {
   costPerStep,
