@@ -104,7 +104,7 @@ describe('running sweeps', () => {
     const csv = resultsToCSV(readResults(path.join(tmp, 'a.sqlite')));
     const lines = csv.trim().split('\n');
     expect(lines).toHaveLength(13);
-    expect(lines[0]).toBe('index,point,replica,seed,status,budgets,mean,noise,replicates,chi2Reduced,exponent,exponentSE,prefactor,theoryExponent,verdictsAgree,error');
-    expect(lines[1]).toMatch(/^0,0,0,"5\|.*",done,"\[1,4,16\]",2,gaussian,200,/);
+    expect(lines[0]).toBe('index,point,replica,seed,status,budgets,estimates,mean,noise,chi2Reduced,exponent,exponentSE,prefactor,theoryExponent,verdictsAgree,error');
+    expect(lines[1]).toMatch(/^0,0,0,"5\|.*",done,"\[1,4,16\]",200,2,gaussian,/);
   });
 });

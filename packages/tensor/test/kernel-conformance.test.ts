@@ -46,6 +46,7 @@ const COVERED: KernelName[] = [
   'statevector-layer',
   'shot-sample',
   'rdme-cle', // checked in rdme-conformance.test.ts
+  'rdme-tau-leap', // checked in rdme-tau-leap-conformance.test.ts
 ];
 
 const run = async <K extends KernelName>(k: K, b: string, args: Parameters<ReturnType<typeof getKernel<K>>['run']>[0]) => await getKernel(k, b).run(args);

@@ -60,10 +60,10 @@ describe('kernel registry', () => {
     const rows = listKernels();
     const js = rows.filter((r) => r.backend === 'js').map((r) => r.kernel);
     expect(js).toEqual(
-      expect.arrayContaining(['ensemble-em', 'baoab', 'game-step', 'matmul', 'batched-matmul', 'mean', 'variance', 'covariance', 'per-example-norms', 'mlp-per-example-norms', 'philox-words', 'normals', 'fill-normal', 'em-step', 'statevector-layer', 'shot-sample', 'rdme-cle']),
+      expect.arrayContaining(['ensemble-em', 'baoab', 'game-step', 'matmul', 'batched-matmul', 'mean', 'variance', 'covariance', 'per-example-norms', 'mlp-per-example-norms', 'philox-words', 'normals', 'fill-normal', 'em-step', 'statevector-layer', 'shot-sample', 'rdme-cle', 'rdme-tau-leap']),
     );
     const gpu = rows.filter((r) => r.backend === 'webgpu');
-    expect(gpu.map((r) => r.kernel).sort()).toEqual(['baoab', 'ensemble-em', 'game-step', 'matmul', 'mlp-per-example-norms', 'normals', 'per-example-norms', 'philox-words', 'rdme-cle', 'shot-sample', 'statevector-layer']);
+    expect(gpu.map((r) => r.kernel).sort()).toEqual(['baoab', 'ensemble-em', 'game-step', 'matmul', 'mlp-per-example-norms', 'normals', 'per-example-norms', 'philox-words', 'rdme-cle', 'rdme-tau-leap', 'shot-sample', 'statevector-layer']);
     for (const r of gpu) {
       expect(r.precision).toBe('float32');
       expect(typeof r.tolerance.note === 'string' && r.tolerance.note.length).toBeGreaterThan(10); // each float32 kernel states its tolerance
