@@ -57,7 +57,7 @@ const budgetPanels: Record<string, Panel> = {
     key: 'batch',
     experiment: 'sgd.batch-variance',
     title: 'Mini-batch gradient: batch size B',
-    base: { replicates: 100, batchSizes: pow2(1, 64) },
+    base: { estimates: 100, batchSizes: pow2(1, 64) },
     controls: [{ kind: 'sweep', param: 'batchSizes', label: 'Largest batch size B', maxes: [8, 16, 32, 64, 128], sweep: (m) => pow2(1, m) }],
   },
   graphsage: {
@@ -265,7 +265,7 @@ export const lessons: Lesson[] = [
         key: 'variance',
         experiment: 'vqe.gradient-variance',
         title: 'Gradient variance at an equal shot budget',
-        base: { replicates: 200, shiftReplicates: 40, thetaPoints: 2, layers: [0, 1, 3] },
+        base: { estimates: 200, shiftEstimates: 40, thetaPoints: 2, layers: [0, 1, 3] },
         controls: [{ kind: 'range', param: 'shotBudget', label: 'Shots per gradient B', values: [1600, 3200, 12800, 51200] }],
       },
       {

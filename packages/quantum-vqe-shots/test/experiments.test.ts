@@ -136,7 +136,7 @@ describe('vqe.shot-noise', () => {
 });
 
 describe('vqe.gradient-variance', () => {
-  const params = { layers: [0, 1, 2], thetaPoints: 1, replicates: 300, shiftReplicates: 30 };
+  const params = { layers: [0, 1, 2], thetaPoints: 1, estimates: 300, shiftEstimates: 30 };
 
   it('measures each part against its theory and says which parts grow with d', async () => {
     const r = await runExperiment(gradientVarianceExperiment, params, { seed: 5 });
@@ -156,7 +156,7 @@ describe('vqe.gradient-variance', () => {
   });
 
   it('is the same for any schedule of its sweep points', async () => {
-    const p = { ...params, replicates: 60, shiftReplicates: 20, sweep: 'width', widths: [2, 3, 4] };
+    const p = { ...params, estimates: 60, shiftEstimates: 20, sweep: 'width', widths: [2, 3, 4] };
     const a = await runExperiment(gradientVarianceExperiment, p, { seed: 1, executor: inlineExecutor });
     const b = await runExperiment(gradientVarianceExperiment, p, { seed: 1, executor: reversedExecutor });
     expect(a.metrics).toEqual(b.metrics);

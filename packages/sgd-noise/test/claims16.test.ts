@@ -137,6 +137,6 @@ describe('bad input is refused with the parameter named (exit 2)', () => {
   it('sgd.generalization', async () => {
     await refuses(runExperiment(generalizationExperiment, { batchSizes: [16, 4] }), 'batchSizes');
     await refuses(runExperiment(generalizationExperiment, { batchSizes: [4, 512] }), 'batchSizes[]');
-    await refuses(runExperiment(generalizationExperiment, { seeds: 1 }), 'seeds');
+    await refuses(runExperiment(generalizationExperiment, { replicas: 1 }), 'replicas');
   });
 });

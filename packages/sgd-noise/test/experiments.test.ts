@@ -53,7 +53,7 @@ describe('the experiments are registered with valid ids', () => {
 });
 
 describe('sgd.batch-variance', () => {
-  const small = { batchSizes: [1, 4, 16, 64], replicates: 200, warmupSteps: 20 };
+  const small = { batchSizes: [1, 4, 16, 64], estimates: 200, warmupSteps: 20 };
   for (const replacement of [true, false]) {
     it(`${replacement ? 'with' : 'without'} replacement: exponent −1 and prefactor trΣ (within 4 SE)`, async () => {
       const r = await run('sgd.batch-variance', { ...small, replacement });
@@ -73,12 +73,12 @@ describe('sgd.batch-variance', () => {
   it('refuses a batch larger than the data, and a model that does not fit the data', async () => {
     await expect(run('sgd.batch-variance', { batchSizes: [1, 4, 151] })).rejects.toThrow(/invalid batchSizes\[\]: got 151; expected an integer in \[1, 150\]/);
     await expect(run('sgd.batch-variance', { model: 'logistic-regression' })).rejects.toThrow(/invalid model: got "logistic-regression"/);
-    await expect(run('sgd.batch-variance', { replicates: 3 })).rejects.toThrow(/invalid replicates: got 3/);
+    await expect(run('sgd.batch-variance', { estimates: 3 })).rejects.toThrow(/invalid estimates: got 3/);
   });
   it('runs every model on a dataset it fits (MLP, CNN)', async () => {
-    const a = await run('sgd.batch-variance', { model: 'mlp', dataset: 'gaussian-mixture', datasetSize: 120, batchSizes: [1, 8, 32], replicates: 60, warmupSteps: 5 });
+    const a = await run('sgd.batch-variance', { model: 'mlp', dataset: 'gaussian-mixture', datasetSize: 120, batchSizes: [1, 8, 32], estimates: 60, warmupSteps: 5 });
     expect(Number.isFinite(a.metrics.exponent)).toBe(true);
-    const b = await run('sgd.batch-variance', { model: 'cnn', dataset: 'signals', datasetSize: 80, batchSizes: [1, 8, 32], replicates: 60, warmupSteps: 5, replacement: true });
+    const b = await run('sgd.batch-variance', { model: 'cnn', dataset: 'signals', datasetSize: 80, batchSizes: [1, 8, 32], estimates: 60, warmupSteps: 5, replacement: true });
     expect(within(b.metrics.exponent, -1, b.metrics.exponentSE)).toBe(true);
   });
 });
@@ -97,7 +97,7 @@ describe('sgd.gap-averaging', () => {
 });
 
 describe('sgd.noise-scale', () => {
-  const small = { datasetSize: 200, dim: 4, conditionNumber: 10, repeats: 400, batchSizes: [1, 4, 16, 64], learningRates: 4, replicas: 2, maxSteps: 600 };
+  const small = { datasetSize: 200, dim: 4, conditionNumber: 10, estimates: 400, batchSizes: [1, 4, 16, 64], learningRates: 4, replicas: 2, maxSteps: 600 };
   it('two-batch B_simple within 4 SE of the exact value; B_crit fitted', async () => {
     const r = await run('sgd.noise-scale', small);
     expect(within(r.metrics.bSimpleTwoBatch, r.metrics.bSimple, r.metrics.bSimpleTwoBatchSE)).toBe(true);

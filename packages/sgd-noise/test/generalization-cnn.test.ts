@@ -11,12 +11,12 @@ pipelineSuite({
   experiments: [generalizationExperiment],
   reduced: {
     // the 2-D set: the convolution over [6, 6, 1] images
-    'sgd.generalization': { model: 'cnn', dataset: 'bars', datasetSize: 64, testSize: 200, batchSizes: [2, 16], epochs: 5, seeds: 4, studentHidden: 4, learningRate: 0.05 },
+    'sgd.generalization': { model: 'cnn', dataset: 'bars', datasetSize: 64, testSize: 200, batchSizes: [2, 16], epochs: 5, replicas: 4, studentHidden: 4, learningRate: 0.05 },
   },
 });
 
 describe('sgd.generalization, CNN on the signals set', () => {
-  const params = { model: 'cnn', datasetSize: 64, testSize: 400, batchSizes: [2, 16], epochs: 10, seeds: 6, studentHidden: 4, learningRate: 0.05 };
+  const params = { model: 'cnn', datasetSize: 64, testSize: 400, batchSizes: [2, 16], epochs: 10, replicas: 6, studentHidden: 4, learningRate: 0.05 };
   const run = runExperiment(generalizationExperiment, params, { seed: 7 });
 
   it('measures misclassification rates, better than chance at the smallest B', async () => {

@@ -407,8 +407,8 @@ describe('refusals of a model', () => {
     const file = write(() => {});
     const { value } = await modelInput.load(file);
     // iris has 4 features and 3 classes: fits; a regression set with 4 features does not take a softmax output
-    await expect(runExperiment(batchVarianceExperiment, { network: value, dataset: 'linear-teacher', dim: 4, datasetSize: 50, batchSizes: [1, 2, 4], replicates: 40 })).rejects.toThrow(/invalid network: got "softmax output"/);
-    await expect(runExperiment(batchVarianceExperiment, { network: value, dataset: 'gaussian-mixture', dim: 6, datasetSize: 50, batchSizes: [1, 2, 4], replicates: 40 })).rejects.toThrow(ParameterError);
+    await expect(runExperiment(batchVarianceExperiment, { network: value, dataset: 'linear-teacher', dim: 4, datasetSize: 50, batchSizes: [1, 2, 4], estimates: 40 })).rejects.toThrow(/invalid network: got "softmax output"/);
+    await expect(runExperiment(batchVarianceExperiment, { network: value, dataset: 'gaussian-mixture', dim: 6, datasetSize: 50, batchSizes: [1, 2, 4], estimates: 40 })).rejects.toThrow(ParameterError);
   });
 });
 
@@ -465,7 +465,7 @@ describe('the example files and the input options', () => {
     const withLabel = await dataInput.load(`${path.join(examples, 'data.csv')}#label=x1&features=x2,x3`);
     expect(withLabel.value).toMatchObject({ task: 'regression', featureNames: ['x2', 'x3'] });
     // batch-variance measures at the saved weights: its trΣ_pop is that of the per-example gradients there
-    const r = await runExperiment(batchVarianceExperiment, { data: d.value, network: m.value, batchSizes: [1, 4, 16], replicates: 40 }, { seed: 3 });
+    const r = await runExperiment(batchVarianceExperiment, { data: d.value, network: m.value, batchSizes: [1, 4, 16], estimates: 40 }, { seed: 3 });
     const data = datasetFromInput(readDataFile(path.join(examples, 'data.csv')).data);
     const { model, theta } = buildNetwork(readTfjsModel(path.join(examples, 'model.json')).network, data);
     expect(r.measurements.trSigmaPop).toBe(gradientNoise(model, theta, data).trSigmaPop);
@@ -474,7 +474,7 @@ describe('the example files and the input options', () => {
   });
   it('a user training set with a named model (no network) warms up as before', async () => {
     const d = (await dataInput.load(path.join(examples, 'data.csv'))).value;
-    const r = await runExperiment(noiseScaleExperiment, { data: d, model: 'softmax-regression', bSmall: 2, bBig: 16, repeats: 10, batchSizes: [1, 2, 4, 16], learningRates: 3, replicas: 2, maxSteps: 400, targetFraction: 0.2 }, { seed: 3 });
+    const r = await runExperiment(noiseScaleExperiment, { data: d, model: 'softmax-regression', bSmall: 2, bBig: 16, estimates: 10, batchSizes: [1, 2, 4, 16], learningRates: 3, replicas: 2, maxSteps: 400, targetFraction: 0.2 }, { seed: 3 });
     expect(r.measurements.n).toBe(90);
     await expect(runExperiment(noiseScaleExperiment, { data: d, model: 'linear-regression' })).rejects.toThrow(/invalid model: got "linear-regression"; expected a model for regression targets/);
   });

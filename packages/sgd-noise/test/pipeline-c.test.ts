@@ -14,6 +14,6 @@ pipelineSuite({
     'sgd.posterior-sampling': { datasetSize: 200, batchSize: 4, conditionNumber: 100, etaFactors: [0.5, 1, 2], replicas: 200, bootstrap: 100 },
     'sgd.escape-minima': { batchSizes: [1, 2, 3], replicas: 20, departureRates: [0.05, 0.4], datasetSize: 64 },
     'sgd.noise-shape': { networks: ['mlp/gaussian-mixture', 'cnn/signals'], datasetSize: 64, warmupSteps: 20, batchSizes: [1, 8], usualBatch: 8, draws: 1000 },
-    'sgd.generalization': { datasetSize: 32, testSize: 100, batchSizes: [2, 8], epochs: 3, seeds: 3, studentHidden: 8 },
+    'sgd.generalization': { datasetSize: 32, testSize: 100, batchSizes: [2, 8], epochs: 3, replicas: 3, studentHidden: 8 },
   },
 });

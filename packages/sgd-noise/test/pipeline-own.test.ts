@@ -21,7 +21,7 @@ pipelineSuite({
   testFile: new URL('./own/pipeline-own.test.ts', import.meta.url).href,
   experiments: [batchVarianceExperiment, noiseScaleExperiment],
   reduced: {
-    'sgd.batch-variance': { data, network, batchSizes: [1, 4, 16], replicates: 40 },
-    'sgd.noise-scale': { data: regression, network: linear, bSmall: 2, bBig: 16, repeats: 10, batchSizes: [1, 2, 4, 16], learningRates: 3, replicas: 2, maxSteps: 400, targetFraction: 0.5 },
+    'sgd.batch-variance': { data, network, batchSizes: [1, 4, 16], estimates: 40 },
+    'sgd.noise-scale': { data: regression, network: linear, bSmall: 2, bBig: 16, estimates: 10, batchSizes: [1, 2, 4, 16], learningRates: 3, replicas: 2, maxSteps: 400, targetFraction: 0.5 },
   },
 });

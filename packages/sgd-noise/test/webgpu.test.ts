@@ -99,7 +99,7 @@ describe('per-example noise on the js registry kernels is the float64 model', ()
     expect('reason' in r && r.reason).toMatch(/conv/);
     const bn = setup((d) => mlp([4, 8, d.classes as number], { batchNorm: true }), 'gaussian-mixture');
     expect(() => requireKernelNet(bn.model, 'webgpu')).toThrow(/batch-norm/);
-    const run = runExperiment(batchVarianceExperiment, { model: 'cnn', dataset: 'signals', datasetSize: 40, batchSizes: [1, 2, 4], replicates: 40, warmupSteps: 0 }, { seed: 1, backend: { name: 'webgpu' } });
+    const run = runExperiment(batchVarianceExperiment, { model: 'cnn', dataset: 'signals', datasetSize: 40, batchSizes: [1, 2, 4], estimates: 40, warmupSteps: 0 }, { seed: 1, backend: { name: 'webgpu' } });
     await expect(run).rejects.toBeInstanceOf(ParameterError);
     await expect(run).rejects.toMatchObject({ parameter: 'backend', value: 'webgpu' });
   });
@@ -137,7 +137,7 @@ describe.skipIf(!adapter.ok)('per-example noise on webgpu', () => {
   }, 120_000);
 
   it('sgd.batch-variance runs its mini-batch noise on webgpu: the js batches, the js measurements within 4 SE, derived allowances, an honest manifest', async () => {
-    const params = { batchSizes: [1, 4, 16], replicates: 40, warmupSteps: 5 };
+    const params = { batchSizes: [1, 4, 16], estimates: 40, warmupSteps: 5 };
     const js = await runExperiment(batchVarianceExperiment, params, { seed: 3 });
     const gpu = await runExperiment(batchVarianceExperiment, params, { seed: 3, backend: webgpu });
     expect(js.manifest.backend).toBe('js');
@@ -170,7 +170,7 @@ describe.skipIf(!adapter.ok)('per-example noise on webgpu', () => {
   }, 300_000);
 
   it('sgd.batch-variance on webgpu gives the same bytes in a worker thread (as `snrlab run` runs it)', async () => {
-    const params = { batchSizes: [2, 8, 32], replicates: 40, warmupSteps: 0, replacement: true };
+    const params = { batchSizes: [2, 8, 32], estimates: 40, warmupSteps: 0, replacement: true };
     const inline = await runExperiment(batchVarianceExperiment, params, { seed: 4, backend: webgpu });
     const pool = new WorkerPool({ workers: 1 });
     try {
@@ -183,7 +183,7 @@ describe.skipIf(!adapter.ok)('per-example noise on webgpu', () => {
   }, 300_000);
 
   it('sgd.noise-scale measures B_simple and its two-batch estimate on webgpu', async () => {
-    const params = { datasetSize: 64, dim: 4, conditionNumber: 10, bBig: 16, repeats: 40, batchSizes: [1, 2, 4, 16], learningRates: 3, replicas: 2, maxSteps: 400 };
+    const params = { datasetSize: 64, dim: 4, conditionNumber: 10, bBig: 16, estimates: 40, batchSizes: [1, 2, 4, 16], learningRates: 3, replicas: 2, maxSteps: 400 };
     const js = await runExperiment(noiseScaleExperiment, params, { seed: 2 });
     const gpu = await runExperiment(noiseScaleExperiment, params, { seed: 2, backend: webgpu });
     expect(js.manifest.backend).toBe('js');

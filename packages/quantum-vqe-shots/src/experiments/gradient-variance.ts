@@ -28,8 +28,8 @@ const params = z.object({
   c: z.number().gt(0).max(1).default(0.05).meta({ unit: 'rad' }).describe('SPSA perturbation c (small, so that c√d stays small)'),
   finiteDifferenceStep: z.number().gt(0).max(1).default(0.1).meta({ unit: 'rad' }).describe('central finite-difference step h'),
   thetaPoints: z.int().min(1).max(100).default(4).describe('random parameter points θ per d (results averaged)'),
-  replicates: z.int().min(50).max(1_000_000).default(1000).describe('SPSA gradients per point'),
-  shiftReplicates: z.int().min(20).max(1_000_000).default(100).describe('parameter-shift and finite-difference gradients per point (their theory is exact, so fewer suffice)'),
+  estimates: z.int().min(50).max(1_000_000).default(1000).meta({ renamedFrom: 'replicates' }).describe('SPSA gradients per point'),
+  shiftEstimates: z.int().min(20).max(1_000_000).default(100).meta({ renamedFrom: 'shiftReplicates' }).describe('parameter-shift and finite-difference gradients per point (their theory is exact, so fewer suffice)'),
   grouping: z.enum(GROUPINGS).default('qwc').describe('measurement grouping'),
   allocation: z.enum(ALLOCATIONS).default('uniform').describe('shot allocation among groups'),
 });
@@ -157,8 +157,8 @@ export const gradientVarianceExperiment = defineExperiment({
           shotBudget: p.shotBudget,
           c: p.c,
           step: p.finiteDifferenceStep,
-          replicates: p.replicates,
-          shiftReplicates: p.shiftReplicates,
+          replicates: p.estimates,
+          shiftReplicates: p.shiftEstimates,
           grouping: p.grouping,
           allocation: p.allocation,
         });

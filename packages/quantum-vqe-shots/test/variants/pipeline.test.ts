@@ -9,6 +9,6 @@ pipelineSuite({
   reduced: {
     'vqe.energy': { molecule: 'h2-4q', optimiser: 'spsa', shots: 200, steps: 40, replicas: 3 },
     'vqe.shot-noise': { molecule: 'h2-4q', state: 'random', grouping: 'qwc', allocation: 'weighted', shots: [32, 128], estimates: 200 },
-    'vqe.gradient-variance': { sweep: 'width', widths: [2, 3, 4], thetaPoints: 1, replicates: 50, shiftReplicates: 20 },
+    'vqe.gradient-variance': { sweep: 'width', widths: [2, 3, 4], thetaPoints: 1, estimates: 50, shiftEstimates: 20 },
   },
 });

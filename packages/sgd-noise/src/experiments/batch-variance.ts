@@ -21,7 +21,7 @@ const params = z.object({
     .meta({ unit: 'examples' })
     .describe('batch sizes B (at most the training-set size)'),
   replacement: z.boolean().default(false).describe('draw each batch with replacement (true) or as a simple random sample without replacement (false)'),
-  replicates: z.int().min(40).max(100_000).default(400).describe('mini-batch gradients drawn per batch size'),
+  estimates: z.int().min(40).max(100_000).default(400).meta({ renamedFrom: 'replicates' }).describe('mini-batch gradients drawn per batch size'),
   warmupSteps: z.int().min(0).max(100_000).default(100).meta({ unit: 'steps' }).describe('SGD steps from the initialisation before measuring, so the point is a generic one'),
   data: ownDataParam(),
   network: ownNetworkParam(),
@@ -187,7 +187,7 @@ const stages = [
     name: 'batches',
     plan: (p: Params, prior) => {
       const w = prior['warm-start'] as WarmStart;
-      return p.batchSizes.map((B): BatchJob => ({ path: ['batches', B], spec: w.spec, data: w.data, theta: w.theta, batchSize: B, replacement: p.replacement, replicates: p.replicates }));
+      return p.batchSizes.map((B): BatchJob => ({ path: ['batches', B], spec: w.spec, data: w.data, theta: w.theta, batchSize: B, replacement: p.replacement, replicates: p.estimates }));
     },
     task: batchTask,
     reduce(partials: BatchPoint[], _p: Params, prior): Measurements {
@@ -244,7 +244,7 @@ export const batchVarianceExperiment = defineExperiment({
   title: 'Mini-batch gradient noise against batch size',
   claim: 'tr Cov of the mini-batch gradient falls as B^-1 with replacement; without replacement it follows trΣ/B·(N − B)/(N − 1).',
   description:
-    'At a fixed parameter point, draws `replicates` mini-batches per batch size B, measures the trace of the covariance of the mini-batch gradient, and fits its log–log slope against B (core estimatorScaling; without replacement the finite-population factor is divided out before the fit). The prefactor is compared with the exact per-example noise trΣ_pop of the training set (1/N covariance of the per-example gradients). With a backend that has the registry kernels (`--backend webgpu`), the per-example gradients, their norms and the mini-batch gradients of a dense model run there, with allowances derived from the kernels\' declared tolerances.',
+    'At a fixed parameter point, draws `estimates` mini-batches per batch size B, measures the trace of the covariance of the mini-batch gradient, and fits its log–log slope against B (core estimatorScaling; without replacement the finite-population factor is divided out before the fit). The prefactor is compared with the exact per-example noise trΣ_pop of the training set (1/N covariance of the per-example gradients). With a backend that has the registry kernels (`--backend webgpu`), the per-example gradients, their norms and the mini-batch gradients of a dense model run there, with allowances derived from the kernels\' declared tolerances.',
   params,
   measurements,
   validate(p) {

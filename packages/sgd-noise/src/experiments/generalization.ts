@@ -25,7 +25,7 @@ const params = z.object({
   batchSizes: z.array(z.int().min(1).max(100_000)).min(2).default([4, 16, 64]).meta({ unit: 'examples' }).describe('batch sizes B (increasing, at most N)'),
   learningRate: z.number().gt(0).max(10).default(0.02).describe('η: the fixed learning rate of the first sweep, and the rate at the smallest B of the linear-scaling sweep (η ∝ B)'),
   epochs: z.int().min(1).max(10_000).default(40).describe('passes over the training set (random reshuffling) for every run'),
-  seeds: z.int().min(3).max(10_000).default(12).describe('independent replicates (training set, initialisation and batch order); the configurations of one seed share them, so differences are paired'),
+  replicas: z.int().min(3).max(10_000).default(12).meta({ renamedFrom: 'seeds' }).describe('independent replicates (training set, initialisation and batch order); the configurations of one seed share them, so differences are paired'),
   equivalenceMargin: z.number().gt(0).max(10).default(0.1).describe('relative margin for "the test error does not depend on B" at fixed η/B: |ln(err_Bmax/err_Bmin)| ≤ ln(1 + margin)'),
   // optional with no default, so that a run without them keeps its recorded params (and bytes)
   model: z
@@ -192,7 +192,7 @@ export const generalizationExperiment = defineExperiment({
     const big = p.batchSizes.find((b) => b > p.datasetSize);
     if (big !== undefined) throw new ParameterError('batchSizes[]', big, `an integer in [1, ${p.datasetSize}] (datasetSize)`);
   },
-  plan: (p) => Array.from({ length: p.seeds }, (_, s) => ({ path: [s] as [number], p })),
+  plan: (p) => Array.from({ length: p.replicas }, (_, s) => ({ path: [s] as [number], p })),
   task: seedTask,
   reduce: (parts, p) => reduce(parts, p),
   metrics: (m) => {

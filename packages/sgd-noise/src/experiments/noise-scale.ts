@@ -22,7 +22,7 @@ const params = z.object({
   conditionNumber: z.number().min(1).max(1e6).default(100).describe('ratio of the largest to the smallest input variance of the linear teacher'),
   bSmall: z.int().min(1).max(100_000).default(4).meta({ unit: 'examples' }).describe('small batch of the two-batch estimator'),
   bBig: z.int().min(2).max(100_000).default(64).meta({ unit: 'examples' }).describe('big batch of the two-batch estimator'),
-  repeats: z.int().min(10).max(1_000_000).default(1000).describe('pairs of batches for the two-batch estimate'),
+  estimates: z.int().min(10).max(1_000_000).default(1000).meta({ renamedFrom: 'repeats' }).describe('pairs of batches for the two-batch estimate'),
   batchSizes: z.array(z.int().min(1).max(100_000)).min(3).default([1, 2, 4, 8, 16, 32, 64, 128]).meta({ unit: 'examples' }).describe('batch sizes for steps-to-target'),
   learningRates: z.int().min(2).max(30).default(7).describe('learning rates tried per batch size: 1.9/λ_max·0.6^k, k = 0, 1, ...'),
   replicas: z.int().min(1).max(1000).default(3).describe('SGD runs per (batch size, learning rate)'),
@@ -112,7 +112,7 @@ async function setupOnKernels(job: SetupJob, ctx: TaskContext): Promise<Setup> {
   ctx.usedBackend(pass.backend);
   ctx.usedBackend('js');
   const noise = await kernelNoise(net, pass);
-  const two = await kernelTwoBatch(net, pass, noise, { bSmall: p.bSmall, bBig: p.bBig, repeats: p.repeats, stream: ctx.stream.child('two-batch') });
+  const two = await kernelTwoBatch(net, pass, noise, { bSmall: p.bSmall, bBig: p.bBig, repeats: p.estimates, stream: ctx.stream.child('two-batch') });
   const t = noise.tolerances;
   return {
     ...setup(job, ctx.stream, prep, two.result),
@@ -136,7 +136,7 @@ function setup(job: SetupJob, stream: Stream, prep: Prepared, kernelTwo?: TwoBat
   const { dataState, data, model, theta0 } = prep;
   // exact noise scales at the start, and by the two-batch estimator
   const ns0 = noiseScales(model, theta0, data);
-  const two = kernelTwo ?? twoBatchEstimate(model, theta0, data, { bSmall: p.bSmall, bBig: p.bBig, repeats: p.repeats, stream: stream.child('two-batch') });
+  const two = kernelTwo ?? twoBatchEstimate(model, theta0, data, { bSmall: p.bSmall, bBig: p.bBig, repeats: p.estimates, stream: stream.child('two-batch') });
   // the target and the full-batch path to it
   const lambdaMax = topHessianEigenvalue(model, theta0, data).value;
   const L0 = datasetLoss(model, theta0, data);
@@ -306,7 +306,7 @@ export const noiseScaleExperiment = defineExperiment({
         measured: m.twoBatch.bSimple,
         se: m.twoBatch.bSimpleSE,
         ...(k && k.bSimpleBound + k.twoBatchBound > 0 ? { allowance: { value: k.bSimpleBound + k.twoBatchBound, derivation: twoBatchDerivation(k) } } : {}),
-        note: `${p.repeats} pairs of batches (${p.bSmall}, ${p.bBig}) drawn with replacement; exact value from all ${m.n} per-example gradients (training-set covariance, 1/N). Core's noiseScale, which treats the data as a sample of a larger population, gives ${fmt(ns0.bSimpleSample)}.${k ? ` Both from the ${k.precision} registry kernels (${k.backend}); the float64 js value is ${fmt(ns0.bSimple, 6)}.` : ''}`,
+        note: `${p.estimates} pairs of batches (${p.bSmall}, ${p.bBig}) drawn with replacement; exact value from all ${m.n} per-example gradients (training-set covariance, 1/N). Core's noiseScale, which treats the data as a sample of a larger population, gives ${fmt(ns0.bSimpleSample)}.${k ? ` Both from the ${k.precision} registry kernels (${k.backend}); the float64 js value is ${fmt(ns0.bSimple, 6)}.` : ''}`,
       }),
       equivalenceVerdict({
         claim: 'The fitted critical batch size lies among the noise scales B_noise met between the start and the target (log10 B_crit within their range)',
