@@ -19,8 +19,10 @@ const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 
 /** "3 agree, 1 disagree" → counts. */
 function countsOf(text: string): VerdictCounts {
-  const c = { agrees: 0, disagrees: 0, inconclusive: 0 };
-  for (const m of text.matchAll(/(\d+) (agree|disagree|inconclusive)/g)) c[m[2] === 'inconclusive' ? 'inconclusive' : (`${m[2]}s` as 'agrees' | 'disagrees')] = Number(m[1]);
+  const c = { agrees: 0, disagrees: 0, inconclusive: 0, popular: 0 };
+  for (const m of text.matchAll(/(\d+) (agree|disagree|inconclusive)\b/g)) c[m[2] === 'inconclusive' ? 'inconclusive' : (`${m[2]}s` as 'agrees' | 'disagrees')] = Number(m[1]);
+  const p = /\((\d+) of them popular claims?\)/.exec(text);
+  if (p) c.popular = Number(p[1]);
   return c;
 }
 
@@ -54,6 +56,9 @@ describe("README: the table of the essay's claims", () => {
       const counts = countsOf(verdicts);
       expect(countsText(counts), id).toBe(verdicts);
       expect(status, id).toBe(statusOf(counts));
+      // the popular claims counted as refuted are the disagreeing verdicts that name one
+      const named = (row.cells[3] ?? '').match(/popular claim/gi)?.length ?? 0;
+      expect(counts.popular, `${id}: popular claims among what disagrees`).toBe(named);
     }
   });
 
@@ -64,6 +69,11 @@ describe("README: the table of the essay's claims", () => {
     expect(statusOf({ agrees: 2, disagrees: 0, inconclusive: 1 })).toBe('inconclusive in part');
     expect(statusOf({ agrees: 0, disagrees: 0, inconclusive: 2 })).toBe('inconclusive');
     expect(statusOf({ agrees: 0, disagrees: 0, inconclusive: 0 })).toBe('demonstrated (no verdict)');
+    // popular claims the measurement refutes are findings, reported as refuted, apart from the experiment's own verdicts
+    expect(statusOf({ agrees: 8, disagrees: 3, inconclusive: 0, popular: 3 })).toBe('agrees; 3 popular claims refuted');
+    expect(statusOf({ agrees: 1, disagrees: 2, inconclusive: 1, popular: 1 })).toBe('disagrees in part; 1 popular claim refuted');
+    expect(statusOf({ agrees: 0, disagrees: 1, inconclusive: 0, popular: 1 })).toBe('1 popular claim refuted');
+    expect(countsText({ agrees: 8, disagrees: 3, inconclusive: 0, popular: 3 })).toBe('8 agree, 3 disagree (3 of them popular claims)');
     expect(markdownCell('σ_x = σ_F/|F′|\n and more')).toBe('σ_x = σ_F/\\|F′\\| and more');
   });
 });

@@ -5,7 +5,10 @@ export interface VerdictCounts {
   agrees: number;
   disagrees: number;
   inconclusive: number;
+  /** Of the disagreeing verdicts, those that test a popular claim. */
+  popular?: number;
 }
+export const POPULAR: RegExp;
 export function markdownCell(text: string): string;
 export function statusOf(counts: VerdictCounts): string;
 export function countsText(counts: VerdictCounts): string;

@@ -17,22 +17,37 @@ export function markdownCell(text) {
 }
 
 /**
- * One experiment's status from its verdicts: agrees (every verdict agrees), refuted (some disagree and
- * none agrees), disagrees in part (some of each), inconclusive (none disagrees, some cannot be
- * decided), demonstrated (no verdict).
+ * A verdict that tests a popular claim (its claim says "popular claim") is the experiment's foil:
+ * when it disagrees the measurement refutes that claim, which is a finding, not a failure of the
+ * experiment's own theory. Such verdicts are counted apart (`popular`, among `disagrees`).
+ */
+export const POPULAR = /popular claim/i;
+
+/**
+ * One experiment's status from its verdicts, popular claims refuted set apart: agrees (every own
+ * verdict agrees), refuted (some disagree and none agrees), disagrees in part (some of each),
+ * inconclusive (none disagrees, some cannot be decided), demonstrated (no verdict); then
+ * "; N popular claim(s) refuted" when the measurement refutes popular claims.
  */
 export function statusOf(counts) {
-  const { agrees, disagrees, inconclusive } = counts;
-  if (agrees + disagrees + inconclusive === 0) return 'demonstrated (no verdict)';
-  if (disagrees > 0) return agrees > 0 ? 'disagrees in part' : 'refuted';
-  if (inconclusive > 0) return agrees > 0 ? 'inconclusive in part' : 'inconclusive';
-  return 'agrees';
+  const popular = counts.popular ?? 0;
+  const agrees = counts.agrees;
+  const disagrees = counts.disagrees - popular;
+  const inconclusive = counts.inconclusive;
+  let own;
+  if (agrees + disagrees + inconclusive === 0) own = popular > 0 ? null : 'demonstrated (no verdict)';
+  else if (disagrees > 0) own = agrees > 0 ? 'disagrees in part' : 'refuted';
+  else if (inconclusive > 0) own = agrees > 0 ? 'inconclusive in part' : 'inconclusive';
+  else own = 'agrees';
+  if (popular === 0) return own;
+  const refuted = `${popular} popular claim${popular > 1 ? 's' : ''} refuted`;
+  return own ? `${own}; ${refuted}` : refuted;
 }
 
 export function countsText(counts) {
   const parts = [];
   if (counts.agrees) parts.push(`${counts.agrees} agree`);
-  if (counts.disagrees) parts.push(`${counts.disagrees} disagree`);
+  if (counts.disagrees) parts.push(`${counts.disagrees} disagree${counts.popular ? ` (${counts.popular} of them popular claim${counts.popular > 1 ? 's' : ''})` : ''}`);
   if (counts.inconclusive) parts.push(`${counts.inconclusive} inconclusive`);
   return parts.length ? parts.join(', ') : 'none';
 }
@@ -84,8 +99,11 @@ function run(id, workers) {
     return { failed: `run failed (exit ${r.status})` };
   }
   const verdicts = JSON.parse(r.stdout).verdicts;
-  const counts = { agrees: 0, disagrees: 0, inconclusive: 0 };
-  for (const v of verdicts) counts[v.status]++;
+  const counts = { agrees: 0, disagrees: 0, inconclusive: 0, popular: 0 };
+  for (const v of verdicts) {
+    counts[v.status]++;
+    if (v.status === 'disagrees' && POPULAR.test(v.claim)) counts.popular++;
+  }
   process.stderr.write(`${id}: ${countsText(counts)} (${seconds} s)\n`);
   const shorten = (t) => (t.length > 140 ? `${t.slice(0, 139)}…` : t);
   return { counts, disagree: verdicts.filter((v) => v.status === 'disagrees').map((v) => shorten(v.claim.replace(/\s+/g, ' '))) };
