@@ -23,7 +23,7 @@
  */
 import { derivative, parse, rationalize, type EvalFunction, type MathNode } from 'mathjs';
 import { bisect, ParameterError, z } from '@snrlab/core';
-import { doubleWell, harmonic, type Potential } from './potentials.js';
+import { doubleWell, harmonic, setHessian2, type Potential } from './potentials.js';
 
 /** The parameter value of a user's potential: the expression and its dimension (1: x; 2: x and y). */
 export const potentialExpressionSchema = z
@@ -448,10 +448,7 @@ export function polynomialPotential2D(expression: string, monomials: readonly (r
         if (a > 0 && b > 0) hxy += a * b * c * px[a - 1] * py[b - 1];
         if (b > 1) hyy += b * (b - 1) * c * px[a] * py[b - 2];
       }
-      out[oo] = hxx;
-      out[oo + 1] = hxy;
-      out[oo + 2] = hxy;
-      out[oo + 3] = hyy;
+      setHessian2(out, oo, hxx, hxy, hyy);
     },
     minima: [],
     saddles: [],

@@ -33,6 +33,14 @@ export interface Potential {
   readonly polynomial?: { readonly coefficients: readonly number[] };
 }
 
+/** Writes the symmetric 2 × 2 Hessian [[xx, xy], [xy, yy]] row-major at out[oo ..] (a 2-D potential's `hessian`). */
+export function setHessian2(out: Float64Array, oo: number, xx: number, xy: number, yy: number): void {
+  out[oo] = xx;
+  out[oo + 1] = xy;
+  out[oo + 2] = xy;
+  out[oo + 3] = yy;
+}
+
 function vec(name: string, v: number | ArrayLike<number>, d?: number): Float64Array {
   const a = typeof v === 'number' ? new Float64Array(d ?? 1).fill(v) : Float64Array.from(v);
   if (a.length === 0) throw new ParameterError(name, v, 'a non-empty array of numbers');
@@ -230,10 +238,7 @@ export function mullerBrown(opts: { scale?: number } = {}): Potential {
         hxy += e * (px * py + MB_b[k]);
         hyy += e * (py * py + 2 * MB_c[k]);
       }
-      out[oo] = hxx;
-      out[oo + 1] = hxy;
-      out[oo + 2] = hxy;
-      out[oo + 3] = hyy;
+      setHessian2(out, oo, hxx, hxy, hyy);
     },
     minima: [],
     saddles: [],

@@ -74,6 +74,24 @@ function proximalMatrix(M: Float64Array, eta: Float64Array, d: number): Float64A
   return R;
 }
 
+/** g[i] = Σ_j M[i,j]·z[o + j] + sg·noise[q + i] for i in [from, to): the noisy field at z[o ..]. */
+function noisyField(M: Float64Array, d: number, sg: number, z: Float64Array, o: number, noise: Float64Array, q: number, g: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    let s = sg * noise[q + i];
+    for (let j = 0; j < d; j++) s += M[i * d + j] * z[o + j];
+    g[i] = s;
+  }
+}
+
+/** Negative momentum on coordinates [from, to): z ← z + η g + β (z − z_prev), z_prev ← z (z_prev at o + d). */
+function momentumUpdate(state: Float64Array, o: number, d: number, eta: Float64Array, g: Float64Array, beta: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const zi = state[o + i];
+    state[o + i] = zi + eta[i] * g[i] + beta * (zi - state[o + d + i]);
+    state[o + d + i] = zi;
+  }
+}
+
 /**
  * One step of particles [lo, hi) for one method, the noise of particle p at z[(p − lo)·per ..]
  * (alternating GDA and negative momentum read x's noise from the x-part of one draw and y's from
@@ -119,55 +137,32 @@ class LinearGameSteps {
       case 'simultaneous':
         for (let p = lo, q = 0; p < hi; p++, q += per) {
           const o = p * S;
-          for (let i = 0; i < d; i++) {
-            let s = sg * noise[q + i];
-            for (let j = 0; j < d; j++) s += M[i * d + j] * state[o + j];
-            g[i] = s;
-          }
+          noisyField(M, d, sg, state, o, noise, q, g, 0, d);
           for (let i = 0; i < d; i++) state[o + i] += eta[i] * g[i];
         }
         return;
       case 'alternating':
         for (let p = lo, q = 0; p < hi; p++, q += per) {
           const o = p * S;
-          for (let i = 0; i < nx; i++) {
-            let s = sg * noise[q + i];
-            for (let j = 0; j < d; j++) s += M[i * d + j] * state[o + j];
-            g[i] = s;
-          }
+          noisyField(M, d, sg, state, o, noise, q, g, 0, nx);
           for (let i = 0; i < nx; i++) state[o + i] += eta[i] * g[i];
-          for (let i = nx; i < d; i++) {
-            let s = sg * noise[q + i];
-            for (let j = 0; j < d; j++) s += M[i * d + j] * state[o + j];
-            g[i] = s;
-          }
+          noisyField(M, d, sg, state, o, noise, q, g, nx, d);
           for (let i = nx; i < d; i++) state[o + i] += eta[i] * g[i];
         }
         return;
       case 'extragradient':
         for (let p = lo, q = 0; p < hi; p++, q += per) {
           const o = p * S;
-          for (let i = 0; i < d; i++) {
-            let s = sg * noise[q + i];
-            for (let j = 0; j < d; j++) s += M[i * d + j] * state[o + j];
-            w[i] = state[o + i] + eta[i] * s;
-          }
-          for (let i = 0; i < d; i++) {
-            let s = sg * noise[q + d + i];
-            for (let j = 0; j < d; j++) s += M[i * d + j] * w[j];
-            g[i] = s;
-          }
+          noisyField(M, d, sg, state, o, noise, q, w, 0, d);
+          for (let i = 0; i < d; i++) w[i] = state[o + i] + eta[i] * w[i];
+          noisyField(M, d, sg, w, 0, noise, q + d, g, 0, d);
           for (let i = 0; i < d; i++) state[o + i] += eta[i] * g[i];
         }
         return;
       case 'optimistic':
         for (let p = lo, q = 0; p < hi; p++, q += per) {
           const o = p * S;
-          for (let i = 0; i < d; i++) {
-            let s = sg * noise[q + i];
-            for (let j = 0; j < d; j++) s += M[i * d + j] * state[o + j];
-            g[i] = s;
-          }
+          noisyField(M, d, sg, state, o, noise, q, g, 0, d);
           if (k === 0) for (let i = 0; i < d; i++) state[o + d + i] = g[i];
           for (let i = 0; i < d; i++) {
             state[o + i] += eta[i] * (2 * g[i] - state[o + d + i]);
@@ -194,33 +189,20 @@ class LinearGameSteps {
         for (let p = lo, q = 0; p < hi; p++, q += per) {
           const o = p * S;
           if (k === 0) for (let i = 0; i < d; i++) state[o + d + i] = state[o + i];
-          for (let i = 0; i < nx; i++) {
-            let s = sg * noise[q + i];
-            for (let j = 0; j < d; j++) s += M[i * d + j] * state[o + j];
-            g[i] = s;
-          }
-          for (let i = 0; i < nx; i++) {
-            const zi = state[o + i];
-            state[o + i] = zi + eta[i] * g[i] + beta * (zi - state[o + d + i]);
-            state[o + d + i] = zi;
-          }
-          for (let i = nx; i < d; i++) {
-            let s = sg * noise[q + i];
-            for (let j = 0; j < d; j++) s += M[i * d + j] * state[o + j];
-            g[i] = s;
-          }
-          for (let i = nx; i < d; i++) {
-            const zi = state[o + i];
-            state[o + i] = zi + eta[i] * g[i] + beta * (zi - state[o + d + i]);
-            state[o + d + i] = zi;
-          }
+          noisyField(M, d, sg, state, o, noise, q, g, 0, nx);
+          momentumUpdate(state, o, d, eta, g, beta, 0, nx);
+          noisyField(M, d, sg, state, o, noise, q, g, nx, d);
+          momentumUpdate(state, o, d, eta, g, beta, nx, d);
         }
         return;
       }
     }
   }
 
-  /** The 2-D game (one x, one y) with the matrix entries in registers. */
+  /**
+   * The 2-D game (one x, one y) with the matrix entries in registers. The loops share only their
+   * frame (load, update, store, |z|² check); each method's is written out whole, as the hottest loop.
+   */
   private step2(state: Float64Array, lo: number, hi: number, noise: Float64Array, k: number): number {
     let bad = -1;
     const { M, S, per, sg, limit2 } = this;

@@ -4,7 +4,7 @@
  * (so the mini-batch noise Σ/B is largest along sharp directions). Measured on several models,
  * or on the user's own training set (`data`) and network (`network`).
  */
-import { anyNumber, defineExperiment, defineExperimentTask, directionalVerdict, isParameterError, jackknife, ParameterError, verdict, xyFigure, z, type Stream, type Verdict } from '@snrlab/core';
+import { anyNumber, defineExperiment, defineExperimentTask, directionalVerdict, isParameterError, ParameterError, verdict, xyFigure, z, type Stream, type Verdict } from '@snrlab/core';
 import type { Dataset } from '../data/dataset.js';
 import { inputSizeOf } from '../data/dataset.js';
 import { gaussianMixture, linearTeacher, teacherStudent } from '../data/synthetic.js';
@@ -12,7 +12,6 @@ import { linearRegression, logisticRegression, mlp } from '../nn/models.js';
 import type { Sequential } from '../nn/model.js';
 import { anisotropyFromPerExample, dataPcAlignment } from '../measure/anisotropy.js';
 import { datasetGradient, hessianMatrix, minimize } from '../measure/hessian.js';
-import { eigenSymmetric, subspaceOverlap } from '../measure/lyapunov.js';
 import { gradientNoise } from '../measure/noise.js';
 import { noiseSubspaceOverlaps, type SubspaceOverlaps } from '../measure/subspace.js';
 import { checkFullMatrixSize, firstDenseOnInputs, ownSetup } from '../io/own-setup.js';
@@ -76,38 +75,6 @@ function ownTask(name: Entry, own: OwnProblem, stream: Stream): { data: Dataset;
 interface Job {
   path: [Entry];
   p: Params;
-}
-
-/** The k-dimensional overlap of the top eigenvectors of Σ and H, jackknifed over J groups of examples (as noiseSubspaceOverlaps, for a model whose data-PC part is undefined). */
-function hessianOverlap(perExample: Float64Array, n: number, P: number, H: Float64Array, k: number, J = 10): { overlap: number; se: number } {
-  const Hv = eigenSymmetric(H, P).vectors;
-  const sums = Array.from({ length: J }, () => new Float64Array(P));
-  const outer = Array.from({ length: J }, () => new Float64Array(P * P));
-  const counts = new Array<number>(J).fill(0);
-  for (let i = 0; i < n; i++) {
-    const g = Math.floor((i * J) / n);
-    counts[g]++;
-    const row = perExample.subarray(i * P, (i + 1) * P);
-    for (let a = 0; a < P; a++) {
-      sums[g][a] += row[a];
-      if (row[a] === 0) continue;
-      for (let b = 0; b < P; b++) outer[g][a * P + b] += row[a] * row[b];
-    }
-  }
-  const overlap = (skip: number) => {
-    let m = 0;
-    const s = new Float64Array(P);
-    const o = new Float64Array(P * P);
-    for (let g = 0; g < J; g++) {
-      if (g === skip) continue;
-      m += counts[g];
-      for (let a = 0; a < P; a++) s[a] += sums[g][a];
-      for (let a = 0; a < P * P; a++) o[a] += outer[g][a];
-    }
-    for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) o[a * P + b] = (o[a * P + b] - (s[a] * s[b]) / m) / (m - 1);
-    return subspaceOverlap(eigenSymmetric(o, P).vectors, Hv, k, P);
-  };
-  return { overlap: overlap(-1), se: jackknife(J, overlap).se };
 }
 
 /** One model: its minimum, Σ and H there, and the noise along the Hessian eigenvectors and the data PCs. */
@@ -179,14 +146,9 @@ function ownModelTask(name: Entry, own: OwnProblem, p: Params, stream: Stream) {
     if (isParameterError(e) && e.parameter === 'k') throw new ParameterError(name === 'own' ? 'network' : 'models[]', name === 'own' ? model.name : name, 'a model whose loss is curved (λ > 10⁻⁴λ_max) in at least 2 directions at the measured point', e.message);
     throw e;
   }
-  const k = Math.max(1, Math.floor(P / 8));
-  if (firstDenseOnInputs(model, inputSizeOf(data)) >= 0) {
-    return result(name, model, data, at.loss, Math.sqrt(g2), a, dataPcAlignment(model, noise.covariance as Float64Array, data), noiseSubspaceOverlaps(model, perExample, data, H));
-  }
-  const h = hessianOverlap(perExample, data.n, P, H, k);
-  const D = inputSizeOf(data);
-  const sub: SubspaceOverlaps = { k, P, overlapH: h.overlap, overlapHSE: h.se, randomH: k / P, kData: 0, D, overlapData: NaN, overlapDataSE: NaN, randomData: NaN };
-  return result(name, model, data, at.loss, Math.sqrt(g2), a, { alignment: NaN, topToBottomNoiseRatio: NaN }, sub);
+  const dataPcs = firstDenseOnInputs(model, inputSizeOf(data)) >= 0;
+  const pc = dataPcs ? dataPcAlignment(model, noise.covariance as Float64Array, data) : { alignment: NaN, topToBottomNoiseRatio: NaN };
+  return result(name, model, data, at.loss, Math.sqrt(g2), a, pc, noiseSubspaceOverlaps(model, perExample, data, H, { dataPcs }));
 }
 
 const measurements = z.object({

@@ -342,6 +342,21 @@ export function batchIndexDrawer(N: number, replacement: boolean) {
   };
 }
 
+/**
+ * Mini-batch means on the kernels, their batches drawn as the js sampler draws them: `mean` writes
+ * the mean gradient of B ≤ maxBatch examples drawn from `s` into `out`; `errorBound(B)` is ē, the
+ * norm bound of its rounding.
+ */
+function kernelBatchMeans(net: KernelNet, pass: KernelPass, noise: KernelNoise, replacement: boolean, maxBatch: number) {
+  const draw = batchIndexDrawer(pass.n, replacement);
+  const idx = new Int32Array(maxBatch);
+  const grads = new KernelGradients(net, pass);
+  return {
+    mean: (B: number, s: Stream, out: Float64Array) => grads.sum(draw(B, s, idx), B, 1 / B, out),
+    errorBound: (B: number) => sumErrorBound(noise.tolerances, B, net.paramCount, noise.maxSqNorm) / B,
+  };
+}
+
 /** Mini-batch gradients held at once: at most this many numbers (R·P). */
 export const MAX_HELD = 1 << 24;
 
@@ -358,15 +373,10 @@ export async function kernelMiniBatches(
 ): Promise<{ gradients: Float64Array; errorBound: number }> {
   const P = net.paramCount;
   if (o.count * P > MAX_HELD) throw new ParameterError('replicates', o.count, `at most ${Math.floor(MAX_HELD / P)} on backend '${pass.backend}' for a model of ${P} parameters (the mini-batch gradients are held in memory)`);
-  const draw = batchIndexDrawer(pass.n, o.replacement);
-  const idx = new Int32Array(o.batchSize);
-  const grads = new KernelGradients(net, pass);
+  const batches = kernelBatchMeans(net, pass, noise, o.replacement, o.batchSize);
   const out = new Float64Array(o.count * P);
-  for (let r = 0; r < o.count; r++) {
-    draw(o.batchSize, o.stream, idx);
-    await grads.sum(idx, o.batchSize, 1 / o.batchSize, out.subarray(r * P, (r + 1) * P));
-  }
-  return { gradients: out, errorBound: sumErrorBound(noise.tolerances, o.batchSize, P, noise.maxSqNorm) / o.batchSize };
+  for (let r = 0; r < o.count; r++) await batches.mean(o.batchSize, o.stream, out.subarray(r * P, (r + 1) * P));
+  return { gradients: out, errorBound: batches.errorBound(o.batchSize) };
 }
 
 /**
@@ -393,13 +403,11 @@ export async function kernelTwoBatch(
 ): Promise<{ result: TwoBatchResult; bound: number }> {
   const P = net.paramCount;
   const est = new TwoBatchNoiseScale(o.bSmall, o.bBig);
-  const draw = batchIndexDrawer(pass.n, true);
-  const idx = new Int32Array(o.bBig);
-  const grads = new KernelGradients(net, pass);
+  const batches = kernelBatchMeans(net, pass, noise, true, o.bBig);
   const small = new Float64Array(P);
   const big = new Float64Array(P);
-  const eS = sumErrorBound(noise.tolerances, o.bSmall, P, noise.maxSqNorm) / o.bSmall;
-  const eB = sumErrorBound(noise.tolerances, o.bBig, P, noise.maxSqNorm) / o.bBig;
+  const eS = batches.errorBound(o.bSmall);
+  const eB = batches.errorBound(o.bBig);
   const sq = (g: Float64Array) => {
     let s = 0;
     for (let j = 0; j < g.length; j++) s += g[j] * g[j];
@@ -409,9 +417,9 @@ export async function kernelTwoBatch(
   let dB = 0;
   for (let r = 0; r < o.repeats; r++) {
     const s = o.stream.child(r);
-    await grads.sum(draw(o.bSmall, s.child('small'), idx), o.bSmall, 1 / o.bSmall, small);
+    await batches.mean(o.bSmall, s.child('small'), small);
     const a = sq(small);
-    await grads.sum(draw(o.bBig, s.child('big'), idx), o.bBig, 1 / o.bBig, big);
+    await batches.mean(o.bBig, s.child('big'), big);
     const b = sq(big);
     est.push(a, b);
     dS += eS * (2 * Math.sqrt(a) + eS);

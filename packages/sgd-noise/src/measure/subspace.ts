@@ -66,13 +66,15 @@ function groupMoments(rows: (i: number, out: Float64Array) => void, n: number, P
 /**
  * Overlaps of the noise's top eigenvectors with the Hessian's and with the data's principal
  * components. `perExample` holds the N×P per-example gradients at θ, `hessian` the P×P Hessian.
+ * `dataPcs: false` leaves out the data part (kData 0, its overlaps NaN), for a model whose first
+ * layer does not read the raw inputs (a CNN).
  */
 export function noiseSubspaceOverlaps(
   model: Sequential,
   perExample: Float64Array,
   data: Dataset,
   hessian: Float64Array,
-  opts: { k?: number; kData?: number; groups?: number } = {},
+  opts: { k?: number; kData?: number; groups?: number; dataPcs?: boolean } = {},
 ): SubspaceOverlaps {
   const n = data.n;
   const P = model.paramCount;
@@ -83,6 +85,10 @@ export function noiseSubspaceOverlaps(
   const sigmaCov = groupMoments((i, out) => out.set(perExample.subarray(i * P, (i + 1) * P)), n, P, J);
   const overlapH = (skip: number) => subspaceOverlap(eigenSymmetric(sigmaCov(skip), P).vectors, Hv, k, P);
   const jH = jackknife(J, overlapH);
+  if (opts.dataPcs === false) {
+    const D = inputSizeOf(data);
+    return { k, P, overlapH: overlapH(-1), overlapHSE: jH.se, randomH: k / P, kData: 0, D, overlapData: NaN, overlapDataSE: NaN, randomData: NaN };
+  }
 
   // the first dense layer: weights W [in × out] have per-example gradients x_i ⊗ δ_i; Σ_x sums the out blocks
   const first = model.layers.findIndex((l) => l.kind === 'dense');
