@@ -70,7 +70,7 @@ export { createWebGPUBackend, type WebGPUBackend } from './webgpu/backend.js';
 export { prepareMLPNormsWebGPU, philoxBlocksWebGPU, STEPS_PER_DISPATCH, SV_GATE_ABS, type MLPOnDevice } from './webgpu/kernels.js';
 export { prepareStatevectorWebGPU, type StatevectorOnDevice } from './webgpu/statevector.js';
 export { statevectorLayerJS, shotSampleJS, shotThresholds, outcomeOf, gateMatrix, MAX_STATEVECTOR_QUBITS, svMatrix1, svRealRotation, svRotatePair, svRx, svDiagonal1, svHadamard, svPauliX, svPauliY, svCnot, svCz, svSwap } from './statevector.js';
-export { rdmeCleJS, CleReplicaJS, RdmeWindow, observeRdmeReplica, type RdmeReplica, checkRdmeGrid, checkRdmeCle, cleDefaultDt, maxExitRate, CLE_NORMALS_PER_VOXEL, type RdmeGrid, type RdmeCleArgs, type RdmeCleResult, type CleRun } from './rdme-kernels.js';
+export { rdmeCleJS, RdmeReplicaJS, CleReplicaJS, RdmeWindow, observeRdmeReplica, type RdmeReplica, checkRdmeGrid, checkRdmeCle, cleDefaultDt, maxExitRate, CLE_NORMALS_PER_VOXEL, type RdmeGrid, type RdmeRunArgs, type RdmeMoments, type RdmeRun, type RdmeCleArgs, type RdmeCleResult, type CleRun } from './rdme-kernels.js';
 export { rdmeTauLeapJS, TauLeapReplicaJS, checkRdmeTauLeap, TAU_LEAP_EPSILON, type TauLeapOptions, type RdmeTauLeapArgs, type RdmeTauLeapResult, type TauLeapRun } from './rdme-kernels.js';
 export { rdmeTauLeapWebGPU, tauLeapFloat32Bias, tauLeapDrawBias, TAU_LEAP_SEGMENT_LEAPS, TAU_LEAP_MAX_COUNT, RDME_TAU_LEAP_WEBGPU_TOLERANCE, WGSL_SAMPLERS } from './webgpu/rdme.js';
 export { rdmeCleWebGPU, cleSchedule, cleFloat32Bias, CLE_SEGMENT_STEPS, RDME_CLE_WEBGPU_TOLERANCE, type CleSegment } from './webgpu/rdme.js';

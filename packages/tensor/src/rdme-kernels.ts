@@ -38,13 +38,12 @@ export interface RdmeGrid {
   degree: ArrayLike<number>;
 }
 
-export interface RdmeCleArgs {
+/** What every RDME kernel takes: the grid, the replicas and their observation (`observeRdmeReplica`). */
+export interface RdmeRunArgs {
   model: RdmeGrid;
   replicas: number;
   /** Initial copy numbers: V values (every replica) or replicas·V, replica-major. */
   initial: ArrayLike<number>;
-  /** Euler–Maruyama step (s); default 0.05/e_max (`cleDefaultDt`). */
-  dt?: number;
   /** Time run before the window opens (s). */
   burnIn: number;
   /** Time between snapshots (s); the window is `snapshots` intervals long. */
@@ -56,13 +55,22 @@ export interface RdmeCleArgs {
   firstReplica?: number;
 }
 
-export interface RdmeCleResult {
+/** What every RDME kernel returns: each replica's window moments and snapshot totals. */
+export interface RdmeMoments {
   /** replicas·V time averages of n_i and of n_i² over the window, replica-major. */
   mean: Float64Array;
   meanSquare: Float64Array;
   /** Per replica: Σ and Σ² over the snapshots of the total copy number Σ_i n_i. */
   totalSum: Float64Array;
   totalSumSq: Float64Array;
+}
+
+export interface RdmeCleArgs extends RdmeRunArgs {
+  /** Euler–Maruyama step (s); default 0.05/e_max (`cleDefaultDt`). */
+  dt?: number;
+}
+
+export interface RdmeCleResult extends RdmeMoments {
   /** Per replica: steps in which some count went below zero. */
   negativeSteps: Float64Array;
   /** Euler steps per replica (burn-in and window). */
@@ -120,39 +128,81 @@ export class RdmeWindow {
 }
 
 /**
- * One replica of the CLE in float64 (the reference arithmetic). `advance(tEnd)` takes steps of dt,
- * the last one shortened to land on tEnd; the window integrates the state at the start of each step.
+ * What the float64 replicas share: counts, clock and window. `advance(tEnd)` takes steps of
+ * `stepSize()`, the last one shortened to land on tEnd; the window integrates the state at the
+ * start of each step.
  */
-export class CleReplicaJS {
-  readonly counts: Float64Array;
+export abstract class RdmeReplicaJS<C extends Float64Array | Int32Array> implements RdmeReplica {
   time = 0;
+  /** Steps taken. */
   events = 0;
+  private readonly win: RdmeWindow;
+
+  constructor(
+    readonly grid: RdmeGrid,
+    protected readonly stream: Stream,
+    /** The state, V zeros to start from (Float64Array: real counts; Int32Array: integer). */
+    readonly counts: C,
+    initial?: ArrayLike<number>,
+  ) {
+    if (initial) for (let i = 0; i < grid.voxels; i++) counts[i] = initial[i];
+    this.win = new RdmeWindow(grid.voxels);
+  }
+
+  /** The next step's length, before it is shortened to land on a target. */
+  protected abstract stepSize(): number;
+  /** Move the counts through one step of length h. */
+  protected abstract step(h: number): void;
+
+  advance(tEnd: number): void {
+    if (!(tEnd >= this.time && tEnd < Infinity)) throw new ParameterError('tEnd', tEnd, `a finite time ≥ the current time ${this.time}`);
+    while (this.time < tEnd) {
+      const h = Math.min(this.stepSize(), tEnd - this.time);
+      this.win.add(this.counts, h);
+      this.step(h);
+      this.time = tEnd - this.time <= h ? tEnd : this.time + h;
+      this.events++;
+    }
+  }
+
+  resetWindow(): void {
+    this.win.reset(this.time);
+  }
+
+  windowAverages(mean: Float64Array, meanSquare?: Float64Array): number {
+    return this.win.averages(this.time, mean, meanSquare);
+  }
+}
+
+/** One replica of the CLE in float64 (the reference arithmetic): steps of dt. */
+export class CleReplicaJS extends RdmeReplicaJS<Float64Array> {
   readonly dt: number;
   /** Steps in which some count went below zero. */
   negativeSteps = 0;
   private readonly noise: Float64Array;
   private readonly next: Float64Array;
-  private readonly win: RdmeWindow;
 
   constructor(
-    readonly grid: RdmeGrid,
-    private readonly stream: Stream,
+    grid: RdmeGrid,
+    stream: Stream,
     initial?: ArrayLike<number>,
     dt?: number,
     /** The replica's index, for a DivergenceError. */
     readonly replica = 0,
   ) {
+    super(grid, stream, new Float64Array(grid.voxels), initial);
     const V = grid.voxels;
-    this.counts = new Float64Array(V);
-    if (initial) for (let i = 0; i < V; i++) this.counts[i] = initial[i];
     this.dt = dt ?? cleDefaultDt(grid);
     assertPositive('dt', this.dt);
     this.noise = new Float64Array(V * CLE_NORMALS_PER_VOXEL);
     this.next = new Float64Array(V);
-    this.win = new RdmeWindow(V);
   }
 
-  private step(dt: number): void {
+  protected stepSize(): number {
+    return this.dt;
+  }
+
+  protected step(dt: number): void {
     const m = this.grid;
     const { counts, next, noise } = this;
     const k = m.k;
@@ -190,25 +240,6 @@ export class CleReplicaJS {
       counts[i] = v;
     }
     if (negative) this.negativeSteps++;
-  }
-
-  advance(tEnd: number): void {
-    if (!(tEnd >= this.time && tEnd < Infinity)) throw new ParameterError('tEnd', tEnd, `a finite time ≥ the current time ${this.time}`);
-    while (this.time < tEnd) {
-      const dt = Math.min(this.dt, tEnd - this.time);
-      this.win.add(this.counts, dt);
-      this.step(dt);
-      this.time = tEnd - this.time <= dt ? tEnd : this.time + dt;
-      this.events++;
-    }
-  }
-
-  resetWindow(): void {
-    this.win.reset(this.time);
-  }
-
-  windowAverages(mean: Float64Array, meanSquare?: Float64Array): number {
-    return this.win.averages(this.time, mean, meanSquare);
   }
 }
 
@@ -271,17 +302,26 @@ export function checkRdmeGrid(g: RdmeGrid, name = 'model'): void {
   }
 }
 
-/** The checked arguments of 'rdme-cle' (shared by every backend). */
-export interface CleRun {
+/** The checked arguments every RDME kernel shares (on every backend). */
+export interface RdmeRun {
   V: number;
   R: number;
-  dt: number;
   first: number;
   /** Whether `initial` holds one row per replica (else one row for all). */
   perReplica: boolean;
 }
 
-export function checkRdmeCle(a: RdmeCleArgs): CleRun {
+/** The checked arguments of 'rdme-cle' (shared by every backend). */
+export interface CleRun extends RdmeRun {
+  dt: number;
+}
+
+/**
+ * Check what every RDME kernel takes, in order: the grid, replicas, the initial counts (each
+ * `countOk`, else `allowed`), then `middle` (the kernel's own arguments), the observation and
+ * firstReplica.
+ */
+function checkRdmeRun(a: RdmeRunArgs, countOk: (n: number) => boolean, allowed: string, middle: () => void): RdmeRun {
   checkRdmeGrid(a.model);
   const V = a.model.voxels;
   assertInteger('replicas', a.replicas, { min: 1 });
@@ -290,11 +330,9 @@ export function checkRdmeCle(a: RdmeCleArgs): CleRun {
   if (!init || typeof init.length !== 'number') throw new ParameterError('initial', init, `an array of ${V} or replicas·${V} = ${R * V} counts`);
   if (init.length !== V && init.length !== R * V) throw new ParameterError('initial.length', init.length, `${V} (every replica) or replicas·${V} = ${R * V}`);
   for (let i = 0; i < init.length; i++) {
-    if (!(init[i] >= 0 && Number.isFinite(init[i]))) throw new ParameterError(`initial[${i}]`, init[i], 'a non-negative finite count');
+    if (!countOk(init[i])) throw new ParameterError(`initial[${i}]`, init[i], allowed);
   }
-  const dt = a.dt ?? cleDefaultDt(a.model);
-  assertPositive('dt', dt);
-  assertFinite('dt', dt);
+  middle();
   assertPositive('burnIn', a.burnIn, { allowZero: true });
   assertFinite('burnIn', a.burnIn);
   assertPositive('interval', a.interval);
@@ -302,29 +340,57 @@ export function checkRdmeCle(a: RdmeCleArgs): CleRun {
   assertInteger('snapshots', a.snapshots, { min: 1 });
   const first = a.firstReplica ?? 0;
   assertInteger('firstReplica', first, { min: 0, max: Number.MAX_SAFE_INTEGER - R });
-  return { V, R, dt, first, perReplica: init.length === R * V && R > 1 };
+  return { V, R, first, perReplica: init.length === R * V && R > 1 };
 }
 
-/** The float64 reference: each replica is a `CleReplicaJS` on stream.child(firstReplica + r). */
-export function rdmeCleJS(a: RdmeCleArgs): RdmeCleResult {
-  const { V, R, dt, first, perReplica } = checkRdmeCle(a);
+export function checkRdmeCle(a: RdmeCleArgs): CleRun {
+  let dt = NaN;
+  const run = checkRdmeRun(a, (n) => n >= 0 && Number.isFinite(n), 'a non-negative finite count', () => {
+    dt = a.dt ?? cleDefaultDt(a.model);
+    assertPositive('dt', dt);
+    assertFinite('dt', dt);
+  });
+  return { ...run, dt };
+}
+
+/**
+ * Run replicas r = 0…R−1 of a checked run, each `make(stream.child(first + r), its initial row,
+ * first + r)` observed by `observeRdmeReplica` into its rows of the moments; `done(r, sim)` reads
+ * the rest.
+ */
+function observeReplicasJS<S extends RdmeReplica>(a: RdmeRunArgs, run: RdmeRun, make: (stream: Stream, initial: ArrayLike<number>, replica: number) => S, done: (r: number, sim: S) => void): RdmeMoments {
+  const { V, R, first, perReplica } = run;
   const parent = toStream(a.stream);
   const mean = new Float64Array(R * V);
   const meanSquare = new Float64Array(R * V);
   const totalSum = new Float64Array(R);
   const totalSumSq = new Float64Array(R);
-  const negativeSteps = new Float64Array(R);
-  let steps = 0;
   for (let r = 0; r < R; r++) {
     const init = perReplica ? Array.prototype.slice.call(a.initial, r * V, (r + 1) * V) : a.initial;
-    const sim = new CleReplicaJS(a.model, parent.child(first + r), init, dt, first + r);
+    const sim = make(parent.child(first + r), init, first + r);
     const t = observeRdmeReplica(sim, a.burnIn, a.interval, a.snapshots, mean.subarray(r * V, (r + 1) * V), meanSquare.subarray(r * V, (r + 1) * V));
     totalSum[r] = t.totalSum;
     totalSumSq[r] = t.totalSumSq;
-    negativeSteps[r] = sim.negativeSteps;
-    steps = sim.events;
+    done(r, sim);
   }
-  return { mean, meanSquare, totalSum, totalSumSq, negativeSteps, steps, dt };
+  return { mean, meanSquare, totalSum, totalSumSq };
+}
+
+/** The float64 reference: each replica is a `CleReplicaJS` on stream.child(firstReplica + r). */
+export function rdmeCleJS(a: RdmeCleArgs): RdmeCleResult {
+  const run = checkRdmeCle(a);
+  const negativeSteps = new Float64Array(run.R);
+  let steps = 0;
+  const moments = observeReplicasJS(
+    a,
+    run,
+    (stream, init, replica) => new CleReplicaJS(a.model, stream, init, run.dt, replica),
+    (r, sim) => {
+      negativeSteps[r] = sim.negativeSteps;
+      steps = sim.events;
+    },
+  );
+  return { ...moments, negativeSteps, steps, dt: run.dt };
 }
 
 /** Leap control of tau-leaping: a fixed leap, or the ε rule. */
@@ -346,29 +412,16 @@ export const TAU_LEAP_EPSILON = 0.03;
  * new molecules, the births still in place at the end of the leap. Counts never go negative.
  * A molecule moves at most once per leap, so the ε rule keeps e_max·τ ≤ ε and, within that
  * (Cao, Gillespie & Petzold 2006), the expected change and the sd of each count over τ below
- * max(ε·n_i, 1). `advance(tEnd)` shortens the last leap to land on tEnd; the window integrates the
- * state at the start of each leap.
+ * max(ε·n_i, 1). `advance(tEnd)` shortens the last leap to land on tEnd; `events` counts leaps.
  */
-export class TauLeapReplicaJS {
-  readonly counts: Int32Array;
-  time = 0;
-  events = 0;
+export class TauLeapReplicaJS extends RdmeReplicaJS<Int32Array> {
   private readonly delta: Int32Array;
-  private readonly win: RdmeWindow;
   readonly epsilon: number;
   readonly fixedTau: number | undefined;
 
-  constructor(
-    readonly grid: RdmeGrid,
-    private readonly stream: Stream,
-    initial?: ArrayLike<number>,
-    opts: TauLeapOptions = {},
-  ) {
-    const V = grid.voxels;
-    this.counts = new Int32Array(V);
-    if (initial) for (let i = 0; i < V; i++) this.counts[i] = initial[i];
-    this.delta = new Int32Array(V);
-    this.win = new RdmeWindow(V);
+  constructor(grid: RdmeGrid, stream: Stream, initial?: ArrayLike<number>, opts: TauLeapOptions = {}) {
+    super(grid, stream, new Int32Array(grid.voxels), initial);
+    this.delta = new Int32Array(grid.voxels);
     this.epsilon = opts.epsilon ?? TAU_LEAP_EPSILON;
     if (!(this.epsilon > 0 && this.epsilon < 1)) throw new ParameterError('epsilon', this.epsilon, 'a number in (0, 1)');
     if (opts.tau !== undefined) assertPositive('tau', opts.tau);
@@ -396,7 +449,11 @@ export class TauLeapReplicaJS {
     return tau;
   }
 
-  private leap(tau: number): void {
+  protected stepSize(): number {
+    return this.leapSize();
+  }
+
+  protected step(tau: number): void {
     const m = this.grid;
     const { counts, delta, stream } = this;
     const k = m.k;
@@ -426,54 +483,18 @@ export class TauLeapReplicaJS {
     }
     for (let i = 0; i < m.voxels; i++) counts[i] += delta[i];
   }
-
-  advance(tEnd: number): void {
-    if (!(tEnd >= this.time && tEnd < Infinity)) throw new ParameterError('tEnd', tEnd, `a finite time ≥ the current time ${this.time}`);
-    while (this.time < tEnd) {
-      const tau = Math.min(this.leapSize(), tEnd - this.time);
-      this.win.add(this.counts, tau);
-      this.leap(tau);
-      this.time = tEnd - this.time <= tau ? tEnd : this.time + tau;
-      this.events++;
-    }
-  }
-
-  resetWindow(): void {
-    this.win.reset(this.time);
-  }
-
-  windowAverages(mean: Float64Array, meanSquare?: Float64Array): number {
-    return this.win.averages(this.time, mean, meanSquare);
-  }
 }
 
-export interface RdmeTauLeapArgs {
-  model: RdmeGrid;
-  replicas: number;
+export interface RdmeTauLeapArgs extends RdmeRunArgs {
   /** Initial copy numbers (non-negative integers): V values (every replica) or replicas·V, replica-major. */
   initial: ArrayLike<number>;
   /** Fixed leap (s); when absent the ε rule picks each leap from the state. */
   tau?: number;
   /** ε of the leap rule (default 0.03). */
   epsilon?: number;
-  /** Time run before the window opens (s). */
-  burnIn: number;
-  /** Time between snapshots (s); the window is `snapshots` intervals long. */
-  interval: number;
-  /** Snapshots of the total copy number, at the end of each interval. */
-  snapshots: number;
-  stream: StreamLike;
-  /** Replica r draws from stream.child(firstReplica + r); default 0. */
-  firstReplica?: number;
 }
 
-export interface RdmeTauLeapResult {
-  /** replicas·V time averages of n_i and of n_i² over the window, replica-major. */
-  mean: Float64Array;
-  meanSquare: Float64Array;
-  /** Per replica: Σ and Σ² over the snapshots of the total copy number Σ_i n_i. */
-  totalSum: Float64Array;
-  totalSumSq: Float64Array;
+export interface RdmeTauLeapResult extends RdmeMoments {
   /** Per replica: leaps taken (burn-in and window). */
   leaps: Float64Array;
   /** The fixed leap, when one was given. */
@@ -482,60 +503,38 @@ export interface RdmeTauLeapResult {
 }
 
 /** The checked arguments of 'rdme-tau-leap' (shared by every backend). */
-export interface TauLeapRun {
-  V: number;
-  R: number;
+export interface TauLeapRun extends RdmeRun {
   tau: number | undefined;
   epsilon: number;
-  first: number;
-  perReplica: boolean;
 }
 
 export function checkRdmeTauLeap(a: RdmeTauLeapArgs): TauLeapRun {
-  checkRdmeGrid(a.model);
-  const V = a.model.voxels;
-  assertInteger('replicas', a.replicas, { min: 1 });
-  const R = a.replicas;
-  const init = a.initial;
-  if (!init || typeof init.length !== 'number') throw new ParameterError('initial', init, `an array of ${V} or replicas·${V} = ${R * V} counts`);
-  if (init.length !== V && init.length !== R * V) throw new ParameterError('initial.length', init.length, `${V} (every replica) or replicas·${V} = ${R * V}`);
-  for (let i = 0; i < init.length; i++) {
-    if (!(Number.isInteger(init[i]) && init[i] >= 0 && init[i] <= 0x7fffffff)) throw new ParameterError(`initial[${i}]`, init[i], 'a non-negative integer count below 2³¹');
-  }
-  if (a.tau !== undefined) {
-    assertPositive('tau', a.tau);
-    assertFinite('tau', a.tau);
-  }
-  const epsilon = a.epsilon ?? TAU_LEAP_EPSILON;
-  if (!(epsilon > 0 && epsilon < 1)) throw new ParameterError('epsilon', epsilon, 'a number in (0, 1)');
-  assertPositive('burnIn', a.burnIn, { allowZero: true });
-  assertFinite('burnIn', a.burnIn);
-  assertPositive('interval', a.interval);
-  assertFinite('interval', a.interval);
-  assertInteger('snapshots', a.snapshots, { min: 1 });
-  const first = a.firstReplica ?? 0;
-  assertInteger('firstReplica', first, { min: 0, max: Number.MAX_SAFE_INTEGER - R });
-  return { V, R, tau: a.tau, epsilon, first, perReplica: init.length === R * V && R > 1 };
+  let epsilon = NaN;
+  const run = checkRdmeRun(a, (n) => Number.isInteger(n) && n >= 0 && n <= 0x7fffffff, 'a non-negative integer count below 2³¹', () => {
+    if (a.tau !== undefined) {
+      assertPositive('tau', a.tau);
+      assertFinite('tau', a.tau);
+    }
+    epsilon = a.epsilon ?? TAU_LEAP_EPSILON;
+    if (!(epsilon > 0 && epsilon < 1)) throw new ParameterError('epsilon', epsilon, 'a number in (0, 1)');
+  });
+  return { ...run, tau: a.tau, epsilon };
 }
 
 /** The float64 reference: each replica is a `TauLeapReplicaJS` on stream.child(firstReplica + r). */
 export function rdmeTauLeapJS(a: RdmeTauLeapArgs): RdmeTauLeapResult {
-  const { V, R, tau, epsilon, first, perReplica } = checkRdmeTauLeap(a);
-  const parent = toStream(a.stream);
-  const mean = new Float64Array(R * V);
-  const meanSquare = new Float64Array(R * V);
-  const totalSum = new Float64Array(R);
-  const totalSumSq = new Float64Array(R);
-  const leaps = new Float64Array(R);
-  for (let r = 0; r < R; r++) {
-    const init = perReplica ? Array.prototype.slice.call(a.initial, r * V, (r + 1) * V) : a.initial;
-    const sim = new TauLeapReplicaJS(a.model, parent.child(first + r), init, { tau, epsilon });
-    const t = observeRdmeReplica(sim, a.burnIn, a.interval, a.snapshots, mean.subarray(r * V, (r + 1) * V), meanSquare.subarray(r * V, (r + 1) * V));
-    totalSum[r] = t.totalSum;
-    totalSumSq[r] = t.totalSumSq;
-    leaps[r] = sim.events;
-  }
-  return { mean, meanSquare, totalSum, totalSumSq, leaps, ...(tau !== undefined ? { tau } : {}), epsilon };
+  const run = checkRdmeTauLeap(a);
+  const { tau, epsilon } = run;
+  const leaps = new Float64Array(run.R);
+  const moments = observeReplicasJS(
+    a,
+    run,
+    (stream, init) => new TauLeapReplicaJS(a.model, stream, init, { tau, epsilon }),
+    (r, sim) => {
+      leaps[r] = sim.events;
+    },
+  );
+  return { ...moments, leaps, ...(tau !== undefined ? { tau } : {}), epsilon };
 }
 
 /** Register the js RDME kernels (once, on the registry's first use). */

@@ -15,19 +15,12 @@
 import { DivergenceError, ParameterError } from '@snrlab/core';
 import { registerKernel, type Tolerance } from '../kernels.js';
 import { checkRdmeCle, checkRdmeTauLeap, maxExitRate, type RdmeCleArgs, type RdmeCleResult, type RdmeGrid, type RdmeTauLeapArgs, type RdmeTauLeapResult } from '../rdme-kernels.js';
-import { streamWords } from '../streams.js';
 import { acquireWebGPU } from './device.js';
-import { bind, dispatch, pipeline, readBack, upload } from './kernels.js';
-import { PHILOX, WG } from './wgsl.js';
-
-// one thread per replica, 64 per workgroup, 2-D dispatch beyond 65535 workgroups (as in wgsl.ts)
-const ENTRY = `@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
-const INDEX = `  let idx = (wid.y * nwg.x + wid.x) * ${WG}u + lid;`;
+import { initialRows, initialShift, NOT_DIVERGED, packSegments, runReplicaShader, shiftedMoments, stateFits, windowLength } from './rdme-host.js';
+import { replicaShader } from './rdme-wgsl.js';
 
 /** Steps summed in float32 before they are folded into the two-word accumulators. */
 export const CLE_SEGMENT_STEPS = 256;
-/** Voxel-steps per dispatch per thread: long enough to amortise a dispatch, short enough for GPU watchdogs. */
-const VOXEL_STEPS_PER_DISPATCH = 1 << 16;
 const U = 2 ** -24;
 
 /** A run of equal steps: `window` steps are integrated; `snapshot` records the total count after the last. */
@@ -80,43 +73,18 @@ export function cleFloat32Bias(g: RdmeGrid, dt: number): number {
   return ((deg + 2) * U) / (g.k * dt);
 }
 
-const CLE = /* wgsl */ `
-@group(0) @binding(0) var<storage, read> P: array<u32>;
-@group(0) @binding(1) var<storage, read> MODEL: array<f32>;
-@group(0) @binding(2) var<storage, read> TOPO: array<u32>;
-@group(0) @binding(3) var<storage, read> SEG: array<u32>;
-@group(0) @binding(4) var<storage, read_write> ST: array<f32>;
-@group(0) @binding(5) var<storage, read_write> AUX: array<u32>;
-@group(0) @binding(6) var<storage, read_write> BAD: array<atomic<u32>, 2>;
-${PHILOX}
-// (ST[h], ST[l]) += x; TwoSum keeps the rounding error of the float32 sum in the low word
-fn add2(h: u32, l: u32, x: f32) {
-  let a = ST[h];
-  let s = a + x;
-  let bb = s - a;
-  ST[h] = s;
-  ST[l] = ST[l] + ((a - (s - bb)) + (x - bb));
-}
-// P[0] V, P[1] R, P[2..4) segments, P[4..6) first, P[6..10) stream, P[10] W, P[11] step0, P[12] k, P[13] d
+const CLE = replicaShader({
+  bindings: ['var<storage, read> MODEL: array<f32>', 'var<storage, read> TOPO: array<u32>', 'var<storage, read> SEG: array<u32>', 'var<storage, read_write> ST: array<f32>'],
+  layout: `// P[11] step0, P[12] k, P[13] d
 // MODEL: b (V), outflow (V), shift c (V); TOPO: degree (V), neighbours (4V)
 // ST per replica (W = 8V + 4): n, next, S1, S2 (segment), S1 hi/lo, S2 hi/lo, then total Σ(N − C) hi/lo, Σ(N − C)² hi/lo
-// AUX per replica: Philox block, lane, negative steps
-${ENTRY} {
-${INDEX}
-  let V = P[0];
-  if (idx >= P[1]) { return; }
-  let o = idx * P[10];
+// AUX counter: negative steps`,
+  rng: 'Rng',
+  refill: 'r.z = boxmuller(block(r.s, r.b - 1u));',
+  counter: 'neg',
+  body: /* wgsl */ `
   let k = fp(12u); let d = fp(13u);
-  let nx = o + V; let s1 = o + 2u * V; let s2 = o + 3u * V; let h1 = o + 4u * V; let l1 = o + 5u * V;
-  let h2 = o + 6u * V; let l2 = o + 7u * V; let tot = o + 8u * V;
-  let flo = P[4] + idx;
-  let fhi = P[5] + select(0u, 1u, flo < P[4]);
-  var r: Rng;
-  r.s = child(vec4<u32>(P[6], P[7], P[8], P[9]), flo, fhi);
-  r.b = AUX[3u * idx];
-  r.lane = AUX[3u * idx + 1u];
-  if (r.lane < 4u) { r.z = boxmuller(block(r.s, r.b - 1u)); }
-  var neg = AUX[3u * idx + 2u];
+  let nx = o + V; let s1 = o + 2u * V; let s2 = o + 3u * V; let h1 = o + 4u * V; let tot = o + 8u * V;
   var step = P[11];
   for (var g = P[2]; g < P[3]; g = g + 1u) {
     let m = SEG[4u * g];
@@ -164,32 +132,19 @@ ${INDEX}
       }
       if (negative) { neg = neg + 1u; }
       if (bad < V) {
-        atomicMin(&BAD[0], step);
-        atomicMin(&BAD[1], idx * V + bad);
+        diverged(step, idx * V + bad);
         return;
       }
       step = step + 1u;
     }
-    if (win) {
-      for (var i = 0u; i < V; i = i + 1u) {
-        add2(h1 + i, l1 + i, ST[s1 + i]);
-        ST[s1 + i] = 0.0;
-        add2(h2 + i, l2 + i, ST[s2 + i]);
-        ST[s2 + i] = 0.0;
-      }
-    }
+    if (win) { fold_window(s1, h1, V); }
     if ((flags & 2u) != 0u) {
       var D = 0.0;
       for (var i = 0u; i < V; i = i + 1u) { D = D + (ST[o + i] - MODEL[2u * V + i]); }
-      add2(tot, tot + 1u, D);
-      add2(tot + 2u, tot + 3u, D * D);
+      add_total(tot, D);
     }
-  }
-  AUX[3u * idx] = r.b;
-  AUX[3u * idx + 1u] = r.lane;
-  AUX[3u * idx + 2u] = neg;
-}
-`;
+  }`,
+});
 
 export async function rdmeCleWebGPU(a: RdmeCleArgs): Promise<RdmeCleResult> {
   const { V, R, dt, first, perReplica } = checkRdmeCle(a);
@@ -202,12 +157,9 @@ export async function rdmeCleWebGPU(a: RdmeCleArgs): Promise<RdmeCleResult> {
   }
   const W = 8 * V + 4;
   const ctx = await acquireWebGPU();
-  const maxBytes = Math.min(ctx.report.limits.maxStorageBufferBindingSize, ctx.report.limits.maxBufferSize);
-  if (4 * R * W > maxBytes) throw new ParameterError('replicas', R, `at most ${Math.floor(maxBytes / (4 * W))} for ${V} voxels on this adapter (maxStorageBufferBindingSize ${maxBytes} bytes)`);
+  stateFits(ctx, R, W, V);
   // the shift: the replicas' mean initial count per voxel, rounded, as float32
-  const shift = new Float64Array(V);
-  for (let r = 0; r < (perReplica ? R : 1); r++) for (let i = 0; i < V; i++) shift[i] += a.initial[r * V + i];
-  for (let i = 0; i < V; i++) shift[i] = Math.fround(Math.round(shift[i] / (perReplica ? R : 1)));
+  const shift = initialShift(a.initial, V, R, perReplica).map(Math.fround);
   const model = new Float32Array(3 * V);
   const topo = new Uint32Array(5 * V);
   for (let i = 0; i < V; i++) {
@@ -217,93 +169,35 @@ export async function rdmeCleWebGPU(a: RdmeCleArgs): Promise<RdmeCleResult> {
     topo[i] = g.degree[i];
     for (let s = 0; s < g.degree[i]; s++) topo[V + 4 * i + s] = g.neighbours[4 * i + s];
   }
-  const seg = new Uint32Array(4 * Math.max(1, segments.length));
-  const segF = new Float32Array(seg.buffer);
-  segments.forEach((s, j) => {
-    seg[4 * j] = s.steps;
-    segF[4 * j + 1] = s.dt;
-    seg[4 * j + 2] = (s.window ? 1 : 0) | (s.snapshot ? 2 : 0);
+  const state = initialRows(new Float32Array(R * W), W, a.initial, V, R, perReplica);
+  const out = await runReplicaShader(ctx, CLE, {
+    V,
+    R,
+    W,
+    first,
+    stream: a.stream,
+    segments,
+    cost: (s) => s.steps,
+    // binding 1 model, 2 topology, 3 segments, 4 state
+    data: [model, topo, packSegments(segments, false), state],
+    st: 4,
+    header: (done) => ({ word11: done, floats: [g.k, g.jumpRate] }),
   });
-  const state = new Float32Array(R * W);
-  for (let r = 0; r < R; r++) for (let i = 0; i < V; i++) state[r * W + i] = a.initial[(perReplica ? r * V : 0) + i];
-  const aux = new Uint32Array(3 * R);
-  for (let r = 0; r < R; r++) aux[3 * r + 1] = 4; // no block drawn yet
-  const dev = ctx.device;
-  const p = await pipeline(ctx, CLE);
-  const MB = upload(dev, model);
-  const TB = upload(dev, topo);
-  const SB = upload(dev, seg);
-  const ST = upload(dev, state);
-  const AX = upload(dev, aux);
-  const bad = upload(dev, Uint32Array.of(0xffffffff, 0xffffffff));
-  const keep = [MB, TB, SB, ST, AX, bad];
-  const words = streamWords(a.stream);
-  const enc = dev.createCommandEncoder();
-  const budget = Math.max(1, Math.floor(VOXEL_STEPS_PER_DISPATCH / V));
-  let s0 = 0;
-  let step0 = 0;
-  while (s0 < segments.length) {
-    let s1 = s0;
-    let n = 0;
-    while (s1 < segments.length && (s1 === s0 || n + segments[s1].steps <= budget)) n += segments[s1++].steps;
-    const h = new Uint32Array(16);
-    const hf = new Float32Array(h.buffer);
-    h.set([V, R, s0, s1, first >>> 0, Math.floor(first / 4294967296) >>> 0, ...words, W, step0]);
-    hf[12] = g.k;
-    hf[13] = g.jumpRate;
-    const PB = upload(dev, h);
-    keep.push(PB);
-    const pass = enc.beginComputePass();
-    pass.setPipeline(p);
-    pass.setBindGroup(0, bind(dev, p, { 0: PB, 1: MB, 2: TB, 3: SB, 4: ST, 5: AX, 6: bad }));
-    dispatch(ctx, pass, R);
-    pass.end();
-    s0 = s1;
-    step0 += n;
-  }
-  const [badBytes, stBytes, auxBytes] = await readBack(dev, enc, [bad, ST, AX]);
-  keep.forEach((b) => b.destroy());
-  const [badStep, badIndex] = new Uint32Array(badBytes);
-  if (badStep !== 0xffffffff) {
+  if (out.badEvent !== NOT_DIVERGED) {
     let t = 0;
-    let left = badStep;
+    let left = out.badEvent;
     for (const s of segments) {
       const m = Math.min(left, s.steps);
       t += m * s.dt;
       left -= m;
       if (left === 0) break;
     }
-    throw new DivergenceError(badStep, t, first + Math.floor(badIndex / V), NaN, undefined, `CLE voxel ${badIndex % V} on webgpu`);
+    throw new DivergenceError(out.badEvent, t, first + Math.floor(out.badIndex / V), NaN, undefined, `CLE voxel ${out.badIndex % V} on webgpu`);
   }
-  const st = new Float32Array(stBytes, 0, R * W);
-  const ax = new Uint32Array(auxBytes, 0, 3 * R);
   // the window length the GPU integrated: its float32 steps, summed in float64
-  let T = 0;
-  for (const s of segments) if (s.window) T += s.steps * Math.fround(s.dt);
-  let C = 0;
-  for (let i = 0; i < V; i++) C += shift[i];
-  const S = a.snapshots;
-  const mean = new Float64Array(R * V);
-  const meanSquare = new Float64Array(R * V);
-  const totalSum = new Float64Array(R);
-  const totalSumSq = new Float64Array(R);
-  const negativeSteps = new Float64Array(R);
-  for (let r = 0; r < R; r++) {
-    const o = r * W;
-    for (let i = 0; i < V; i++) {
-      const c = shift[i];
-      const m1 = st[o + 4 * V + i] + st[o + 5 * V + i];
-      const m2 = st[o + 6 * V + i] + st[o + 7 * V + i];
-      mean[r * V + i] = c + m1 / T;
-      meanSquare[r * V + i] = c * c + (2 * c * m1 + m2) / T;
-    }
-    const d1 = st[o + 8 * V] + st[o + 8 * V + 1];
-    const d2 = st[o + 8 * V + 2] + st[o + 8 * V + 3];
-    totalSum[r] = S * C + d1;
-    totalSumSq[r] = S * C * C + 2 * C * d1 + d2;
-    negativeSteps[r] = ax[3 * r + 2];
-  }
-  return { mean, meanSquare, totalSum, totalSumSq, negativeSteps, steps, dt };
+  const moments = shiftedMoments(out.st, R, W, V, 4 * V, shift, windowLength(segments, false), a.snapshots);
+  const negativeSteps = out.counter;
+  return { ...moments, negativeSteps, steps, dt };
 }
 
 export const RDME_CLE_WEBGPU_TOLERANCE: Tolerance = {
@@ -537,48 +431,24 @@ fn binom(r: ptr<function, URng>, n: u32, pp: f32) -> u32 {
 }
 `;
 
-const TAU = /* wgsl */ `
-@group(0) @binding(0) var<storage, read> P: array<u32>;
-@group(0) @binding(1) var<storage, read> MODEL: array<u32>;
-@group(0) @binding(2) var<storage, read> SEG: array<u32>;
-@group(0) @binding(3) var<storage, read_write> ST: array<f32>;
-@group(0) @binding(4) var<storage, read_write> CNT: array<i32>;
-@group(0) @binding(5) var<storage, read_write> AUX: array<u32>;
-@group(0) @binding(6) var<storage, read_write> BAD: array<atomic<u32>, 2>;
-${PHILOX}
-${WGSL_SAMPLERS}
-fn add2(h: u32, l: u32, x: f32) {
-  let a = ST[h];
-  let s = a + x;
-  let bb = s - a;
-  ST[h] = s;
-  ST[l] = ST[l] + ((a - (s - bb)) + (x - bb));
-}
-fn mf(i: u32) -> f32 { return bitcast<f32>(MODEL[i]); }
-// P[0] V, P[1] R, P[2..4) segments, P[4..6) first, P[6..10) stream, P[10] W, P[11] fixed leap (1) or ε rule (0),
-// P[12] k, P[13] d, P[14] ε, P[15] the ε rule's cap min_i ε/e_i
+const TAU = replicaShader({
+  bindings: ['var<storage, read> MODEL: array<u32>', 'var<storage, read> SEG: array<u32>', 'var<storage, read_write> ST: array<f32>', 'var<storage, read_write> CNT: array<i32>'],
+  lib: `${WGSL_SAMPLERS}
+fn mf(i: u32) -> f32 { return bitcast<f32>(MODEL[i]); }`,
+  layout: `// P[11] fixed leap (1) or ε rule (0), P[12] k, P[13] d, P[14] ε, P[15] the ε rule's cap min_i ε/e_i
 // MODEL: b, outflow, exit rate e (f32, V each), shift c (i32, V), degree (V), neighbours (4V)
 // SEG (4 per segment): leaps (fixed), leap or length hi (f32), flags (1 window, 2 snapshot), length lo (f32)
 // ST per replica (W = 6V + 4): S1, S2 (segment), S1 hi/lo, S2 hi/lo, then Σ(N − C) hi/lo, Σ(N − C)² hi/lo
-// CNT per replica: counts (V), changes (V); AUX per replica: Philox block, lane, leaps
-${ENTRY} {
-${INDEX}
-  let V = P[0];
-  if (idx >= P[1]) { return; }
-  let o = idx * P[10];
+// CNT per replica: counts (V), changes (V); AUX counter: leaps`,
+  rng: 'URng',
+  refill: 'r.w = block(r.s, r.b - 1u);',
+  counter: 'leaps',
+  body: /* wgsl */ `
   let no = idx * 2u * V;
   let dl = no + V;
   let k = fp(12u); let d = fp(13u); let eps = fp(14u); let cap = fp(15u);
   let fixed = P[11] == 1u;
-  let s2 = o + V; let h1 = o + 2u * V; let l1 = o + 3u * V; let h2 = o + 4u * V; let l2 = o + 5u * V; let tot = o + 6u * V;
-  let flo = P[4] + idx;
-  let fhi = P[5] + select(0u, 1u, flo < P[4]);
-  var r: URng;
-  r.s = child(vec4<u32>(P[6], P[7], P[8], P[9]), flo, fhi);
-  r.b = AUX[3u * idx];
-  r.lane = AUX[3u * idx + 1u];
-  if (r.lane < 4u) { r.w = block(r.s, r.b - 1u); }
-  var leaps = AUX[3u * idx + 2u];
+  let s2 = o + V; let h1 = o + 2u * V; let tot = o + 6u * V;
   for (var g = P[2]; g < P[3]; g = g + 1u) {
     let flags = SEG[4u * g + 2u];
     let win = (flags & 1u) != 0u;
@@ -665,56 +535,29 @@ ${INDEX}
       }
       leaps = leaps + 1u;
       if (bad < V) {
-        atomicMin(&BAD[0], leaps);
-        atomicMin(&BAD[1], idx * V + bad);
+        diverged(leaps, idx * V + bad);
         return;
       }
       run = run + 1u;
-      if (win && run == ${CLE_SEGMENT_STEPS}u) {
-        for (var i = 0u; i < V; i = i + 1u) {
-          add2(h1 + i, l1 + i, ST[o + i]);
-          ST[o + i] = 0.0;
-          add2(h2 + i, l2 + i, ST[s2 + i]);
-          ST[s2 + i] = 0.0;
-        }
+      if (win && run == ${TAU_LEAP_SEGMENT_LEAPS}u) {
+        fold_window(o, h1, V);
         run = 0u;
       }
     }
-    if (win) {
-      for (var i = 0u; i < V; i = i + 1u) {
-        add2(h1 + i, l1 + i, ST[o + i]);
-        ST[o + i] = 0.0;
-        add2(h2 + i, l2 + i, ST[s2 + i]);
-        ST[s2 + i] = 0.0;
-      }
-    }
+    if (win) { fold_window(o, h1, V); }
     if ((flags & 2u) != 0u) {
       var D = 0;
       for (var i = 0u; i < V; i = i + 1u) { D = D + (CNT[no + i] - bitcast<i32>(MODEL[3u * V + i])); }
-      add2(tot, tot + 1u, f32(D));
-      add2(tot + 2u, tot + 3u, f32(D) * f32(D));
+      add_total(tot, f32(D));
     }
-  }
-  AUX[3u * idx] = r.b;
-  AUX[3u * idx + 1u] = r.lane;
-  AUX[3u * idx + 2u] = leaps;
-}
-`;
+  }`,
+});
 
-/** A segment of the tau-leap schedule: a run of fixed leaps, or (ε rule) a stretch of time to cover. */
-interface TauSegment {
-  leaps: number;
-  /** The fixed leap, or the stretch's length. */
-  length: number;
-  window: boolean;
-  snapshot: boolean;
-}
-
-/** The ε rule's stretches: to burnIn, then to t0 + s·interval, as `TauLeapReplicaJS.advance` is called. */
-function epsilonSchedule(burnIn: number, interval: number, snapshots: number): TauSegment[] {
-  const out: TauSegment[] = [];
-  if (burnIn > 0) out.push({ leaps: 0, length: burnIn, window: false, snapshot: false });
-  for (let s = 1; s <= snapshots; s++) out.push({ leaps: 0, length: burnIn + s * interval - (burnIn + (s - 1) * interval), window: true, snapshot: true });
+/** The ε rule's stretches (steps 0, dt the stretch's length): to burnIn, then to t0 + s·interval, as `TauLeapReplicaJS.advance` is called. */
+function epsilonSchedule(burnIn: number, interval: number, snapshots: number): CleSegment[] {
+  const out: CleSegment[] = [];
+  if (burnIn > 0) out.push({ steps: 0, dt: burnIn, window: false, snapshot: false });
+  for (let s = 1; s <= snapshots; s++) out.push({ steps: 0, dt: burnIn + s * interval - (burnIn + (s - 1) * interval), window: true, snapshot: true });
   return out;
 }
 
@@ -728,24 +571,20 @@ export async function rdmeTauLeapWebGPU(a: RdmeTauLeapArgs): Promise<RdmeTauLeap
     if (a.initial[i] > TAU_LEAP_MAX_COUNT) throw new ParameterError(`initial[${i}]`, a.initial[i], `a count ≤ 2²⁴ on webgpu (exact in float32)`);
   }
   const fixed = tau !== undefined;
-  const segments: TauSegment[] = fixed
-    ? cleSchedule(tau, a.burnIn, a.interval, a.snapshots).segments.map((s) => ({ leaps: s.steps, length: s.dt, window: s.window, snapshot: s.snapshot }))
-    : epsilonSchedule(a.burnIn, a.interval, a.snapshots);
+  // a fixed leap: the segments of fixed leaps; the ε rule: stretches of time to cover
+  const segments = fixed ? cleSchedule(tau, a.burnIn, a.interval, a.snapshots).segments : epsilonSchedule(a.burnIn, a.interval, a.snapshots);
   const eMax = maxExitRate(g);
   // leaps a segment takes: exact for a fixed leap, at least length·e_max/ε under the ε rule
-  const estimate = (s: TauSegment) => (fixed ? s.leaps : Math.ceil((s.length * eMax) / epsilon));
+  const estimate = (s: CleSegment) => (fixed ? s.steps : Math.ceil((s.dt * eMax) / epsilon));
   const totalLeaps = segments.reduce((n, s) => n + estimate(s), 0);
   if (totalLeaps >= 2 ** 31 || (totalLeaps * V * 24) / 4 >= 0xffffffff) {
     throw new ParameterError('leaps', totalLeaps, `fewer than 2³¹ leaps and 2³⁴ uniforms per replica on webgpu (about ${24 * V} uniforms per leap)`);
   }
   const W = 6 * V + 4;
   const ctx = await acquireWebGPU();
-  const maxBytes = Math.min(ctx.report.limits.maxStorageBufferBindingSize, ctx.report.limits.maxBufferSize);
-  if (4 * R * W > maxBytes) throw new ParameterError('replicas', R, `at most ${Math.floor(maxBytes / (4 * W))} for ${V} voxels on this adapter (maxStorageBufferBindingSize ${maxBytes} bytes)`);
+  stateFits(ctx, R, W, V);
   // the shift: the replicas' mean initial count per voxel, rounded
-  const shift = new Float64Array(V);
-  for (let r = 0; r < (perReplica ? R : 1); r++) for (let i = 0; i < V; i++) shift[i] += a.initial[r * V + i];
-  for (let i = 0; i < V; i++) shift[i] = Math.round(shift[i] / (perReplica ? R : 1));
+  const shift = initialShift(a.initial, V, R, perReplica);
   const model = new Uint32Array(9 * V);
   const mf = new Float32Array(model.buffer);
   const mi = new Int32Array(model.buffer);
@@ -757,88 +596,29 @@ export async function rdmeTauLeapWebGPU(a: RdmeTauLeapArgs): Promise<RdmeTauLeap
     model[4 * V + i] = g.degree[i];
     for (let s = 0; s < g.degree[i]; s++) model[5 * V + 4 * i + s] = g.neighbours[4 * i + s];
   }
-  const seg = new Uint32Array(4 * Math.max(1, segments.length));
-  const segF = new Float32Array(seg.buffer);
-  segments.forEach((s, j) => {
-    seg[4 * j] = s.leaps;
-    segF[4 * j + 1] = s.length;
-    seg[4 * j + 2] = (s.window ? 1 : 0) | (s.snapshot ? 2 : 0);
-    segF[4 * j + 3] = fixed ? 0 : s.length - Math.fround(s.length);
-  });
-  const counts = new Int32Array(2 * R * V);
-  for (let r = 0; r < R; r++) for (let i = 0; i < V; i++) counts[2 * r * V + i] = a.initial[(perReplica ? r * V : 0) + i];
-  const aux = new Uint32Array(3 * R);
-  for (let r = 0; r < R; r++) aux[3 * r + 1] = 4; // no block drawn yet
+  const counts = initialRows(new Int32Array(2 * R * V), 2 * V, a.initial, V, R, perReplica);
   let cap = Infinity;
   for (let i = 0; i < V; i++) cap = Math.min(cap, epsilon / (g.k + g.jumpRate * g.degree[i] + g.outflow[i]));
-  const dev = ctx.device;
-  const p = await pipeline(ctx, TAU);
-  const MB = upload(dev, model);
-  const SB = upload(dev, seg);
-  const ST = upload(dev, new Float32Array(R * W));
-  const CB = upload(dev, counts);
-  const AX = upload(dev, aux);
-  const bad = upload(dev, Uint32Array.of(0xffffffff, 0xffffffff));
-  const keep = [MB, SB, ST, CB, AX, bad];
-  const words = streamWords(a.stream);
-  const enc = dev.createCommandEncoder();
-  const budget = Math.max(1, Math.floor(VOXEL_STEPS_PER_DISPATCH / V));
-  let s0 = 0;
-  while (s0 < segments.length) {
-    let s1 = s0;
-    let n = 0;
-    while (s1 < segments.length && (s1 === s0 || n + estimate(segments[s1]) <= budget)) n += estimate(segments[s1++]);
-    const h = new Uint32Array(16);
-    const hf = new Float32Array(h.buffer);
-    h.set([V, R, s0, s1, first >>> 0, Math.floor(first / 4294967296) >>> 0, ...words, W, fixed ? 1 : 0]);
-    hf[12] = g.k;
-    hf[13] = g.jumpRate;
-    hf[14] = epsilon;
-    hf[15] = cap;
-    const PB = upload(dev, h);
-    keep.push(PB);
-    const pass = enc.beginComputePass();
-    pass.setPipeline(p);
-    pass.setBindGroup(0, bind(dev, p, { 0: PB, 1: MB, 2: SB, 3: ST, 4: CB, 5: AX, 6: bad }));
-    dispatch(ctx, pass, R);
-    pass.end();
-    s0 = s1;
+  const out = await runReplicaShader(ctx, TAU, {
+    V,
+    R,
+    W,
+    first,
+    stream: a.stream,
+    segments,
+    cost: estimate,
+    // binding 1 model, 2 segments (a two-word length under the ε rule), 3 window sums, 4 counts
+    data: [model, packSegments(segments, !fixed), new Float32Array(R * W), counts],
+    st: 3,
+    header: () => ({ word11: fixed ? 1 : 0, floats: [g.k, g.jumpRate, epsilon, cap] }),
+  });
+  if (out.badEvent !== NOT_DIVERGED) {
+    throw new DivergenceError(out.badEvent, NaN, first + Math.floor(out.badIndex / V), NaN, undefined, `tau-leap voxel ${out.badIndex % V} on webgpu: a count above 2²⁴, beyond float32's exact integers`);
   }
-  const [badBytes, stBytes, auxBytes] = await readBack(dev, enc, [bad, ST, AX]);
-  keep.forEach((b) => b.destroy());
-  const [badLeap, badIndex] = new Uint32Array(badBytes);
-  if (badLeap !== 0xffffffff) {
-    throw new DivergenceError(badLeap, NaN, first + Math.floor(badIndex / V), NaN, undefined, `tau-leap voxel ${badIndex % V} on webgpu: a count above 2²⁴, beyond float32's exact integers`);
-  }
-  const st = new Float32Array(stBytes, 0, R * W);
-  const ax = new Uint32Array(auxBytes, 0, 3 * R);
   // the window length the GPU integrated: its float32 leaps (fixed), or the stretches' two-word lengths
-  let T = 0;
-  for (const s of segments) if (s.window) T += fixed ? s.leaps * Math.fround(s.length) : Math.fround(s.length) + Math.fround(s.length - Math.fround(s.length));
-  let C = 0;
-  for (let i = 0; i < V; i++) C += shift[i];
-  const S = a.snapshots;
-  const mean = new Float64Array(R * V);
-  const meanSquare = new Float64Array(R * V);
-  const totalSum = new Float64Array(R);
-  const totalSumSq = new Float64Array(R);
-  const leaps = new Float64Array(R);
-  for (let r = 0; r < R; r++) {
-    const o = r * W;
-    for (let i = 0; i < V; i++) {
-      const c = shift[i];
-      const m1 = st[o + 2 * V + i] + st[o + 3 * V + i];
-      const m2 = st[o + 4 * V + i] + st[o + 5 * V + i];
-      mean[r * V + i] = c + m1 / T;
-      meanSquare[r * V + i] = c * c + (2 * c * m1 + m2) / T;
-    }
-    const d1 = st[o + 6 * V] + st[o + 6 * V + 1];
-    const d2 = st[o + 6 * V + 2] + st[o + 6 * V + 3];
-    totalSum[r] = S * C + d1;
-    totalSumSq[r] = S * C * C + 2 * C * d1 + d2;
-    leaps[r] = ax[3 * r + 2];
-  }
-  return { mean, meanSquare, totalSum, totalSumSq, leaps, ...(fixed ? { tau } : {}), epsilon };
+  const moments = shiftedMoments(out.st, R, W, V, 2 * V, shift, windowLength(segments, !fixed), a.snapshots);
+  const leaps = out.counter;
+  return { ...moments, leaps, ...(fixed ? { tau } : {}), epsilon };
 }
 
 /**
