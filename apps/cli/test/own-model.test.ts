@@ -3,29 +3,16 @@
  * experiment that measures a model, the recorded hash of --model covers its .bin weight files, and
  * bad inputs exit 2 naming the field.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runJSON, snrlab } from './spawn.js';
 
-const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const examples = fileURLToPath(new URL('../../../examples/sgd/', import.meta.url));
 const csv = path.join(examples, 'data.csv');
-
-function snrlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function runJSON(...args: string[]) {
-  const r = snrlab('run', ...args, '--json');
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout);
-}
 
 const sha256 = (...files: string[]) => {
   const h = createHash('sha256');

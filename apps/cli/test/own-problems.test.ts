@@ -3,20 +3,14 @@
  * binary): each input reaches its experiments, its content hash lands in the manifest, and bad
  * input exits 2 naming the file or parameter. (--data/--model have their own file: own-model.test.ts.)
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { snrlab } from './spawn.js';
 
-const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const ex = (f: string) => fileURLToPath(new URL(`../../../examples/${f}`, import.meta.url));
 const sha256 = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
-
-function snrlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 180_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface Result {
   verdicts: { status: string }[];

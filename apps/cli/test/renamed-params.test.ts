@@ -1,14 +1,6 @@
 /** Parameters renamed to the glossary of repetition counts: old names work for one release, with a warning. */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-function snrlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { snrlab } from './spawn.js';
 
 describe('renamed parameters on the command line', () => {
   it('--set replicates=… still runs, warns once on stderr and gives the bytes of --set estimates=…', () => {

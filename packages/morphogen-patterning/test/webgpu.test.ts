@@ -18,6 +18,17 @@ if (!adapter.ok) console.warn(`webgpu tests skipped: no adapter (${adapter.reaso
 
 const params = { D: 1, k: 0.2, h: 1, p: 2000, sourceLength: 2, patterningLength: 6, method: 'cle' as const, replicas: 64, replicasPerJob: 32, burnIn: 5, duration: 10, snapshots: 50 };
 
+
+/** js and webgpu give the same law: totals and every voxel's mean and Fano factor within k combined SE. */
+function expectSameLaw(a: RdmeStationaryMeasurements, b: RdmeStationaryMeasurements, k: number): void {
+  expect(Math.abs(b.totalMean - a.totalMean)).toBeLessThan(k * Math.hypot(a.totalMeanSE, b.totalMeanSE));
+  expect(Math.abs(b.totalFano - a.totalFano)).toBeLessThan(k * Math.hypot(a.totalFanoSE, b.totalFanoSE));
+  for (let i = 0; i < a.means.length; i++) {
+    expect(Math.abs(b.means[i] - a.means[i]), `voxel ${i} mean`).toBeLessThan(k * Math.hypot(a.meanSE[i], b.meanSE[i]));
+    expect(Math.abs(b.fanos[i] - a.fanos[i]), `voxel ${i} Fano`).toBeLessThan(k * Math.hypot(a.fanoSE[i], b.fanoSE[i]));
+  }
+}
+
 describe('replicasPerJob', () => {
   it('blocks of replicas give the bytes of one replica per job (the same streams), on js', async () => {
     const small = { ...params, replicas: 6, duration: 4, snapshots: 10 };
@@ -67,12 +78,7 @@ describe.skipIf(!adapter.ok)('morphogen on webgpu', () => {
     expect(b.events).toBe(a.events);
     // the same law, within the kernel's stated 4 SE (other random numbers)
     const k = toleranceOf(getKernel('rdme-cle', 'webgpu')).se ?? 4;
-    expect(Math.abs(b.totalMean - a.totalMean)).toBeLessThan(k * Math.hypot(a.totalMeanSE, b.totalMeanSE));
-    expect(Math.abs(b.totalFano - a.totalFano)).toBeLessThan(k * Math.hypot(a.totalFanoSE, b.totalFanoSE));
-    for (let i = 0; i < a.means.length; i++) {
-      expect(Math.abs(b.means[i] - a.means[i]), `voxel ${i} mean`).toBeLessThan(k * Math.hypot(a.meanSE[i], b.meanSE[i]));
-      expect(Math.abs(b.fanos[i] - a.fanos[i]), `voxel ${i} Fano`).toBeLessThan(k * Math.hypot(a.fanoSE[i], b.fanoSE[i]));
-    }
+    expectSameLaw(a, b, k);
     // every verdict is judged with a derived float32 allowance, well inside its statistical band, and can fail
     expect(gpu.verdicts).toHaveLength(js.verdicts.length);
     for (const v of gpu.verdicts) {
@@ -98,12 +104,7 @@ describe.skipIf(!adapter.ok)('morphogen on webgpu', () => {
     expect(Math.abs(b.events - a.events)).toBeLessThanOrEqual(params.replicas * (params.snapshots + 1));
     expect(b.float32LeapRate! * ((params.burnIn + params.duration) / params.k) * params.replicas).toBeCloseTo(b.events, 6);
     const k = toleranceOf(getKernel('rdme-tau-leap', 'webgpu')).se ?? 4;
-    expect(Math.abs(b.totalMean - a.totalMean)).toBeLessThan(k * Math.hypot(a.totalMeanSE, b.totalMeanSE));
-    expect(Math.abs(b.totalFano - a.totalFano)).toBeLessThan(k * Math.hypot(a.totalFanoSE, b.totalFanoSE));
-    for (let i = 0; i < a.means.length; i++) {
-      expect(Math.abs(b.means[i] - a.means[i]), `voxel ${i} mean`).toBeLessThan(k * Math.hypot(a.meanSE[i], b.meanSE[i]));
-      expect(Math.abs(b.fanos[i] - a.fanos[i]), `voxel ${i} Fano`).toBeLessThan(k * Math.hypot(a.fanoSE[i], b.fanoSE[i]));
-    }
+    expectSameLaw(a, b, k);
     expect(gpu.verdicts).toHaveLength(js.verdicts.length);
     for (const v of gpu.verdicts) {
       expect(v.allowance?.derivation, v.claim).toMatch(/float32 kernel \(webgpu\).*leaps per unit time.*\(−A\)⁻¹·ν/);
